@@ -1,0 +1,28 @@
+# Skyforge: the two commands a newcomer needs are `make up` and `make test`.
+.PHONY: up test web openapi fmt lint clean
+
+## up: install what is missing, start the AWS stand-in and the platform with demo data
+up:
+	@infra/scripts/up.sh
+
+## test: run every test against a fresh AWS stand-in; non-zero exit on any failure
+test:
+	@infra/scripts/test.sh
+
+## web: build the web app into web/dist
+web:
+	@infra/scripts/web.sh build
+
+## openapi: write the OpenAPI document the web app's types are generated from
+openapi:
+	@cargo run --quiet -p skyforge-local -- openapi > web/openapi.json
+
+fmt:
+	cargo fmt --all
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets -- -D warnings
+
+clean:
+	rm -rf .run

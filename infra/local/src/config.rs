@@ -1,0 +1,41 @@
+//! The local runtime's settings: the functions' own configuration plus where to listen and
+//! what to serve. Every variable has a default that works with `make up`.
+
+use std::env;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use skyforge_app::config::Config;
+
+pub struct LocalConfig {
+    pub app: Config,
+    /// `SKYFORGE_BIND`, default 127.0.0.1.
+    pub bind: String,
+    /// `SKYFORGE_PORT`, default 8080; 0 picks a free port.
+    pub port: u16,
+    /// `SKYFORGE_WEB_DIR`, default `web/dist`: the built web app.
+    pub web_dir: PathBuf,
+}
+
+impl LocalConfig {
+    pub fn from_env() -> anyhow::Result<Self> {
+        let var = |name: &str, default: &str| {
+            env::var(name).ok().filter(|v| !v.is_empty()).unwrap_or_else(|| default.to_owned())
+        };
+        let app = Config::from_lookup(|name| {
+            let default = match name {
+                Config::TABLE_NAME => "skyforge",
+                Config::JWT_SECRET_ID => "skyforge/jwt-signing-key",
+                _ => "",
+            };
+            Some(var(name, default))
+        })?;
+        let port = var("SKYFORGE_PORT", "8080");
+        Ok(Self {
+            app,
+            bind: var("SKYFORGE_BIND", "127.0.0.1"),
+            port: port.parse().with_context(|| format!("SKYFORGE_PORT must be a port number, not {port:?}"))?,
+            web_dir: PathBuf::from(var("SKYFORGE_WEB_DIR", "web/dist")),
+        })
+    }
+}

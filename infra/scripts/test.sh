@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# `make test`: installs what is missing, starts its own AWS stand-in on a free port, runs every
+# test (Rust unit, adapter and end-to-end tests; web tests; Terraform checks), stops what it
+# started, and exits non-zero on any failure.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root"
+run_dir="$root/.run/test-$$"
+mkdir -p "$run_dir"
+
+"$root/infra/local/setup.sh" --checks
+
+port=$("$root/infra/scripts/free-port")
+cleanup() { "$root/infra/local/moto.sh" stop "$run_dir/moto.pid"; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+"$root/infra/local/moto.sh" start "$port" "$run_dir/moto.pid"
+echo "test: AWS stand-in (moto) on 127.0.0.1:$port, pid $(cat "$run_dir/moto.pid")"
+
+export AWS_ENDPOINT_URL="http://127.0.0.1:$port"
+export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=us-east-1
+unset AWS_PROFILE AWS_SESSION_TOKEN
+export RUST_BACKTRACE=1
+
+status=0
+step() {
+  echo "==> $*"
+  "$@" || { echo "FAILED: $*" >&2; status=1; }
+}
+
+if cargo nextest --version >/dev/null 2>&1; then
+  step cargo nextest run --workspace --no-fail-fast
+else
+  step cargo test --workspace --no-fail-fast
+fi
+step "$root/infra/scripts/check-terraform.sh"
+if [[ -f "$root/web/package.json" ]]; then
+  step "$root/infra/scripts/web.sh" test
+fi
+
+if [[ $status -ne 0 ]]; then
+  echo "test: some steps failed (see FAILED lines above)" >&2
+fi
+exit $status

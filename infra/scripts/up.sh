@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# `make up`: installs what is missing, builds the platform and the web app, starts the AWS
+# stand-in and the local runtime with demo data, and prints the URL and the demo login.
+# Ctrl-C stops everything it started.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root"
+run_dir="$root/.run/up"
+mkdir -p "$run_dir"
+
+"$root/infra/local/setup.sh"
+if [[ -f "$root/web/package.json" ]]; then
+  "$root/infra/scripts/web.sh" build
+fi
+echo "up: building the local runtime (the first build takes several minutes)"
+cargo build --quiet -p skyforge-local
+bin="${CARGO_TARGET_DIR:-$root/target}/debug/skyforge-local"
+
+moto_port=${SKYFORGE_MOTO_PORT:-$("$root/infra/scripts/free-port")}
+runtime_pid=""
+cleanup() {
+  [[ -n "$runtime_pid" ]] && kill "$runtime_pid" 2>/dev/null && wait "$runtime_pid" 2>/dev/null || true
+  "$root/infra/local/moto.sh" stop "$run_dir/moto.pid"
+  echo "up: stopped"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+"$root/infra/local/moto.sh" start "$moto_port" "$run_dir/moto.pid"
+
+export AWS_ENDPOINT_URL="http://127.0.0.1:$moto_port"
+export AWS_ACCESS_KEY_ID=${AWS_ACCESS_KEY_ID:-demo} AWS_SECRET_ACCESS_KEY=${AWS_SECRET_ACCESS_KEY:-demo}
+export AWS_REGION=${AWS_REGION:-us-east-1}
+export SKYFORGE_WEB_DIR=${SKYFORGE_WEB_DIR:-$root/web/dist}
+
+"$bin" serve --seed-demo &
+runtime_pid=$!
+wait "$runtime_pid"

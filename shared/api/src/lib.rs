@@ -1,0 +1,158 @@
+//! Skyforge's HTTP API: one axum router per area, served unchanged by the area's Lambda
+//! (`lambda_http::run`) and by the local runtime (`axum::serve`).
+//!
+//! Conventions every area follows: JSON with snake_case fields, RFC 3339 UTC timestamps,
+//! prefixed ids, lists as `{"items", "next_cursor"}` with `limit` and `cursor`, and errors as
+//! `application/problem+json` with a stable `code` (see [`error`]).
+
+pub mod error;
+pub mod extract;
+pub mod routes;
+pub mod views;
+
+use std::sync::{Arc, OnceLock};
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderValue, header};
+use axum::response::IntoResponse;
+use skyforge_app::Services;
+use skyforge_app::health::HealthService;
+use tower_http::trace::TraceLayer;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::error::ApiError;
+
+/// What the handlers of the account areas share.
+#[derive(Clone)]
+pub struct AppState {
+    pub services: Services,
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Skyforge API", description = "One control plane for AWS, Azure and GCP. Authenticate with `Authorization: Bearer <token>`: a JWT from /v1/auth/login or a personal API token."),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "auth", description = "sign-up, login, refresh, logout"),
+        (name = "account", description = "the caller's own account"),
+        (name = "organisations", description = "organisations, members, audit trail"),
+        (name = "tokens", description = "personal API tokens"),
+        (name = "health", description = "platform health and this document"),
+    )
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// The auth area (api-auth): accounts, organisations, members, tokens, audit.
+fn auth_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .merge(routes::auth::routes())
+        .merge(routes::me::routes())
+        .merge(routes::orgs::routes())
+        .merge(routes::tokens::routes())
+}
+
+/// The auth area's routes, without a fallback: finish with [`finish`] (one area, in Lambda)
+/// or merge with other areas first (locally).
+pub fn auth_router(services: Services) -> Router {
+    let (router, _) = auth_routes().split_for_parts();
+    router.with_state(AppState { services })
+}
+
+/// The health area (api-health): platform health and the OpenAPI document.
+pub fn health_router(health: Arc<HealthService>) -> Router {
+    let (router, _) = routes::health::routes().split_for_parts();
+    router.with_state(health).route("/v1/openapi.json", axum::routing::get(openapi_json))
+}
+
+/// The OpenAPI document of every area, generated from the handlers' annotations.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let mut doc = ApiDoc::openapi();
+    doc.merge(auth_routes().split_for_parts().1);
+    doc.merge(routes::health::routes().split_for_parts().1);
+    doc.paths.paths.insert("/v1/openapi.json".into(), openapi_path_item());
+    doc
+}
+
+fn openapi_path_item() -> utoipa::openapi::PathItem {
+    use utoipa::openapi::path::{HttpMethod, OperationBuilder};
+    use utoipa::openapi::response::ResponseBuilder;
+    let operation = OperationBuilder::new()
+        .summary(Some("This OpenAPI document"))
+        .tag("health")
+        .response("200", ResponseBuilder::new().description("the OpenAPI document").build())
+        .build();
+    utoipa::openapi::PathItem::new(HttpMethod::Get, operation)
+}
+
+async fn openapi_json() -> impl IntoResponse {
+    static DOC: OnceLock<String> = OnceLock::new();
+    let body = DOC.get_or_init(|| openapi().to_json().unwrap_or_default());
+    ([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], body.clone())
+}
+
+/// What a served router gets: problem+json for unknown routes and methods, the body limit, and
+/// request tracing.
+pub fn finish(router: Router) -> Router {
+    layers(router.fallback(not_found))
+}
+
+/// [`finish`] for a router that brings its own fallback (the local runtime's web app).
+pub fn layers(router: Router) -> Router {
+    router
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+        .layer(DefaultBodyLimit::max(extract::BODY_LIMIT))
+        .layer(TraceLayer::new_for_http())
+}
+
+/// The problem+json answer for a path no route matches.
+pub async fn not_found() -> ApiError {
+    ApiError::RouteNotFound
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn openapi_covers_every_route_with_error_responses() {
+        let doc = openapi();
+        let paths: Vec<&String> = doc.paths.paths.keys().collect();
+        for expected in [
+            "/v1/auth/signup",
+            "/v1/auth/login",
+            "/v1/auth/refresh",
+            "/v1/auth/logout",
+            "/v1/me",
+            "/v1/me/audit",
+            "/v1/orgs",
+            "/v1/orgs/{org}",
+            "/v1/orgs/{org}/members",
+            "/v1/orgs/{org}/members/{user}",
+            "/v1/orgs/{org}/audit",
+            "/v1/tokens",
+            "/v1/tokens/{id}",
+            "/v1/health",
+            "/v1/openapi.json",
+        ] {
+            assert!(paths.iter().any(|p| p.as_str() == expected), "{expected} missing from {paths:?}");
+        }
+        let json = doc.to_json().unwrap();
+        assert!(json.contains("application/problem+json"));
+        assert!(json.contains("\"Problem\""));
+    }
+}

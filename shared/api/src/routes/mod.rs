@@ -1,0 +1,7 @@
+//! The routers of each API area. Each handler parses, calls one service, and maps the result.
+
+pub mod auth;
+pub mod health;
+pub mod me;
+pub mod orgs;
+pub mod tokens;

@@ -1,0 +1,57 @@
+//! Configuration read once per cold start. Variable names match `template.yaml` and the local
+//! runtime; a missing variable is named, all of them at once.
+
+use std::env;
+
+/// What every HTTP function needs.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `SKYFORGE_TABLE_NAME`: the DynamoDB app table.
+    pub table_name: String,
+    /// `SKYFORGE_JWT_SECRET_ID`: the Secrets Manager secret holding the JWT signing key.
+    pub jwt_secret_id: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("missing environment variable(s): {}; set them (see README, Configuration)", .0.join(", "))]
+pub struct ConfigError(pub Vec<&'static str>);
+
+impl Config {
+    pub const TABLE_NAME: &'static str = "SKYFORGE_TABLE_NAME";
+    pub const JWT_SECRET_ID: &'static str = "SKYFORGE_JWT_SECRET_ID";
+
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| env::var(name).ok())
+    }
+
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let mut missing = Vec::new();
+        let mut require = |name: &'static str| {
+            let value = lookup(name).filter(|v| !v.trim().is_empty());
+            if value.is_none() {
+                missing.push(name);
+            }
+            value.unwrap_or_default()
+        };
+        let config = Self { table_name: require(Self::TABLE_NAME), jwt_secret_id: require(Self::JWT_SECRET_ID) };
+        if missing.is_empty() { Ok(config) } else { Err(ConfigError(missing)) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_missing_variable_is_named_at_once() {
+        let err = Config::from_lookup(|_| None).unwrap_err();
+        assert_eq!(err.0, vec!["SKYFORGE_TABLE_NAME", "SKYFORGE_JWT_SECRET_ID"]);
+        assert!(err.to_string().contains("SKYFORGE_TABLE_NAME, SKYFORGE_JWT_SECRET_ID"));
+    }
+
+    #[test]
+    fn present_variables_are_read() {
+        let config = Config::from_lookup(|name| Some(format!("v-{name}"))).unwrap();
+        assert_eq!(config.table_name, "v-SKYFORGE_TABLE_NAME");
+    }
+}

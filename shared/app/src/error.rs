@@ -1,0 +1,84 @@
+//! What a use case can end in besides success. The HTTP layer maps each variant to a status
+//! and a stable code in one table (`skyforge_api::error`).
+
+use std::error::Error as StdError;
+
+use skyforge_domain::ValidationErrors;
+use skyforge_domain::roles::MembershipRuleError;
+
+use crate::ports::StoreError;
+
+pub type BoxError = Box<dyn StdError + Send + Sync>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("the request has invalid fields")]
+    Validation(#[from] ValidationErrors),
+    #[error("email or password is wrong")]
+    InvalidCredentials,
+    #[error("too many failed logins for this email; try again later")]
+    TooManyAttempts { retry_after_secs: u64 },
+    #[error("authentication is required: send Authorization: Bearer <token>")]
+    Unauthenticated,
+    #[error("the bearer token is invalid")]
+    InvalidToken,
+    #[error("the bearer token has expired; refresh it or log in again")]
+    TokenExpired,
+    #[error("the refresh token is invalid or expired; log in again")]
+    InvalidRefreshToken,
+    #[error("the refresh token was already used; the session is revoked, log in again")]
+    RefreshTokenReused,
+    #[error("this token has the read scope and cannot make changes")]
+    InsufficientScope,
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("no user has this email; they must sign up first")]
+    UserNotFound,
+    #[error("an account with this email already exists")]
+    EmailTaken,
+    #[error("this user is already a member")]
+    AlreadyMember,
+    #[error("an organisation needs at least one owner; make someone else owner first")]
+    LastOwner,
+    #[error("the object changed while this request ran; retry it")]
+    ConcurrentChange,
+    #[error("a backing service is unavailable")]
+    Unavailable(#[source] BoxError),
+    #[error("internal error")]
+    Internal(#[source] BoxError),
+}
+
+impl AppError {
+    pub fn internal(error: impl Into<BoxError>) -> Self {
+        Self::Internal(error.into())
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::Conflict(conflict) => match conflict {
+                crate::ports::Conflict::EmailTaken => AppError::EmailTaken,
+                crate::ports::Conflict::AlreadyMember => AppError::AlreadyMember,
+                crate::ports::Conflict::LastOwner => AppError::LastOwner,
+                crate::ports::Conflict::Gone => AppError::NotFound("object"),
+                crate::ports::Conflict::Concurrent => AppError::ConcurrentChange,
+            },
+            StoreError::Unavailable(source) => AppError::Unavailable(source),
+        }
+    }
+}
+
+impl From<MembershipRuleError> for AppError {
+    fn from(error: MembershipRuleError) -> Self {
+        AppError::Forbidden(error.to_string())
+    }
+}
+
+impl From<skyforge_domain::FieldError> for AppError {
+    fn from(error: skyforge_domain::FieldError) -> Self {
+        AppError::Validation(error.into())
+    }
+}

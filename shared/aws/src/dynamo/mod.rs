@@ -1,0 +1,259 @@
+//! The store port on one DynamoDB table. Item shapes and keys live in [`items`] and [`keys`];
+//! the access patterns are listed in `shared/aws/ACCESS-PATTERNS.md`. Every read on a request
+//! path is a GetItem or a Query; nothing scans.
+
+mod accounts;
+mod audit;
+mod items;
+pub mod keys;
+mod sessions;
+
+use std::collections::HashMap;
+
+use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::error::SdkError;
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem};
+use aws_smithy_types::error::display::DisplayErrorContext;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use skyforge_app::ports::{Conflict, StoreError, StoreResult};
+use skyforge_domain::page::{Page, PageRequest, encode_cursor};
+
+use crate::table::{PK, SK};
+
+pub type Item = HashMap<String, AttributeValue>;
+
+/// The DynamoDB adapter of every store port.
+#[derive(Clone)]
+pub struct DynamoStore {
+    client: Client,
+    table: String,
+}
+
+impl DynamoStore {
+    pub fn new(client: Client, table: &str) -> Self {
+        Self { client, table: table.to_owned() }
+    }
+
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    async fn get_item<T: DeserializeOwned>(&self, (pk, sk): (String, String)) -> StoreResult<Option<T>> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key(PK, AttributeValue::S(pk))
+            .key(SK, AttributeValue::S(sk))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(unavailable)?;
+        output.item.map(from_item).transpose()
+    }
+
+    /// Runs a transaction. `Err(Ok(failed))` says which of the items' conditions failed
+    /// (by position), `Err(Err(_))` any other failure.
+    async fn transact(&self, items: Vec<TransactWriteItem>) -> Result<(), Result<Vec<bool>, StoreError>> {
+        match self.client.transact_write_items().set_transact_items(Some(items)).send().await {
+            Ok(_) => Ok(()),
+            Err(SdkError::ServiceError(context)) => match context.err() {
+                TransactWriteItemsError::TransactionCanceledException(cancelled) => {
+                    let failed = cancelled
+                        .cancellation_reasons()
+                        .iter()
+                        .map(|reason| reason.code() == Some("ConditionalCheckFailed"))
+                        .collect::<Vec<_>>();
+                    if failed.iter().any(|f| *f) {
+                        Err(Ok(failed))
+                    } else {
+                        Err(Err(unavailable(SdkError::ServiceError(context))))
+                    }
+                }
+                _ => Err(Err(unavailable(SdkError::ServiceError(context)))),
+            },
+            Err(other) => Err(Err(unavailable(other))),
+        }
+    }
+
+    /// One page of items under `pk` whose sort key starts with `prefix`, continuing after
+    /// `page.after`. Asks for one item more than the limit to know whether a next page exists.
+    async fn query_page<T: DeserializeOwned>(
+        &self,
+        pk: String,
+        prefix: &str,
+        page: &PageRequest,
+        newest_first: bool,
+    ) -> StoreResult<Page<T>> {
+        let wanted = page.limit + 1;
+        let mut raw: Vec<Item> = Vec::with_capacity(wanted);
+        let mut start = page.after.as_ref().map(|after| {
+            HashMap::from([
+                (PK.to_owned(), AttributeValue::S(pk.clone())),
+                (SK.to_owned(), AttributeValue::S(after.clone())),
+            ])
+        });
+        loop {
+            let output = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .key_condition_expression("#pk = :pk AND begins_with(#sk, :prefix)")
+                .expression_attribute_names("#pk", PK)
+                .expression_attribute_names("#sk", SK)
+                .expression_attribute_values(":pk", AttributeValue::S(pk.clone()))
+                .expression_attribute_values(":prefix", AttributeValue::S(prefix.to_owned()))
+                .scan_index_forward(!newest_first)
+                .consistent_read(true)
+                .limit((wanted - raw.len()) as i32)
+                .set_exclusive_start_key(start.take())
+                .send()
+                .await
+                .map_err(unavailable)?;
+            raw.extend(output.items.unwrap_or_default());
+            // a response stops at 1 MB even below the limit: keep going until full or done
+            match output.last_evaluated_key {
+                Some(key) if raw.len() < wanted => start = Some(key),
+                _ => break,
+            }
+        }
+        let next_cursor = if raw.len() > page.limit {
+            raw.truncate(page.limit);
+            raw.last().and_then(|item| item.get(SK)).and_then(|sk| sk.as_s().ok()).map(|sk| encode_cursor(sk))
+        } else {
+            None
+        };
+        let items = raw.into_iter().map(from_item).collect::<StoreResult<Vec<T>>>()?;
+        Ok(Page { items, next_cursor })
+    }
+}
+
+/// Maps a failed condition, whichever it was, to `conflict`; other failures pass through.
+pub(crate) fn conflict_as(conflict: Conflict) -> impl Fn(Result<Vec<bool>, StoreError>) -> StoreError {
+    move |error| match error {
+        Ok(_) => StoreError::Conflict(conflict),
+        Err(error) => error,
+    }
+}
+
+pub(crate) fn to_item<T: Serialize>(value: &T) -> StoreResult<Item> {
+    serde_dynamo::to_item(value).map_err(|error| StoreError::Unavailable(Box::new(error)))
+}
+
+pub(crate) fn from_item<T: DeserializeOwned>(item: Item) -> StoreResult<T> {
+    serde_dynamo::from_item(item).map_err(|error| StoreError::Unavailable(format!("unreadable item: {error}").into()))
+}
+
+/// Any SDK failure: kept whole (its cause chain is logged by the HTTP layer), shown to no client.
+pub(crate) fn unavailable<E, R>(error: SdkError<E, R>) -> StoreError
+where
+    E: std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    StoreError::Unavailable(DisplayErrorContext(error).to_string().into())
+}
+
+pub(crate) fn s(value: impl Into<String>) -> AttributeValue {
+    AttributeValue::S(value.into())
+}
+
+pub(crate) fn n(value: i64) -> AttributeValue {
+    AttributeValue::N(value.to_string())
+}
+
+/// Builders of transaction entries, so each transaction reads as a list of intentions.
+pub(crate) mod tx {
+    use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem, Update};
+    use skyforge_app::ports::{StoreError, StoreResult};
+
+    use super::Item;
+    use super::keys::Key;
+    use crate::table::{PK, SK};
+
+    pub type Values<'a> = &'a [(&'a str, AttributeValue)];
+
+    fn built<T, E: std::error::Error + Send + Sync + 'static>(result: Result<T, E>) -> StoreResult<T> {
+        result.map_err(|error| StoreError::Unavailable(Box::new(error)))
+    }
+
+    pub fn key((pk, sk): Key) -> Item {
+        Item::from([(PK.to_owned(), AttributeValue::S(pk)), (SK.to_owned(), AttributeValue::S(sk))])
+    }
+
+    /// By convention `#name` in an expression always stands for the attribute `name` (used for
+    /// DynamoDB's reserved words such as `status`, `role` and `ttl`).
+    pub fn names(expressions: &[Option<&str>]) -> Option<std::collections::HashMap<String, String>> {
+        let names: std::collections::HashMap<String, String> = expressions
+            .iter()
+            .flatten()
+            .flat_map(|e| e.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '#')))
+            .filter_map(|word| word.strip_prefix('#').map(|name| (word.to_owned(), name.to_owned())))
+            .collect();
+        (!names.is_empty()).then_some(names)
+    }
+
+    fn values(values: Values) -> Option<Item> {
+        (!values.is_empty()).then(|| values.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect())
+    }
+
+    pub fn put(table: &str, item: Item, condition: Option<&str>) -> StoreResult<TransactWriteItem> {
+        let put = built(
+            Put::builder()
+                .table_name(table)
+                .set_item(Some(item))
+                .set_condition_expression(condition.map(Into::into))
+                .set_expression_attribute_names(names(&[condition]))
+                .build(),
+        )?;
+        Ok(TransactWriteItem::builder().put(put).build())
+    }
+
+    pub fn update(
+        table: &str,
+        k: Key,
+        expression: &str,
+        condition: Option<&str>,
+        vals: Values,
+    ) -> StoreResult<TransactWriteItem> {
+        let update = built(
+            Update::builder()
+                .table_name(table)
+                .set_key(Some(key(k)))
+                .update_expression(expression)
+                .set_condition_expression(condition.map(Into::into))
+                .set_expression_attribute_names(names(&[Some(expression), condition]))
+                .set_expression_attribute_values(values(vals))
+                .build(),
+        )?;
+        Ok(TransactWriteItem::builder().update(update).build())
+    }
+
+    pub fn delete(table: &str, k: Key, condition: Option<&str>, vals: Values) -> StoreResult<TransactWriteItem> {
+        let delete = built(
+            Delete::builder()
+                .table_name(table)
+                .set_key(Some(key(k)))
+                .set_condition_expression(condition.map(Into::into))
+                .set_expression_attribute_names(names(&[condition]))
+                .set_expression_attribute_values(values(vals))
+                .build(),
+        )?;
+        Ok(TransactWriteItem::builder().delete(delete).build())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tx::names;
+
+    #[test]
+    fn hash_words_name_their_attribute() {
+        let found = names(&[Some("SET #status = :x, #ttl = :t"), Some("#role = :r AND attribute_exists(pk)")]).unwrap();
+        assert_eq!(found.len(), 3);
+        assert_eq!(found["#status"], "status");
+        assert_eq!(found["#role"], "role");
+        assert!(names(&[Some("SET a = :b"), None]).is_none());
+    }
+}

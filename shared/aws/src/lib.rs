@@ -1,0 +1,58 @@
+//! AWS adapters of Skyforge's ports: the DynamoDB store, Secrets Manager, health probes, and
+//! the start-up that builds them. Every client comes from `aws-config`, so `AWS_ENDPOINT_URL`
+//! points all of them at a stand-in (the moto server) without code changes.
+
+pub mod bootstrap;
+pub mod dynamo;
+pub mod probes;
+pub mod secrets;
+pub mod table;
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use aws_config::{BehaviorVersion, SdkConfig};
+use secrecy::ExposeSecret;
+use skyforge_app::Services;
+use skyforge_app::config::Config;
+use skyforge_app::jwt::JwtCodec;
+use skyforge_app::ports::{Ports, Secrets, SystemClock};
+
+pub use dynamo::DynamoStore;
+pub use secrets::SecretsManager;
+
+/// Loads the shared AWS configuration once per process (region, credentials, endpoint).
+pub async fn sdk_config() -> SdkConfig {
+    aws_config::defaults(BehaviorVersion::latest()).load().await
+}
+
+/// Builds every port from AWS clients.
+pub fn ports(sdk: &SdkConfig, config: &Config) -> Ports {
+    let store = Arc::new(DynamoStore::new(aws_sdk_dynamodb::Client::new(sdk), &config.table_name));
+    let secrets = aws_sdk_secretsmanager::Client::new(sdk);
+    Ports {
+        users: store.clone(),
+        orgs: store.clone(),
+        tokens: store.clone(),
+        sessions: store.clone(),
+        login_attempts: store.clone(),
+        audit: store.clone(),
+        probes: vec![
+            Arc::new(probes::TableProbe::new(aws_sdk_dynamodb::Client::new(sdk), &config.table_name)),
+            Arc::new(probes::SecretProbe::new(secrets, &config.jwt_secret_id)),
+        ],
+        clock: Arc::new(SystemClock),
+    }
+}
+
+/// Everything an HTTP function needs: the ports and the JWT key, read once per cold start.
+pub async fn services(sdk: &SdkConfig, config: &Config) -> anyhow::Result<Services> {
+    let secrets = SecretsManager::new(aws_sdk_secretsmanager::Client::new(sdk));
+    let key = secrets
+        .get(&config.jwt_secret_id)
+        .await
+        .map_err(|error| anyhow::anyhow!(error))
+        .with_context(|| format!("reading the JWT signing key from secret {}", config.jwt_secret_id))?;
+    let jwt = JwtCodec::new(key.expose_secret().as_bytes()).context("the JWT signing key is too short")?;
+    Ok(Services::new(ports(sdk, config), jwt))
+}

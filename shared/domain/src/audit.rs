@@ -1,0 +1,79 @@
+//! The audit trail: who did what, to which object, in which organisation, from where, and how
+//! it ended. Every area records through the same `AuditEvent`.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{AuditId, OrgId, UserId};
+
+/// How an audited action ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Success,
+    /// Refused for bad input, a conflict, or wrong credentials.
+    Failure,
+    /// Refused because the actor lacked the right.
+    Denied,
+}
+
+/// What was done. Later areas add theirs here, so the list of auditable actions is in one place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Action {
+    #[serde(rename = "user.signup")]
+    UserSignup,
+    #[serde(rename = "auth.login")]
+    Login,
+    #[serde(rename = "auth.logout")]
+    Logout,
+    #[serde(rename = "auth.refresh_reuse")]
+    RefreshReuse,
+    #[serde(rename = "org.create")]
+    OrgCreate,
+    #[serde(rename = "member.add")]
+    MemberAdd,
+    #[serde(rename = "member.update")]
+    MemberUpdate,
+    #[serde(rename = "member.remove")]
+    MemberRemove,
+    #[serde(rename = "token.create")]
+    TokenCreate,
+    #[serde(rename = "token.revoke")]
+    TokenRevoke,
+}
+
+impl Action {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::UserSignup => "user.signup",
+            Action::Login => "auth.login",
+            Action::Logout => "auth.logout",
+            Action::RefreshReuse => "auth.refresh_reuse",
+            Action::OrgCreate => "org.create",
+            Action::MemberAdd => "member.add",
+            Action::MemberUpdate => "member.update",
+            Action::MemberRemove => "member.remove",
+            Action::TokenCreate => "token.create",
+            Action::TokenRevoke => "token.revoke",
+        }
+    }
+}
+
+/// One recorded event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditEvent {
+    pub id: AuditId,
+    pub occurred_at: DateTime<Utc>,
+    pub action: Action,
+    pub outcome: Outcome,
+    /// The user who acted; `None` for an anonymous attempt (a login with an unknown email).
+    pub actor_user_id: Option<UserId>,
+    pub actor_email: Option<String>,
+    /// The organisation it happened in; `None` for account-level events (login, tokens).
+    pub org_id: Option<OrgId>,
+    pub target_kind: Option<String>,
+    pub target_id: Option<String>,
+    pub ip: Option<String>,
+    /// A short, secret-free explanation (the error code of a failure, the new role, ...).
+    pub detail: Option<String>,
+}

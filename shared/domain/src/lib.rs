@@ -1,0 +1,13 @@
+//! Skyforge's domain: the types and rules every area shares. No I/O and no SDK lives here,
+//! so the rules can be tested in isolation and every adapter speaks the same language.
+
+pub mod accounts;
+pub mod audit;
+pub mod auth;
+pub mod error;
+pub mod ids;
+pub mod page;
+pub mod roles;
+pub mod values;
+
+pub use error::{FieldError, ValidationErrors};
