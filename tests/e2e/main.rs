@@ -1,1 +1,10 @@
+//! End-to-end tests: each starts the real local runtime against the AWS stand-in and drives it
+//! over HTTP, as a client would.
 
+mod accounts;
+mod api_tokens;
+mod bad_input;
+mod isolation;
+mod jwt;
+mod members;
+mod platform;

@@ -1,1 +1,207 @@
+//! A harness for end-to-end tests: each [`Platform`] is the real `skyforge-local` binary,
+//! started on a free port against the AWS stand-in (`AWS_ENDPOINT_URL`), with a table and
+//! signing key of its own, and stopped by its PID when dropped.
 
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::Duration;
+
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+/// The signing key every test platform uses, so tests can forge tokens on purpose.
+pub const TEST_JWT_KEY: &str = "e2e-test-signing-key-0123456789abcdefghijklmnopqrstuvwxyz";
+pub const PASSWORD: &str = "correct horse battery staple";
+
+pub struct Platform {
+    child: Child,
+    pub base: String,
+    pub log_path: PathBuf,
+    http: reqwest::Client,
+}
+
+/// A reply: status, headers and JSON body (`Value::Null` when empty).
+#[derive(Debug)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Value,
+}
+
+impl Reply {
+    /// The problem document's `code`.
+    pub fn code(&self) -> &str {
+        self.body["code"].as_str().unwrap_or("")
+    }
+
+    pub fn field_codes(&self) -> Vec<(String, String)> {
+        self.body["errors"]
+            .as_array()
+            .map(|errors| {
+                errors
+                    .iter()
+                    .map(|e| {
+                        (e["field"].as_str().unwrap_or("").to_owned(), e["code"].as_str().unwrap_or("").to_owned())
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// A signed-up, logged-in user.
+#[derive(Debug, Clone)]
+pub struct TestUser {
+    pub id: String,
+    pub email: String,
+    pub org: String,
+    pub access: String,
+    pub refresh: String,
+}
+
+fn binary() -> PathBuf {
+    if let Ok(path) = std::env::var("SKYFORGE_LOCAL_BIN") {
+        return path.into();
+    }
+    // target/<profile>/deps/e2e-<hash> -> target/<profile>/skyforge-local
+    let exe = std::env::current_exe().expect("test binary path");
+    let profile_dir = exe.parent().and_then(|deps| deps.parent()).expect("target/<profile>");
+    let bin = profile_dir.join("skyforge-local");
+    assert!(bin.exists(), "{} is missing: build it first (cargo build -p skyforge-local)", bin.display());
+    bin
+}
+
+impl Platform {
+    pub async fn start() -> Self {
+        let endpoint = std::env::var("AWS_ENDPOINT_URL").expect(
+            "end-to-end tests run against the moto server: use `make test`, or start one and set AWS_ENDPOINT_URL",
+        );
+        let id = ulid::Ulid::new().to_string().to_lowercase();
+        let secret_id = format!("e2e/{id}/jwt");
+        create_signing_key(&secret_id).await;
+
+        let log_dir = std::env::temp_dir().join("skyforge-e2e");
+        std::fs::create_dir_all(&log_dir).unwrap();
+        let log_path = log_dir.join(format!("{id}.log"));
+        let log = std::fs::File::create(&log_path).unwrap();
+        let mut child = Command::new(binary())
+            .arg("serve")
+            .env("AWS_ENDPOINT_URL", endpoint)
+            .env("SKYFORGE_PORT", "0")
+            .env("SKYFORGE_TABLE_NAME", format!("e2e-{id}"))
+            .env("SKYFORGE_JWT_SECRET_ID", secret_id)
+            .env("SKYFORGE_WEB_DIR", log_dir.join("no-web"))
+            .env(
+                "RUST_LOG",
+                "debug,aws_config=warn,aws_smithy_runtime=warn,aws_sdk_dynamodb=warn,hyper=warn,h2=warn,rustls=warn",
+            )
+            .stdout(Stdio::piped())
+            .stderr(log)
+            .kill_on_drop(true)
+            .spawn()
+            .expect("starting skyforge-local");
+        let stdout = child.stdout.take().unwrap();
+        let mut lines = BufReader::new(stdout).lines();
+        let base = tokio::time::timeout(Duration::from_secs(30), async {
+            while let Some(line) = lines.next_line().await.unwrap() {
+                if let Some(url) = line.strip_prefix("skyforge-local listening on ") {
+                    return url.to_owned();
+                }
+            }
+            panic!("skyforge-local exited before listening; see {}", log_path.display())
+        })
+        .await
+        .expect("skyforge-local did not start within 30 s");
+        let http = reqwest::Client::builder().timeout(Duration::from_secs(30)).build().unwrap();
+        Platform { child, base, log_path, http }
+    }
+
+    /// Everything the platform logged so far.
+    pub fn logs(&self) -> String {
+        std::fs::read_to_string(&self.log_path).unwrap_or_default()
+    }
+
+    pub async fn call(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> Reply {
+        let mut request = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        self.send(request).await
+    }
+
+    pub async fn send(&self, request: reqwest::RequestBuilder) -> Reply {
+        let response = request.send().await.expect("request");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.bytes().await.unwrap();
+        let body = if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).unwrap_or(Value::Null) };
+        Reply { status, headers, body }
+    }
+
+    pub fn raw(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
+        self.http.request(method, format!("{}{path}", self.base))
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Reply {
+        self.call(Method::GET, path, Some(token), None).await
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> Reply {
+        self.call(Method::POST, path, token, Some(body)).await
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> Reply {
+        self.post("/v1/auth/login", None, json!({"email": email, "password": password})).await
+    }
+
+    /// Signs up a new user with a unique email and logs them in.
+    pub async fn user(&self, name: &str) -> TestUser {
+        let email = format!("{name}-{}@example.com", ulid::Ulid::new().to_string().to_lowercase());
+        let signup =
+            self.post("/v1/auth/signup", None, json!({"email": email, "password": PASSWORD, "name": name})).await;
+        assert_eq!(signup.status, StatusCode::CREATED, "{:?}", signup.body);
+        let login = self.login(&email, PASSWORD).await;
+        assert_eq!(login.status, StatusCode::OK, "{:?}", login.body);
+        TestUser {
+            id: signup.body["user"]["id"].as_str().unwrap().to_owned(),
+            org: signup.body["organization"]["id"].as_str().unwrap().to_owned(),
+            email,
+            access: login.body["access_token"].as_str().unwrap().to_owned(),
+            refresh: login.body["refresh_token"].as_str().unwrap().to_owned(),
+        }
+    }
+
+    /// Adds `member` to `org` with `role`, acting as `admin`.
+    pub async fn add_member(&self, admin: &TestUser, org: &str, member: &TestUser, role: &str) {
+        let reply = self
+            .post(&format!("/v1/orgs/{org}/members"), Some(&admin.access), json!({"email": member.email, "role": role}))
+            .await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{:?}", reply.body);
+    }
+}
+
+impl Drop for Platform {
+    fn drop(&mut self) {
+        // kill_on_drop sends SIGKILL too; stopping it here, by PID, also reaps it
+        if let Some(pid) = self.child.id() {
+            let _ = std::process::Command::new("kill").arg(pid.to_string()).status();
+        }
+        let _ = self.child.start_kill();
+    }
+}
+
+async fn create_signing_key(secret_id: &str) {
+    let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest()).load().await;
+    aws_sdk_secretsmanager::Client::new(&sdk)
+        .create_secret()
+        .name(secret_id)
+        .secret_string(TEST_JWT_KEY)
+        .send()
+        .await
+        .expect("creating the test signing key on the stand-in");
+}

@@ -39,6 +39,8 @@ pub enum ApiError {
     App(AppError),
     /// The body is not JSON at all.
     InvalidJson(String),
+    /// A query parameter is malformed (`limit`, `cursor`, ...).
+    InvalidQuery(ValidationErrors),
     UnsupportedMediaType,
     PayloadTooLarge,
     RouteNotFound,
@@ -69,6 +71,7 @@ impl ApiError {
         use AppError as A;
         match self {
             ApiError::InvalidJson(_) => (StatusCode::BAD_REQUEST, "invalid_json", "Malformed JSON"),
+            ApiError::InvalidQuery(_) => (StatusCode::BAD_REQUEST, "invalid_query", "Invalid query parameter"),
             ApiError::UnsupportedMediaType => {
                 (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "Unsupported media type")
             }
@@ -101,6 +104,7 @@ impl ApiError {
     fn detail(&self) -> String {
         match self {
             ApiError::InvalidJson(reason) => format!("the request body is not valid JSON: {reason}"),
+            ApiError::InvalidQuery(_) => "a query parameter is invalid; see errors".into(),
             ApiError::UnsupportedMediaType => "send the body as JSON with Content-Type: application/json".into(),
             ApiError::PayloadTooLarge => "the request body is larger than 1 MiB".into(),
             ApiError::RouteNotFound => "no route matches this path; see /v1/openapi.json".into(),
@@ -122,7 +126,7 @@ impl IntoResponse for ApiError {
             }
         }
         let errors = match &self {
-            ApiError::App(AppError::Validation(errors)) => Some(
+            ApiError::App(AppError::Validation(errors)) | ApiError::InvalidQuery(errors) => Some(
                 errors
                     .0
                     .iter()
@@ -172,6 +176,7 @@ mod tests {
     fn every_code_is_unique() {
         let errors = [
             ApiError::InvalidJson(String::new()),
+            ApiError::InvalidQuery(ValidationErrors::default()),
             ApiError::UnsupportedMediaType,
             ApiError::PayloadTooLarge,
             ApiError::RouteNotFound,

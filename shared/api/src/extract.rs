@@ -180,14 +180,15 @@ pub struct PageParams {
 
 /// Validated pagination parameters of a list whose sort keys start with `prefix`.
 pub fn page_request(params: &PageParams, prefix: &str) -> Result<PageRequest, ApiError> {
+    let invalid = |error: FieldError| ApiError::InvalidQuery(error.into());
     let limit = match params.limit.as_deref() {
         None | Some("") => None,
         Some(raw) => Some(
             raw.parse::<i64>()
-                .map_err(|_| FieldError::new("limit", "invalid_number", "limit must be a whole number"))?,
+                .map_err(|_| invalid(FieldError::new("limit", "invalid_number", "limit must be a whole number")))?,
         ),
     };
-    Ok(PageRequest::parse(limit, params.cursor.as_deref(), prefix)?)
+    PageRequest::parse(limit, params.cursor.as_deref(), prefix).map_err(invalid)
 }
 
 #[cfg(test)]

@@ -39,7 +39,7 @@ async fn me(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<MeRespo
 #[utoipa::path(get, path = "/v1/me/audit", tag = "account", security(("bearer" = [])), params(PageParams),
     responses(
         (status = 200, body = ListOf<AuditEventView>),
-        (status = 400, description = "validation_failed (limit or cursor)", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "invalid_query (limit or cursor)", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn my_audit(
     State(state): State<AppState>,

@@ -63,7 +63,7 @@ async fn get_org(State(state): State<AppState>, member: OrgMember) -> ApiResult<
     responses(
         (status = 200, body = ListOf<MemberView>),
         (status = 404, description = "not_found", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "validation_failed (limit or cursor)", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "invalid_query (limit or cursor)", body = Problem, content_type = "application/problem+json"),
     ))]
 async fn list_members(
     State(state): State<AppState>,
@@ -153,6 +153,7 @@ async fn remove_member(
     params(("org" = String, Path, description = "organisation id"), PageParams),
     responses(
         (status = 200, body = ListOf<AuditEventView>),
+        (status = 400, description = "invalid_query (limit or cursor)", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "forbidden", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "not_found", body = Problem, content_type = "application/problem+json"),
     ))]

@@ -20,7 +20,11 @@ pub fn routes() -> OpenApiRouter<AppState> {
 
 /// The caller's API tokens, newest first. Secrets are never listed.
 #[utoipa::path(get, path = "/v1/tokens", tag = "tokens", security(("bearer" = [])), params(PageParams),
-    responses((status = 200, body = ListOf<TokenView>)))]
+    responses(
+        (status = 200, body = ListOf<TokenView>),
+        (status = 400, description = "invalid_query (limit or cursor)", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "unauthenticated", body = Problem, content_type = "application/problem+json"),
+    ))]
 async fn list_tokens(
     State(state): State<AppState>,
     auth: Auth,
