@@ -156,3 +156,16 @@ mod tests {
         assert!(json.contains("\"Problem\""));
     }
 }
+
+#[cfg(test)]
+mod drift {
+    /// The web app generates its API types from `web/openapi.json`; this keeps that file equal
+    /// to what the code serves. After an API change: `make openapi`.
+    #[test]
+    fn web_openapi_json_matches_the_code() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../web/openapi.json");
+        let committed = std::fs::read_to_string(path).expect("web/openapi.json exists: run `make openapi`");
+        let current = super::openapi().to_pretty_json().unwrap();
+        assert!(committed.trim_end() == current.trim_end(), "web/openapi.json is stale: run `make openapi`");
+    }
+}
