@@ -29,6 +29,11 @@ step() {
   "$@" || { echo "FAILED: $*" >&2; status=1; }
 }
 
+# the end-to-end tests start the real local runtime: build it first (a test run alone does not)
+target_dir=$(cargo metadata --format-version 1 --no-deps | "$root/.venv/bin/python" -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
+step cargo build --quiet -p skyforge-local
+export SKYFORGE_LOCAL_BIN="$target_dir/debug/skyforge-local"
+
 if cargo nextest --version >/dev/null 2>&1; then
   step cargo nextest run --workspace --no-fail-fast
 else

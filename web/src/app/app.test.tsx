@@ -1,0 +1,104 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { http, HttpResponse } from 'msw';
+import { describe, expect, it } from 'vitest';
+import { getRefreshToken } from '@/lib/session';
+import { makeMe } from '@/testing/data';
+import { noContent, problem } from '@/testing/http';
+import { renderApp, signIn } from '@/testing/render';
+import { server } from '@/testing/server';
+
+describe('app routes', () => {
+  it('a visitor without a session is sent to the login page', async () => {
+    const { router } = await renderApp('/orgs/org_1/members');
+
+    expect(await screen.findByRole('heading', { name: 'Log in to Skyforge' })).toBeInTheDocument();
+    expect(router.state.location.pathname).toBe('/login');
+    expect(router.state.location.search).toBe(`?next=${encodeURIComponent('/orgs/org_1/members')}`);
+  });
+
+  it('a signed-in user lands on their organisation with the app shell', async () => {
+    signIn();
+    server.use(http.get('/v1/me', () => HttpResponse.json(makeMe())));
+    const { router } = await renderApp('/');
+
+    expect(await screen.findByRole('heading', { name: 'Dashboard' })).toBeInTheDocument();
+    expect(router.state.location.pathname).toBe('/orgs/org_1/dashboard');
+    expect(screen.getByText('Coming soon')).toBeInTheDocument();
+    const nav = screen.getByRole('navigation', { name: 'Main' });
+    for (const label of ['Dashboard', 'Inventory', 'Cloud accounts', 'Costs', 'Deployments', 'Audit', 'API tokens', 'Members', 'Health']) {
+      expect(within(nav).getByRole('link', { name: label })).toBeInTheDocument();
+    }
+    expect(screen.getByLabelText('Organisation')).toHaveValue('org_1');
+  });
+
+  it('switching organisation keeps the current page', async () => {
+    signIn();
+    server.use(
+      http.get('/v1/me', () =>
+        HttpResponse.json(
+          makeMe({
+            orgs: [
+              { id: 'org_1', name: 'Analytical Engines', role: 'owner' },
+              { id: 'org_2', name: 'Difference Engines', role: 'viewer' },
+            ],
+          }),
+        ),
+      ),
+      http.get('/v1/health', () => HttpResponse.json({ status: 'ok', checks: [] })),
+    );
+    const user = userEvent.setup();
+    const { router } = await renderApp('/orgs/org_1/health');
+
+    await user.selectOptions(await screen.findByLabelText('Organisation'), 'org_2');
+
+    await waitFor(() => expect(router.state.location.pathname).toBe('/orgs/org_2/health'));
+    expect(await screen.findByText('All systems operational')).toBeInTheDocument();
+  });
+
+  it('logging out ends the session on the server and returns to the login page', async () => {
+    signIn();
+    const logouts: unknown[] = [];
+    server.use(
+      http.get('/v1/me', () => HttpResponse.json(makeMe())),
+      http.post('/v1/auth/logout', async ({ request }) => {
+        logouts.push(await request.json());
+        return noContent();
+      }),
+    );
+    const user = userEvent.setup();
+    const { router } = await renderApp('/orgs/org_1/dashboard');
+
+    await user.click(await screen.findByRole('button', { name: /Account menu/ }));
+    await user.click(screen.getByRole('menuitem', { name: 'Log out' }));
+
+    expect(await screen.findByRole('heading', { name: 'Log in to Skyforge' })).toBeInTheDocument();
+    expect(router.state.location.pathname).toBe('/login');
+    expect(logouts).toEqual([{ refresh_token: 'refresh-initial' }]);
+    expect(getRefreshToken()).toBeNull();
+  });
+
+  it('an organisation the user does not belong to shows a clear message', async () => {
+    signIn();
+    server.use(http.get('/v1/me', () => HttpResponse.json(makeMe())));
+    await renderApp('/orgs/org_other/members');
+
+    expect(await screen.findByText('Organisation not found')).toBeInTheDocument();
+  });
+
+  it('when the session cannot be refreshed the user is sent to log in again, and told why', async () => {
+    signIn();
+    server.use(
+      http.get('/v1/me', () => HttpResponse.json(makeMe())),
+      http.get('/v1/orgs/org_1/members', () => problem(401, 'unauthorized', { detail: 'the access token has expired' })),
+      http.post('/v1/auth/refresh', () => problem(401, 'invalid_refresh_token', { detail: 'the refresh token was revoked' })),
+    );
+    const { router } = await renderApp('/orgs/org_1/members');
+
+    expect(await screen.findByRole('heading', { name: 'Log in to Skyforge' })).toBeInTheDocument();
+    expect(screen.getByText('Your session has ended. Log in again to continue.')).toBeInTheDocument();
+    expect(router.state.location.pathname).toBe('/login');
+    expect(new URLSearchParams(router.state.location.search).get('next')).toBe('/orgs/org_1/members');
+    expect(getRefreshToken()).toBeNull();
+  });
+});

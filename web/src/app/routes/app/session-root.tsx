@@ -1,0 +1,36 @@
+//! Everything behind login: sends visitors without a session to /login and loads the
+//! signed-in user (`/v1/me`) once for all pages below.
+import { useSyncExternalStore } from 'react';
+import { Navigate, Outlet, useLocation } from 'react-router';
+import { FullPageMessage, FullPageSpinner } from '@/components/layouts/full-page';
+import { ErrorState } from '@/components/ui/error-state';
+import { useMe } from '@/features/auth/api/get-me';
+import { hasSession, sessionEndedByExpiry, subscribeToSession } from '@/lib/session';
+import type { SessionContext } from './org-context';
+
+export default function SessionRoot() {
+  const signedIn = useSyncExternalStore(subscribeToSession, hasSession);
+  const location = useLocation();
+
+  if (!signedIn) {
+    const params = new URLSearchParams();
+    if (sessionEndedByExpiry()) params.set('expired', '1');
+    if (location.pathname !== '/') params.set('next', `${location.pathname}${location.search}`);
+    const query = params.toString();
+    return <Navigate to={query ? `/login?${query}` : '/login'} replace />;
+  }
+  return <SignedIn />;
+}
+
+function SignedIn() {
+  const me = useMe();
+  if (me.isPending) return <FullPageSpinner />;
+  if (me.isError) {
+    return (
+      <FullPageMessage>
+        <ErrorState title="Could not load your account" error={me.error} onRetry={() => me.refetch()} />
+      </FullPageMessage>
+    );
+  }
+  return <Outlet context={{ me: me.data } satisfies SessionContext} />;
+}

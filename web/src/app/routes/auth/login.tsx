@@ -1,0 +1,41 @@
+//! /login
+import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
+import { AuthLayout } from '@/components/layouts/auth-layout';
+import { Alert } from '@/components/ui/alert';
+import { LoginForm } from '@/features/auth/components/login-form';
+import { safeNextPath } from '@/lib/navigation';
+import { hasSession } from '@/lib/session';
+
+export default function LoginRoute() {
+  const navigate = useNavigate();
+  const [params] = useSearchParams();
+  const next = safeNextPath(params.get('next'));
+
+  if (hasSession()) return <Navigate to={next} replace />;
+
+  return (
+    <AuthLayout
+      title="Log in to Skyforge"
+      footer={
+        <>
+          New to Skyforge?{' '}
+          <Link to="/signup" className="font-medium text-accent-700 hover:underline">
+            Create an account
+          </Link>
+        </>
+      }
+    >
+      {params.get('expired') ? (
+        <Alert tone="info" className="mb-4">
+          Your session has ended. Log in again to continue.
+        </Alert>
+      ) : null}
+      {params.get('created') ? (
+        <Alert tone="success" className="mb-4">
+          Your account is ready. Log in to continue.
+        </Alert>
+      ) : null}
+      <LoginForm onSuccess={() => navigate(next, { replace: true })} />
+    </AuthLayout>
+  );
+}
