@@ -31,7 +31,7 @@ step() {
 
 # the end-to-end tests start the real local runtime: build it first (a test run alone does not)
 target_dir=$(cargo metadata --format-version 1 --no-deps | "$root/.venv/bin/python" -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
-step cargo build --quiet -p skyforge-local
+step cargo build --quiet --workspace --all-targets
 export SKYFORGE_LOCAL_BIN="$target_dir/debug/skyforge-local"
 
 if cargo nextest --version >/dev/null 2>&1; then
