@@ -15,6 +15,12 @@ pub struct LocalConfig {
     pub port: u16,
     /// `SKYFORGE_WEB_DIR`, default `web/dist`: the built web app.
     pub web_dir: PathBuf,
+    /// `SKYFORGE_SYNC_QUEUE_NAME`, default `skyforge-sync`: created on the stand-in if missing.
+    pub queue_name: String,
+    /// `SKYFORGE_SYNC_INTERVAL_SECS`, default 600: how often the scheduler runs; 0 turns it off.
+    pub sync_interval_secs: u64,
+    /// `SKYFORGE_PLATFORM_PRINCIPAL`, default the stand-in's account root.
+    pub platform_principal: String,
 }
 
 impl LocalConfig {
@@ -36,6 +42,13 @@ impl LocalConfig {
             bind: var("SKYFORGE_BIND", "127.0.0.1"),
             port: port.parse().with_context(|| format!("SKYFORGE_PORT must be a port number, not {port:?}"))?,
             web_dir: PathBuf::from(var("SKYFORGE_WEB_DIR", "web/dist")),
+            queue_name: var("SKYFORGE_SYNC_QUEUE_NAME", "skyforge-sync"),
+            sync_interval_secs: {
+                let raw = var("SKYFORGE_SYNC_INTERVAL_SECS", "600");
+                raw.parse()
+                    .with_context(|| format!("SKYFORGE_SYNC_INTERVAL_SECS must be a number of seconds, not {raw:?}"))?
+            },
+            platform_principal: var("SKYFORGE_PLATFORM_PRINCIPAL", "arn:aws:iam::123456789012:root"),
         })
     }
 }

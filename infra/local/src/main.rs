@@ -9,6 +9,7 @@
 
 mod config;
 mod demo;
+mod sync;
 mod web;
 
 use std::net::SocketAddr;
@@ -20,6 +21,11 @@ use axum::response::Response;
 use skyforge_api::extract::ClientIp;
 use skyforge_aws::bootstrap;
 use skyforge_aws::table::TableDefinition;
+use std::sync::Arc;
+
+use skyforge_api::routes::credentials::CredentialsState;
+use skyforge_api::routes::inventory::InventoryState;
+use skyforge_app::config::SyncConfig;
 use tracing_subscriber::EnvFilter;
 
 use crate::config::LocalConfig;
@@ -44,24 +50,46 @@ async fn serve(seed_demo: bool) -> anyhow::Result<()> {
         .init();
     let local = LocalConfig::from_env()?;
     let sdk = skyforge_aws::sdk_config().await;
+    let listener = tokio::net::TcpListener::bind((local.bind.as_str(), local.port)).await.with_context(|| {
+        format!("binding {}:{}; is the port free? set SKYFORGE_PORT to another", local.bind, local.port)
+    })?;
+    let address = listener.local_addr()?;
 
     // create what AWS would have from the SAM template, from the same definitions
     let table = TableDefinition::app_table().context("reading the app table from template.yaml")?;
     bootstrap::ensure_table(&aws_sdk_dynamodb::Client::new(&sdk), &local.app.table_name, &table).await?;
     bootstrap::ensure_jwt_secret(&aws_sdk_secretsmanager::Client::new(&sdk), &local.app.jwt_secret_id).await?;
+    let sqs = aws_sdk_sqs::Client::new(&sdk);
+    let queue_url = skyforge_aws::queue::ensure_queue(&sqs, &local.queue_name).await?;
+    let sync_config = SyncConfig {
+        queue_url: queue_url.clone(),
+        platform_principal: local.platform_principal.clone(),
+        role_template_url: format!("http://{address}/customer-role.yaml"),
+    };
 
     let services = skyforge_aws::services(&sdk, &local.app).await?;
-    if seed_demo {
-        demo::seed(&services).await?;
-    }
+    let credentials = Arc::new(skyforge_aws::credential_service(&sdk, &local.app, &sync_config, &services));
+    let inventory = Arc::new(skyforge_aws::inventory_service(&sdk, &local.app));
+    let sync = Arc::new(skyforge_aws::sync_service(&sdk, &local.app, &queue_url, skyforge_clouds::all(&sdk)));
 
-    let api = skyforge_api::auth_router(services.clone()).merge(skyforge_api::health_router(services.health.clone()));
+    let api = skyforge_api::auth_router(services.clone())
+        .merge(skyforge_api::health_router(services.health.clone()))
+        .merge(skyforge_api::credentials_router(CredentialsState {
+            services: services.clone(),
+            credentials: credentials.clone(),
+        }))
+        .merge(skyforge_api::inventory_router(InventoryState { services: services.clone(), inventory }))
+        .route("/customer-role.yaml", axum::routing::get(|| async { CUSTOMER_ROLE_TEMPLATE }));
     let router = skyforge_api::layers(api.merge(web::router(&local.web_dir))).layer(middleware::from_fn(client_ip));
 
-    let listener = tokio::net::TcpListener::bind((local.bind.as_str(), local.port)).await.with_context(|| {
-        format!("binding {}:{}; is the port free? set SKYFORGE_PORT to another", local.bind, local.port)
-    })?;
-    let address = listener.local_addr()?;
+    tokio::spawn(sync::poller(sync.clone(), sqs, queue_url));
+    if local.sync_interval_secs > 0 {
+        tokio::spawn(sync::scheduler(sync.clone(), std::time::Duration::from_secs(local.sync_interval_secs)));
+    }
+    if seed_demo {
+        demo::seed(&services, &credentials, &sdk).await?;
+    }
+
     // tests and scripts read this line to find the port
     println!("skyforge-local listening on http://{address}");
     if seed_demo {
@@ -72,6 +100,9 @@ async fn serve(seed_demo: bool) -> anyhow::Result<()> {
         .await?;
     Ok(())
 }
+
+/// The CloudFormation template customers deploy for the read-only role (quick-create link).
+const CUSTOMER_ROLE_TEMPLATE: &str = include_str!("../../customer-role.yaml");
 
 /// Locally the peer address is the client's; there is no proxy in front to trust headers from.
 async fn client_ip(ConnectInfo(peer): ConnectInfo<SocketAddr>, mut request: Request, next: Next) -> Response {

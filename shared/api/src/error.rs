@@ -95,6 +95,12 @@ impl ApiError {
                 A::AlreadyMember => (StatusCode::CONFLICT, "already_member", "Already a member"),
                 A::LastOwner => (StatusCode::CONFLICT, "last_owner", "Last owner"),
                 A::ConcurrentChange => (StatusCode::CONFLICT, "concurrent_change", "Concurrent change"),
+                A::CredentialRejected(_) => {
+                    (StatusCode::UNPROCESSABLE_ENTITY, "credential_invalid", "Credential refused by the provider")
+                }
+                A::AccountMismatch { .. } => {
+                    (StatusCode::UNPROCESSABLE_ENTITY, "account_mismatch", "Different account")
+                }
                 A::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "service_unavailable", "Service unavailable"),
                 A::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal_error", "Internal error"),
             },
@@ -197,6 +203,8 @@ mod tests {
             ApiError::App(AppError::AlreadyMember),
             ApiError::App(AppError::LastOwner),
             ApiError::App(AppError::ConcurrentChange),
+            ApiError::App(AppError::CredentialRejected(String::new())),
+            ApiError::App(AppError::AccountMismatch { expected: String::new(), found: String::new() }),
             ApiError::App(AppError::Unavailable("x".into())),
             ApiError::App(AppError::Internal("x".into())),
         ];

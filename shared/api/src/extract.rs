@@ -3,17 +3,16 @@
 //! client's address.
 
 use axum::body::Bytes;
-use axum::extract::{FromRequest, FromRequestParts, RawPathParams, Request};
+use axum::extract::{FromRef, FromRequest, FromRequestParts, RawPathParams, Request};
 use axum::http::request::Parts;
 use axum::http::{Method, header};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use skyforge_app::orgs::OrgAccess;
-use skyforge_app::{AppError, Caller, Principal};
+use skyforge_app::{AppError, Caller, Principal, Services};
 use skyforge_domain::FieldError;
 use skyforge_domain::page::PageRequest;
 
-use crate::AppState;
 use crate::error::ApiError;
 
 /// The largest request body accepted.
@@ -123,10 +122,15 @@ pub struct Auth {
     pub caller: Caller,
 }
 
-impl FromRequestParts<AppState> for Auth {
+impl<S> FromRequestParts<S> for Auth
+where
+    S: Send + Sync,
+    Services: FromRef<S>,
+{
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let services = Services::from_ref(state);
         let header = parts.headers.get(header::AUTHORIZATION).ok_or(AppError::Unauthenticated)?;
         let value = header.to_str().map_err(|_| AppError::InvalidToken)?;
         let token = value
@@ -135,7 +139,7 @@ impl FromRequestParts<AppState> for Auth {
             .map(str::trim)
             .filter(|t| !t.is_empty())
             .ok_or(AppError::InvalidToken)?;
-        let principal = state.services.auth.authenticate(token).await?;
+        let principal = services.auth.authenticate(token).await?;
         let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
         if !safe && !principal.may_write() {
             return Err(AppError::InsufficientScope.into());
@@ -152,10 +156,14 @@ pub struct OrgMember {
     pub access: OrgAccess,
 }
 
-impl FromRequestParts<AppState> for OrgMember {
+impl<S> FromRequestParts<S> for OrgMember
+where
+    S: Send + Sync,
+    Services: FromRef<S>,
+{
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let auth = Auth::from_request_parts(parts, state).await?;
         let params =
             RawPathParams::from_request_parts(parts, state).await.map_err(|_| AppError::NotFound("organisation"))?;
@@ -164,7 +172,7 @@ impl FromRequestParts<AppState> for OrgMember {
             .find(|(name, _)| *name == "org")
             .map(|(_, value)| value.to_owned())
             .ok_or(AppError::NotFound("organisation"))?;
-        let access = state.services.orgs.access(&auth.principal, &org).await?;
+        let access = Services::from_ref(state).orgs.access(&auth.principal, &org).await?;
         Ok(OrgMember { auth, access })
     }
 }

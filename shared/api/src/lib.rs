@@ -31,6 +31,12 @@ pub struct AppState {
     pub services: Services,
 }
 
+impl axum::extract::FromRef<AppState> for Services {
+    fn from_ref(state: &AppState) -> Services {
+        state.services.clone()
+    }
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Skyforge API", description = "One control plane for AWS, Azure and GCP. Authenticate with `Authorization: Bearer <token>`: a JWT from /v1/auth/login or a personal API token."),
@@ -40,6 +46,8 @@ pub struct AppState {
         (name = "account", description = "the caller's own account"),
         (name = "organisations", description = "organisations, members, audit trail"),
         (name = "tokens", description = "personal API tokens"),
+        (name = "credentials", description = "cloud accounts and their syncs"),
+        (name = "inventory", description = "the inventory, dashboard and provider health"),
         (name = "health", description = "platform health and this document"),
     )
 )]
@@ -73,6 +81,18 @@ pub fn auth_router(services: Services) -> Router {
     router.with_state(AppState { services })
 }
 
+/// The credentials area (api-credentials): cloud accounts, syncs.
+pub fn credentials_router(state: routes::credentials::CredentialsState) -> Router {
+    let (router, _) = routes::credentials::routes().split_for_parts();
+    router.with_state(state)
+}
+
+/// The inventory area (api-inventory): inventory, history, dashboard, provider health.
+pub fn inventory_router(state: routes::inventory::InventoryState) -> Router {
+    let (router, _) = routes::inventory::routes().split_for_parts();
+    router.with_state(state)
+}
+
 /// The health area (api-health): platform health and the OpenAPI document.
 pub fn health_router(health: Arc<HealthService>) -> Router {
     let (router, _) = routes::health::routes().split_for_parts();
@@ -83,6 +103,8 @@ pub fn health_router(health: Arc<HealthService>) -> Router {
 pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
     doc.merge(auth_routes().split_for_parts().1);
+    doc.merge(routes::credentials::routes().split_for_parts().1);
+    doc.merge(routes::inventory::routes().split_for_parts().1);
     doc.merge(routes::health::routes().split_for_parts().1);
     doc.paths.paths.insert("/v1/openapi.json".into(), openapi_path_item());
     doc
@@ -148,6 +170,18 @@ mod tests {
             "/v1/tokens/{id}",
             "/v1/health",
             "/v1/openapi.json",
+            "/v1/orgs/{org}/credentials",
+            "/v1/orgs/{org}/credentials/aws-role-setup",
+            "/v1/orgs/{org}/credentials/{id}",
+            "/v1/orgs/{org}/credentials/{id}/rotate",
+            "/v1/orgs/{org}/credentials/{id}/sync",
+            "/v1/orgs/{org}/credentials/{id}/syncs",
+            "/v1/orgs/{org}/credentials/{id}/syncs/{run}",
+            "/v1/orgs/{org}/inventory",
+            "/v1/orgs/{org}/inventory/{resource}",
+            "/v1/orgs/{org}/inventory/{resource}/history",
+            "/v1/orgs/{org}/dashboard",
+            "/v1/orgs/{org}/health/providers",
         ] {
             assert!(paths.iter().any(|p| p.as_str() == expected), "{expected} missing from {paths:?}");
         }

@@ -55,3 +55,42 @@ mod tests {
         assert_eq!(config.table_name, "v-SKYFORGE_TABLE_NAME");
     }
 }
+
+/// What the functions of cloud accounts and sync need besides [`Config`].
+#[derive(Debug, Clone)]
+pub struct SyncConfig {
+    /// `SKYFORGE_SYNC_QUEUE_URL`: the SQS queue of sync messages.
+    pub queue_url: String,
+    /// `SKYFORGE_PLATFORM_PRINCIPAL`: the principal customers' AWS roles trust (this
+    /// deployment's account or sync role ARN).
+    pub platform_principal: String,
+    /// `SKYFORGE_ROLE_TEMPLATE_URL`: https URL of `infra/customer-role.yaml` for the quick-create link.
+    pub role_template_url: String,
+}
+
+impl SyncConfig {
+    pub const QUEUE_URL: &'static str = "SKYFORGE_SYNC_QUEUE_URL";
+    pub const PLATFORM_PRINCIPAL: &'static str = "SKYFORGE_PLATFORM_PRINCIPAL";
+    pub const ROLE_TEMPLATE_URL: &'static str = "SKYFORGE_ROLE_TEMPLATE_URL";
+
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| env::var(name).ok())
+    }
+
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let mut missing = Vec::new();
+        let mut require = |name: &'static str| {
+            let value = lookup(name).filter(|v| !v.trim().is_empty());
+            if value.is_none() {
+                missing.push(name);
+            }
+            value.unwrap_or_default()
+        };
+        let config = Self {
+            queue_url: require(Self::QUEUE_URL),
+            platform_principal: require(Self::PLATFORM_PRINCIPAL),
+            role_template_url: require(Self::ROLE_TEMPLATE_URL),
+        };
+        if missing.is_empty() { Ok(config) } else { Err(ConfigError(missing)) }
+    }
+}

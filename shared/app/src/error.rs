@@ -44,6 +44,11 @@ pub enum AppError {
     LastOwner,
     #[error("the object changed while this request ran; retry it")]
     ConcurrentChange,
+    /// The provider refused the credential: nothing was stored.
+    #[error("{0}")]
+    CredentialRejected(String),
+    #[error("the new secret reaches account {found}, not {expected}; add it as a new credential instead")]
+    AccountMismatch { expected: String, found: String },
     #[error("a backing service is unavailable")]
     Unavailable(#[source] BoxError),
     #[error("internal error")]

@@ -4,13 +4,18 @@
 
 pub mod audit;
 pub mod auth;
+pub mod clouds;
 pub mod config;
+pub mod credentials;
 pub mod error;
 pub mod health;
+pub mod inventory;
 pub mod jwt;
 pub mod orgs;
 pub mod ports;
 pub mod principal;
+pub mod sync;
+pub mod sync_ports;
 pub mod tokens;
 
 use std::sync::Arc;

@@ -5,7 +5,9 @@
 pub mod bootstrap;
 pub mod dynamo;
 pub mod probes;
+pub mod queue;
 pub mod secrets;
+pub mod sts;
 pub mod table;
 
 use std::sync::Arc;
@@ -14,9 +16,16 @@ use anyhow::Context;
 use aws_config::{BehaviorVersion, SdkConfig};
 use secrecy::ExposeSecret;
 use skyforge_app::Services;
-use skyforge_app::config::Config;
+use std::collections::HashMap;
+
+use skyforge_app::clouds::{CloudInventory, CredentialVerifier};
+use skyforge_app::config::{Config, SyncConfig};
+use skyforge_app::credentials::{AwsRoleSetup, CredentialPorts, CredentialService};
+use skyforge_app::inventory::InventoryService;
 use skyforge_app::jwt::JwtCodec;
 use skyforge_app::ports::{Ports, Secrets, SystemClock};
+use skyforge_app::sync::{SyncPorts, SyncService};
+use skyforge_domain::inventory::Provider;
 
 pub use dynamo::DynamoStore;
 pub use secrets::SecretsManager;
@@ -43,6 +52,62 @@ pub fn ports(sdk: &SdkConfig, config: &Config) -> Ports {
         ],
         clock: Arc::new(SystemClock),
     }
+}
+
+fn store(sdk: &SdkConfig, config: &Config) -> Arc<DynamoStore> {
+    Arc::new(DynamoStore::new(aws_sdk_dynamodb::Client::new(sdk), &config.table_name))
+}
+
+/// Cloud accounts: credentials, their secrets, the queue, and the AWS credential check.
+pub fn credential_service(
+    sdk: &SdkConfig,
+    config: &Config,
+    sync: &SyncConfig,
+    services: &Services,
+) -> CredentialService {
+    let store = store(sdk, config);
+    let mut verifiers: HashMap<Provider, Arc<dyn CredentialVerifier>> = HashMap::new();
+    verifiers.insert(Provider::Aws, Arc::new(sts::AwsVerifier::new(sdk.clone())));
+    let ports = CredentialPorts {
+        credentials: store.clone(),
+        secrets: Arc::new(SecretsManager::new(aws_sdk_secretsmanager::Client::new(sdk))),
+        queue: Arc::new(queue::SqsQueue::new(aws_sdk_sqs::Client::new(sdk), &sync.queue_url)),
+        runs: store.clone(),
+        inventory: store.clone(),
+        summaries: store,
+        verifiers,
+    };
+    let setup = AwsRoleSetup {
+        platform_principal: sync.platform_principal.clone(),
+        template_url: sync.role_template_url.clone(),
+    };
+    CredentialService::new(ports, setup, Arc::new(SystemClock), services.audit.clone())
+}
+
+/// Reading the inventory back.
+pub fn inventory_service(sdk: &SdkConfig, config: &Config) -> InventoryService {
+    let store = store(sdk, config);
+    InventoryService::new(store.clone(), store)
+}
+
+/// The sync pipeline, with the inventory adapters of the providers it can list.
+pub fn sync_service(
+    sdk: &SdkConfig,
+    config: &Config,
+    queue_url: &str,
+    clouds: HashMap<Provider, Arc<dyn CloudInventory>>,
+) -> SyncService {
+    let store = store(sdk, config);
+    let ports = SyncPorts {
+        credentials: store.clone(),
+        secrets: Arc::new(SecretsManager::new(aws_sdk_secretsmanager::Client::new(sdk))),
+        queue: Arc::new(queue::SqsQueue::new(aws_sdk_sqs::Client::new(sdk), queue_url)),
+        runs: store.clone(),
+        inventory: store.clone(),
+        summaries: store,
+        clouds,
+    };
+    SyncService::new(ports, Arc::new(SystemClock))
 }
 
 /// Everything an HTTP function needs: the ports and the JWT key, read once per cold start.

@@ -14,6 +14,9 @@ pub const SK: &str = "sk";
 pub const GSI1: &str = "gsi1";
 pub const GSI1_PK: &str = "gsi1pk";
 pub const GSI1_SK: &str = "gsi1sk";
+pub const GSI2: &str = "gsi2";
+pub const GSI2_PK: &str = "gsi2pk";
+pub const GSI2_SK: &str = "gsi2sk";
 pub const TTL: &str = "ttl";
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -104,10 +107,13 @@ mod tests {
         let gsi1 = table.global_secondary_indexes.iter().find(|i| i.index_name == GSI1).expect("gsi1 in template");
         assert_eq!(TableDefinition::key_of(&gsi1.key_schema, "HASH").as_deref(), Some(GSI1_PK));
         assert_eq!(TableDefinition::key_of(&gsi1.key_schema, "RANGE").as_deref(), Some(GSI1_SK));
+        let gsi2 = table.global_secondary_indexes.iter().find(|i| i.index_name == GSI2).expect("gsi2 in template");
+        assert_eq!(TableDefinition::key_of(&gsi2.key_schema, "HASH").as_deref(), Some(GSI2_PK));
+        assert_eq!(TableDefinition::key_of(&gsi2.key_schema, "RANGE").as_deref(), Some(GSI2_SK));
         assert_eq!(table.time_to_live_specification.map(|t| t.attribute_name).as_deref(), Some(TTL));
         // every key attribute is declared, and nothing else (DynamoDB refuses unused definitions)
         let mut declared: Vec<_> = table.attribute_definitions.iter().map(|a| a.attribute_name.as_str()).collect();
         declared.sort();
-        assert_eq!(declared, vec![GSI1_PK, GSI1_SK, PK, SK]);
+        assert_eq!(declared, vec![GSI1_PK, GSI1_SK, GSI2_PK, GSI2_SK, PK, SK]);
     }
 }

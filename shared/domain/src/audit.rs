@@ -40,6 +40,16 @@ pub enum Action {
     TokenCreate,
     #[serde(rename = "token.revoke")]
     TokenRevoke,
+    #[serde(rename = "credential.create")]
+    CredentialCreate,
+    #[serde(rename = "credential.update")]
+    CredentialUpdate,
+    #[serde(rename = "credential.rotate")]
+    CredentialRotate,
+    #[serde(rename = "credential.delete")]
+    CredentialDelete,
+    #[serde(rename = "sync.request")]
+    SyncRequest,
 }
 
 impl Action {
@@ -55,6 +65,11 @@ impl Action {
             Action::MemberRemove => "member.remove",
             Action::TokenCreate => "token.create",
             Action::TokenRevoke => "token.revoke",
+            Action::CredentialCreate => "credential.create",
+            Action::CredentialUpdate => "credential.update",
+            Action::CredentialRotate => "credential.rotate",
+            Action::CredentialDelete => "credential.delete",
+            Action::SyncRequest => "sync.request",
         }
     }
 }

@@ -80,6 +80,10 @@ prefixed_id!(/// A login session: the family of refresh tokens issued from one l
     SessionId, "ses_", "session");
 prefixed_id!(/// One audit event.
     AuditId, "aud_", "audit event");
+prefixed_id!(/// A connected cloud account (AWS account, Azure service principal, GCP service account).
+    CredentialId, "cred_", "credential");
+prefixed_id!(/// One sync of one credential.
+    SyncRunId, "sync_", "sync run");
 
 #[cfg(test)]
 mod tests {

@@ -4,10 +4,13 @@
 pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod credentials;
 pub mod error;
 pub mod ids;
+pub mod inventory;
 pub mod page;
 pub mod roles;
+pub mod sync;
 pub mod values;
 
 pub use error::{FieldError, ValidationErrors};

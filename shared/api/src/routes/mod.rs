@@ -1,7 +1,9 @@
 //! The routers of each API area. Each handler parses, calls one service, and maps the result.
 
 pub mod auth;
+pub mod credentials;
 pub mod health;
+pub mod inventory;
 pub mod me;
 pub mod orgs;
 pub mod tokens;

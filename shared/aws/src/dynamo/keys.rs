@@ -2,7 +2,7 @@
 //! (organisation or user) in the partition key.
 
 use skyforge_domain::auth::SecretDigest;
-use skyforge_domain::ids::{AuditId, OrgId, SessionId, TokenId, UserId};
+use skyforge_domain::ids::{AuditId, CredentialId, OrgId, SessionId, SyncRunId, TokenId, UserId};
 
 pub type Key = (String, String);
 
@@ -68,4 +68,55 @@ pub fn audit_sk(id: AuditId) -> String {
 /// Attempts by nobody we know (a login with an unknown email), bucketed by day.
 pub fn anonymous_audit_pk(day: &str) -> String {
     format!("AUDIT#ANONYMOUS#{day}")
+}
+
+pub const CREDENTIAL_PREFIX: &str = "CRED#";
+pub const RUN_PREFIX: &str = "RUN#";
+pub const RESOURCE_PREFIX: &str = "RES#";
+/// The index partition of every credential with sync enabled (sparse: others lack the key).
+pub const ACTIVE_CREDENTIALS: &str = "SYNC#ACTIVE";
+
+pub fn credential(org: OrgId, id: CredentialId) -> Key {
+    (org_pk(org), format!("{CREDENTIAL_PREFIX}{id}"))
+}
+
+pub fn runs_pk(org: OrgId, credential: CredentialId) -> String {
+    format!("SYNC#{org}#{credential}")
+}
+
+pub fn run(org: OrgId, credential: CredentialId, run: SyncRunId) -> Key {
+    (runs_pk(org, credential), format!("{RUN_PREFIX}{run}"))
+}
+
+pub fn summary(org: OrgId) -> Key {
+    (org_pk(org), "SUMMARY".into())
+}
+
+/// The summary item's attribute holding one credential's part.
+pub fn summary_attribute(credential: CredentialId) -> String {
+    format!("c_{credential}")
+}
+
+pub fn health_pk(org: OrgId) -> String {
+    format!("HEALTH#{org}")
+}
+
+pub fn health(org: OrgId, credential: CredentialId, region: &str) -> Key {
+    (health_pk(org), format!("{credential}#{region}"))
+}
+
+pub fn inventory_pk(org: OrgId) -> String {
+    format!("INV#{org}")
+}
+
+pub fn resource_prefix(credential: CredentialId) -> String {
+    format!("{RESOURCE_PREFIX}{credential}#")
+}
+
+pub fn resource(org: OrgId, credential: CredentialId, id: &str) -> Key {
+    (inventory_pk(org), format!("{}{id}", resource_prefix(credential)))
+}
+
+pub fn history_pk(org: OrgId, resource: &str) -> String {
+    format!("HIST#{org}#{resource}")
 }

@@ -4,6 +4,8 @@
 
 mod accounts;
 mod audit;
+mod cloud;
+mod inventory;
 mod items;
 pub mod keys;
 mod sessions;
@@ -255,5 +257,78 @@ mod tests {
         assert_eq!(found["#status"], "status");
         assert_eq!(found["#role"], "role");
         assert!(names(&[Some("SET a = :b"), None]).is_none());
+    }
+}
+
+impl DynamoStore {
+    /// Writes (puts or deletes) in batches of 25, the most BatchWriteItem takes, resending what
+    /// DynamoDB hands back unprocessed with a growing pause. Answers the number of items written.
+    pub(crate) async fn batch_write(&self, requests: Vec<aws_sdk_dynamodb::types::WriteRequest>) -> StoreResult<u64> {
+        let total = requests.len() as u64;
+        for chunk in requests.chunks(25) {
+            let mut pending = chunk.to_vec();
+            let mut attempt = 0u32;
+            while !pending.is_empty() {
+                let output = self
+                    .client
+                    .batch_write_item()
+                    .request_items(&self.table, pending)
+                    .send()
+                    .await
+                    .map_err(unavailable)?;
+                pending = output.unprocessed_items.and_then(|mut u| u.remove(&self.table)).unwrap_or_default();
+                if !pending.is_empty() {
+                    attempt += 1;
+                    if attempt > 8 {
+                        return Err(StoreError::Unavailable("DynamoDB kept items unprocessed after 8 retries".into()));
+                    }
+                    tokio::time::sleep(std::time::Duration::from_millis(20 << attempt.min(6))).await;
+                }
+            }
+        }
+        Ok(total)
+    }
+
+    /// Every item under `pk` whose sort key starts with `prefix`, all pages.
+    pub(crate) async fn query_all(&self, pk: String, prefix: &str) -> StoreResult<Vec<Item>> {
+        let mut items = Vec::new();
+        let mut start = None;
+        loop {
+            let output = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .key_condition_expression("#pk = :pk AND begins_with(#sk, :prefix)")
+                .expression_attribute_names("#pk", PK)
+                .expression_attribute_names("#sk", SK)
+                .expression_attribute_values(":pk", AttributeValue::S(pk.clone()))
+                .expression_attribute_values(":prefix", AttributeValue::S(prefix.to_owned()))
+                .consistent_read(true)
+                .set_exclusive_start_key(start.take())
+                .send()
+                .await
+                .map_err(unavailable)?;
+            items.extend(output.items.unwrap_or_default());
+            match output.last_evaluated_key {
+                Some(key) => start = Some(key),
+                None => return Ok(items),
+            }
+        }
+    }
+
+    pub(crate) fn put_request(item: Item) -> StoreResult<aws_sdk_dynamodb::types::WriteRequest> {
+        let put = aws_sdk_dynamodb::types::PutRequest::builder()
+            .set_item(Some(item))
+            .build()
+            .map_err(|e| StoreError::Unavailable(Box::new(e)))?;
+        Ok(aws_sdk_dynamodb::types::WriteRequest::builder().put_request(put).build())
+    }
+
+    pub(crate) fn delete_request(key: keys::Key) -> StoreResult<aws_sdk_dynamodb::types::WriteRequest> {
+        let delete = aws_sdk_dynamodb::types::DeleteRequest::builder()
+            .set_key(Some(tx::key(key)))
+            .build()
+            .map_err(|e| StoreError::Unavailable(Box::new(e)))?;
+        Ok(aws_sdk_dynamodb::types::WriteRequest::builder().delete_request(delete).build())
     }
 }

@@ -2,6 +2,7 @@
 //! Each test works in a table of its own, so they run in parallel without seeing each other.
 
 mod store;
+mod sts;
 
 use std::sync::Arc;
 

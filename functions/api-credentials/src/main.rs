@@ -1,0 +1,17 @@
+//! api-credentials: cloud accounts and "sync now".
+
+use std::sync::Arc;
+
+use skyforge_api::routes::credentials::CredentialsState;
+use skyforge_app::config::{Config, SyncConfig};
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    skyforge_lambda::init_tracing();
+    let (config, sync) = (Config::from_env()?, SyncConfig::from_env()?);
+    let sdk = skyforge_aws::sdk_config().await;
+    let services = skyforge_aws::services(&sdk, &config).await?;
+    let credentials = Arc::new(skyforge_aws::credential_service(&sdk, &config, &sync, &services));
+    let router = skyforge_api::credentials_router(CredentialsState { services, credentials });
+    skyforge_lambda::serve(skyforge_api::finish(router)).await
+}

@@ -1,0 +1,17 @@
+//! api-inventory: the inventory, resource history, the dashboard and provider health.
+
+use std::sync::Arc;
+
+use skyforge_api::routes::inventory::InventoryState;
+use skyforge_app::config::Config;
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    skyforge_lambda::init_tracing();
+    let config = Config::from_env()?;
+    let sdk = skyforge_aws::sdk_config().await;
+    let services = skyforge_aws::services(&sdk, &config).await?;
+    let inventory = Arc::new(skyforge_aws::inventory_service(&sdk, &config));
+    let router = skyforge_api::inventory_router(InventoryState { services, inventory });
+    skyforge_lambda::serve(skyforge_api::finish(router)).await
+}

@@ -1,0 +1,34 @@
+//! sync-worker: syncs the credentials named by a batch of SQS messages; failed messages go back
+//! to the queue on their own (`ReportBatchItemFailures`).
+
+use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
+use lambda_runtime::{LambdaEvent, service_fn};
+use skyforge_app::config::{Config, SyncConfig};
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_runtime::Error> {
+    lambda_runtime::tracing::init_default_subscriber();
+    let (config, sync) = (Config::from_env()?, SyncConfig::from_env()?);
+    let sdk = skyforge_aws::sdk_config().await;
+    let service = &skyforge_aws::sync_service(&sdk, &config, &sync.queue_url, skyforge_clouds::all(&sdk));
+    lambda_runtime::run(service_fn(|event: LambdaEvent<SqsEvent>| async move {
+        let messages = event
+            .payload
+            .records
+            .into_iter()
+            .map(|r| (r.message_id.unwrap_or_default(), r.body.unwrap_or_default()))
+            .collect();
+        let failed = service.handle_batch(messages).await;
+        let mut response = SqsBatchResponse::default();
+        response.batch_item_failures = failed
+            .into_iter()
+            .map(|id| {
+                let mut f = BatchItemFailure::default();
+                f.item_identifier = id;
+                f
+            })
+            .collect();
+        Ok::<_, lambda_runtime::Error>(response)
+    }))
+    .await
+}

@@ -1,0 +1,352 @@
+//! The inventory, resource history, the dashboard and provider health (api-inventory).
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::{FromRef, Path, Query, State};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use skyforge_app::Services;
+use skyforge_app::inventory::InventoryService;
+use skyforge_domain::inventory::{InventoryItem, InventoryParams, InventoryQuery, encode_inventory_cursor};
+use skyforge_domain::sync::ProviderHealth;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::extract::{OrgMember, PageParams, page_request};
+use crate::routes::credentials::SyncSummaryView;
+use crate::views::ListOf;
+
+#[derive(Clone)]
+pub struct InventoryState {
+    pub services: Services,
+    pub inventory: Arc<InventoryService>,
+}
+
+impl FromRef<InventoryState> for Services {
+    fn from_ref(state: &InventoryState) -> Services {
+        state.services.clone()
+    }
+}
+
+pub fn routes() -> OpenApiRouter<InventoryState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_inventory))
+        .routes(routes!(get_resource))
+        .routes(routes!(resource_history))
+        .routes(routes!(dashboard))
+        .routes(routes!(provider_health))
+}
+
+/// A resource in the inventory, in the same shape for every provider.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ResourceView {
+    #[schema(example = "res_01JD7Z8Y3Q4W5E6R7T8Y9U0I1Oa1b2c3d4e5f6a7b8c9d0e1f2")]
+    pub id: String,
+    pub credential_id: String,
+    /// aws, azure or gcp
+    pub provider: String,
+    /// AWS account id, Azure subscription or GCP project.
+    pub account: String,
+    /// Region or location; `global` for resources without one.
+    pub region: String,
+    /// vm, disk, network, subnet, public_ip or bucket
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The provider's own id.
+    pub native_id: String,
+    pub name: Option<String>,
+    /// pending, running, stopping, stopped, available, in_use, terminated, error or unknown
+    pub state: String,
+    /// Instance type, disk size, CIDR or storage class.
+    pub size: Option<String>,
+    pub public_ips: Vec<String>,
+    pub private_ips: Vec<String>,
+    pub tags: BTreeMap<String, String>,
+    pub attributes: BTreeMap<String, String>,
+    /// The deployment that created it (its `skyforge-deployment` tag).
+    pub deployment: Option<String>,
+    pub created_at: Option<DateTime<Utc>>,
+    pub first_seen: DateTime<Utc>,
+    /// When a sync last wrote it (syncs do not rewrite unchanged resources).
+    pub last_seen: DateTime<Utc>,
+    /// Set when a sync no longer found it.
+    pub deleted_at: Option<DateTime<Utc>>,
+}
+
+impl From<InventoryItem> for ResourceView {
+    fn from(item: InventoryItem) -> Self {
+        let r = item.resource;
+        Self {
+            deployment: r.deployment().map(str::to_owned),
+            id: item.id,
+            credential_id: item.credential_id.to_string(),
+            provider: r.provider.as_str().into(),
+            account: r.account,
+            region: r.region,
+            kind: r.kind.as_str().into(),
+            native_id: r.native_id,
+            name: r.name,
+            state: r.state.as_str().into(),
+            size: r.size,
+            public_ips: r.public_ips,
+            private_ips: r.private_ips,
+            tags: r.tags,
+            attributes: r.attributes,
+            created_at: r.created_at,
+            first_seen: item.first_seen,
+            last_seen: item.last_seen,
+            deleted_at: item.deleted_at,
+        }
+    }
+}
+
+/// Inventory filters, order and page.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct InventoryQueryParams {
+    /// aws, azure or gcp
+    pub provider: Option<String>,
+    /// vm, disk, network, subnet, public_ip or bucket
+    #[serde(rename = "type")]
+    #[param(rename = "type")]
+    pub kind: Option<String>,
+    pub region: Option<String>,
+    pub state: Option<String>,
+    /// A credential id.
+    pub credential: Option<String>,
+    /// `key=value`, or `key` for "has the tag".
+    pub tag: Option<String>,
+    /// A deployment id (its `skyforge-deployment` tag).
+    pub deployment: Option<String>,
+    /// Text in the name or the provider's id.
+    pub q: Option<String>,
+    /// Also list resources no longer found.
+    pub include_deleted: Option<String>,
+    /// type (default: by type, then name), -type, name, -name
+    pub sort: Option<String>,
+    /// 1 to 100 (default 50)
+    pub limit: Option<String>,
+    pub cursor: Option<String>,
+}
+
+/// Every resource the organisation's credentials found, filtered, sorted and paged.
+#[utoipa::path(get, path = "/v1/orgs/{org}/inventory", tag = "inventory", security(("bearer" = [])),
+    params(("org" = String, Path, description = "organisation id"), InventoryQueryParams),
+    responses(
+        (status = 200, body = ListOf<ResourceView>),
+        (status = 400, description = "invalid_query: a filter, sort, limit or cursor is invalid", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "not_found", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn list_inventory(
+    State(state): State<InventoryState>,
+    member: OrgMember,
+    Query(p): Query<InventoryQueryParams>,
+) -> ApiResult<Json<ListOf<ResourceView>>> {
+    let params = InventoryParams {
+        provider: p.provider,
+        kind: p.kind,
+        region: p.region,
+        state: p.state,
+        credential: p.credential,
+        tag: p.tag,
+        deployment: p.deployment,
+        q: p.q,
+        include_deleted: p.include_deleted,
+        sort: p.sort,
+        limit: p.limit,
+        cursor: p.cursor,
+    };
+    let query = InventoryQuery::parse(&params).map_err(ApiError::InvalidQuery)?;
+    let (items, cursor) = state.inventory.list(&member.access, &query).await?;
+    Ok(Json(ListOf {
+        items: items.into_iter().map(Into::into).collect(),
+        next_cursor: cursor.as_ref().map(encode_inventory_cursor),
+    }))
+}
+
+/// One resource.
+#[utoipa::path(get, path = "/v1/orgs/{org}/inventory/{resource}", tag = "inventory", security(("bearer" = [])),
+    params(("org" = String, Path, description = "organisation id"), ("resource" = String, Path, description = "resource id")),
+    responses((status = 200, body = ResourceView), (status = 404, description = "not_found", body = Problem, content_type = "application/problem+json")))]
+async fn get_resource(
+    State(state): State<InventoryState>,
+    member: OrgMember,
+    Path(path): Path<(String, String)>,
+) -> ApiResult<Json<ResourceView>> {
+    Ok(Json(state.inventory.get(&member.access, &path.1).await?.into()))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FieldChangeView {
+    /// name, state, size, public_ips, private_ips, tags.<key>, attributes.<key>
+    pub field: String,
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HistoryEntryView {
+    pub at: DateTime<Utc>,
+    pub sync_run_id: String,
+    /// created, changed, deleted or reappeared
+    pub change: String,
+    pub changes: Vec<FieldChangeView>,
+}
+
+impl From<skyforge_domain::inventory::HistoryEntry> for HistoryEntryView {
+    fn from(e: skyforge_domain::inventory::HistoryEntry) -> Self {
+        Self {
+            at: e.at,
+            sync_run_id: e.sync_run_id.to_string(),
+            change: serde_json::to_value(e.change).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(),
+            changes: e
+                .changes
+                .into_iter()
+                .map(|c| FieldChangeView { field: c.field, from: c.from, to: c.to })
+                .collect(),
+        }
+    }
+}
+
+/// A resource's changes, newest first.
+#[utoipa::path(get, path = "/v1/orgs/{org}/inventory/{resource}/history", tag = "inventory", security(("bearer" = [])),
+    params(("org" = String, Path, description = "organisation id"), ("resource" = String, Path, description = "resource id"), PageParams),
+    responses((status = 200, body = ListOf<HistoryEntryView>), (status = 404, description = "not_found", body = Problem, content_type = "application/problem+json")))]
+async fn resource_history(
+    State(state): State<InventoryState>,
+    member: OrgMember,
+    Path(path): Path<(String, String)>,
+    Query(params): Query<PageParams>,
+) -> ApiResult<Json<ListOf<HistoryEntryView>>> {
+    let page = page_request(&params, "sync_")?;
+    Ok(Json(ListOf::from_page(state.inventory.history(&member.access, &path.1, &page).await?)))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TotalsView {
+    pub resources: u64,
+    pub by_provider: BTreeMap<String, u64>,
+    pub by_type: BTreeMap<String, u64>,
+    pub by_state: BTreeMap<String, u64>,
+    /// provider/type/state → count
+    pub by_provider_type_state: BTreeMap<String, u64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RegionHealthView {
+    pub region: String,
+    pub ok: bool,
+    pub latency_ms: u64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CredentialStatusView {
+    pub credential_id: String,
+    pub name: String,
+    pub provider: Option<String>,
+    pub resources: u64,
+    pub last_sync: Option<SyncSummaryView>,
+    pub health: Vec<RegionHealthView>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DashboardView {
+    pub totals: TotalsView,
+    pub running_vms: u64,
+    pub credentials: Vec<CredentialStatusView>,
+}
+
+/// Totals by provider, type and state, running VMs, and each credential's last sync and
+/// provider health: one read of the organisation's summary.
+#[utoipa::path(get, path = "/v1/orgs/{org}/dashboard", tag = "inventory", security(("bearer" = [])),
+    params(("org" = String, Path, description = "organisation id")),
+    responses((status = 200, body = DashboardView), (status = 404, description = "not_found", body = Problem, content_type = "application/problem+json")))]
+async fn dashboard(State(state): State<InventoryState>, member: OrgMember) -> ApiResult<Json<DashboardView>> {
+    let dashboard = state.inventory.dashboard(&member.access).await?;
+    let mut totals = TotalsView {
+        resources: 0,
+        by_provider: BTreeMap::new(),
+        by_type: BTreeMap::new(),
+        by_state: BTreeMap::new(),
+        by_provider_type_state: BTreeMap::new(),
+    };
+    for (key, n) in &dashboard.counts.0 {
+        let mut parts = key.split('/');
+        let (provider, kind, state) =
+            (parts.next().unwrap_or(""), parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+        totals.resources += n;
+        *totals.by_provider.entry(provider.into()).or_default() += n;
+        *totals.by_type.entry(kind.into()).or_default() += n;
+        *totals.by_state.entry(state.into()).or_default() += n;
+        totals.by_provider_type_state.insert(key.clone(), *n);
+    }
+    let credentials = dashboard
+        .credentials
+        .into_iter()
+        .map(|(id, s)| CredentialStatusView {
+            credential_id: id.to_string(),
+            resources: s.counts.total(None, None, None),
+            name: s.name,
+            provider: s.provider.map(|p| p.as_str().to_owned()),
+            last_sync: s.last_sync.map(Into::into),
+            health: s
+                .health
+                .into_iter()
+                .map(|(region, (ok, latency_ms))| RegionHealthView { region, ok, latency_ms })
+                .collect(),
+        })
+        .collect();
+    Ok(Json(DashboardView { totals, running_vms: dashboard.running_vms, credentials }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProviderHealthView {
+    pub credential_id: String,
+    pub provider: String,
+    pub region: String,
+    pub checked_at: DateTime<Utc>,
+    pub ok: bool,
+    pub calls: u64,
+    pub errors: u64,
+    pub latency_p50_ms: u64,
+    pub latency_max_ms: u64,
+    pub last_error: Option<String>,
+}
+
+impl From<ProviderHealth> for ProviderHealthView {
+    fn from(h: ProviderHealth) -> Self {
+        Self {
+            credential_id: h.credential_id.to_string(),
+            provider: h.provider.as_str().into(),
+            region: h.region,
+            checked_at: h.checked_at,
+            ok: h.ok,
+            calls: h.calls,
+            errors: h.errors,
+            latency_p50_ms: h.latency_p50_ms,
+            latency_max_ms: h.latency_max_ms,
+            last_error: h.last_error,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProviderHealthList {
+    pub items: Vec<ProviderHealthView>,
+}
+
+/// How each provider's API answered each credential, per region, at its last sync.
+#[utoipa::path(get, path = "/v1/orgs/{org}/health/providers", tag = "inventory", security(("bearer" = [])),
+    params(("org" = String, Path, description = "organisation id")),
+    responses((status = 200, body = ProviderHealthList), (status = 404, description = "not_found", body = Problem, content_type = "application/problem+json")))]
+async fn provider_health(
+    State(state): State<InventoryState>,
+    member: OrgMember,
+) -> ApiResult<Json<ProviderHealthList>> {
+    let items = state.inventory.provider_health(&member.access).await?.into_iter().map(Into::into).collect();
+    Ok(Json(ProviderHealthList { items }))
+}

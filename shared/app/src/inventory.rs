@@ -1,0 +1,81 @@
+//! Reading the inventory back: filtered, sorted, paged lists; one resource and its history; the
+//! dashboard (one read of the summary item) and provider health.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use skyforge_domain::ids::CredentialId;
+use skyforge_domain::inventory::{
+    HistoryEntry, InventoryCursor, InventoryItem, InventoryQuery, ResourceCounts, ResourceState, ResourceType,
+};
+use skyforge_domain::page::{Page, PageRequest};
+use skyforge_domain::roles::Permission;
+use skyforge_domain::sync::{CredentialSummary, ProviderHealth};
+
+use crate::error::AppError;
+use crate::orgs::OrgAccess;
+use crate::sync_ports::{Inventory, Summaries};
+
+/// The dashboard's numbers, all from the organisation's summary item.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dashboard {
+    pub counts: ResourceCounts,
+    pub running_vms: u64,
+    pub credentials: BTreeMap<CredentialId, CredentialSummary>,
+}
+
+pub struct InventoryService {
+    inventory: Arc<dyn Inventory>,
+    summaries: Arc<dyn Summaries>,
+}
+
+impl InventoryService {
+    pub fn new(inventory: Arc<dyn Inventory>, summaries: Arc<dyn Summaries>) -> Self {
+        Self { inventory, summaries }
+    }
+
+    pub async fn list(
+        &self,
+        access: &OrgAccess,
+        query: &InventoryQuery,
+    ) -> Result<(Vec<InventoryItem>, Option<InventoryCursor>), AppError> {
+        access.require(Permission::Read)?;
+        Ok(self.inventory.list(access.org_id, query).await?)
+    }
+
+    pub async fn get(&self, access: &OrgAccess, id: &str) -> Result<InventoryItem, AppError> {
+        access.require(Permission::Read)?;
+        if !id.starts_with("res_") {
+            return Err(AppError::NotFound("resource"));
+        }
+        self.inventory.get(access.org_id, id).await?.ok_or(AppError::NotFound("resource"))
+    }
+
+    pub async fn history(
+        &self,
+        access: &OrgAccess,
+        id: &str,
+        page: &PageRequest,
+    ) -> Result<Page<HistoryEntry>, AppError> {
+        let item = self.get(access, id).await?;
+        Ok(self.inventory.history(access.org_id, &item.id, page).await?)
+    }
+
+    pub async fn dashboard(&self, access: &OrgAccess) -> Result<Dashboard, AppError> {
+        access.require(Permission::Read)?;
+        let credentials = self.summaries.get(access.org_id).await?;
+        let mut counts = ResourceCounts::default();
+        for summary in credentials.values() {
+            counts.add(&summary.counts);
+        }
+        let running_vms = counts.total(None, Some(ResourceType::Vm), Some(ResourceState::Running));
+        Ok(Dashboard { counts, running_vms, credentials })
+    }
+
+    pub async fn provider_health(&self, access: &OrgAccess) -> Result<Vec<ProviderHealth>, AppError> {
+        access.require(Permission::Read)?;
+        let mut health = self.summaries.health(access.org_id).await?;
+        health.sort_by(|a, b| (a.provider, a.credential_id, &a.region).cmp(&(b.provider, b.credential_id, &b.region)));
+        Ok(health)
+    }
+}

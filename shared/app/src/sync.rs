@@ -1,0 +1,342 @@
+//! The sync pipeline's two halves.
+//!
+//! **Fan-out** (the scheduler, every 10 minutes): page through the credentials with sync
+//! enabled (an index query, 500 at a time), and send one message per credential in batches of
+//! 10 (the most SQS takes), several batches in flight at once. A batch entry the queue refuses
+//! is retried once; what still fails is counted and logged, and the next tick picks it up.
+//!
+//! **Sync** (the worker, one message at a time): claim the run (a redelivered message finds it
+//! finished and stops), load the secret, list every region with bounded concurrency, diff
+//! against what is stored, and write only what changed. A region that fails is recorded on the
+//! run and its resources are kept, not marked deleted. Provider failures never fail the message
+//! (retrying would not help); store failures do, so the queue redelivers it.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::StreamExt;
+use skyforge_domain::credentials::CloudSecret;
+use skyforge_domain::ids::SyncRunId;
+use skyforge_domain::inventory::{Provider, Resource, ResourceCounts, ResourceKey, diff_inventory};
+use skyforge_domain::sync::{
+    Credential, CredentialSummary, ProviderHealth, SyncCounts, SyncError, SyncRun, SyncStatus, SyncTrigger,
+};
+
+use crate::clouds::{ApiCall, CloudError, CloudInventory};
+use crate::error::AppError;
+use crate::ports::Clock;
+use crate::sync_ports::{
+    CredentialSecrets, Credentials, Inventory, InventoryWrite, Summaries, SyncMessage, SyncQueue, SyncRuns,
+};
+
+/// SQS takes at most 10 entries per SendMessageBatch.
+pub const BATCH_SIZE: usize = 10;
+/// Credentials read per index page.
+const PAGE_SIZE: usize = 500;
+/// SendMessageBatch requests in flight at once.
+const SENDS_IN_FLIGHT: usize = 8;
+/// A run claimed longer ago than this by a worker that never finished may be taken over.
+const STALE_CLAIM: chrono::Duration = chrono::Duration::minutes(15);
+
+pub struct SyncPorts {
+    pub credentials: Arc<dyn Credentials>,
+    pub secrets: Arc<dyn CredentialSecrets>,
+    pub queue: Arc<dyn SyncQueue>,
+    pub runs: Arc<dyn SyncRuns>,
+    pub inventory: Arc<dyn Inventory>,
+    pub summaries: Arc<dyn Summaries>,
+    pub clouds: HashMap<Provider, Arc<dyn CloudInventory>>,
+}
+
+/// What one fan-out did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct FanOut {
+    pub credentials: u64,
+    pub index_pages: u64,
+    pub send_calls: u64,
+    pub failed: u64,
+}
+
+/// How handling one message ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SyncOutcome {
+    Synced {
+        status: SyncStatus,
+        counts: SyncCounts,
+    },
+    /// The credential is gone or has sync turned off.
+    Dropped,
+    /// Another delivery of the same message ran (or runs) it.
+    AlreadyHandled,
+}
+
+pub struct SyncService {
+    ports: SyncPorts,
+    clock: Arc<dyn Clock>,
+    region_concurrency: usize,
+}
+
+impl SyncService {
+    pub fn new(ports: SyncPorts, clock: Arc<dyn Clock>) -> Self {
+        Self { ports, clock, region_concurrency: 4 }
+    }
+
+    /// Sends one sync message for every credential with sync enabled.
+    pub async fn fan_out(&self) -> Result<FanOut, AppError> {
+        let mut stats = FanOut::default();
+        let mut after = None;
+        loop {
+            let (page, next) = self.ports.credentials.active(after.take(), PAGE_SIZE).await?;
+            stats.index_pages += 1;
+            stats.credentials += page.len() as u64;
+            let now = self.clock.now();
+            let messages: Vec<SyncMessage> = page
+                .into_iter()
+                .map(|(org_id, credential_id)| SyncMessage {
+                    org_id,
+                    credential_id,
+                    run_id: SyncRunId::new(),
+                    trigger: SyncTrigger::Schedule,
+                    queued_at: now,
+                })
+                .collect();
+            let batches: Vec<Vec<SyncMessage>> = messages.chunks(BATCH_SIZE).map(<[SyncMessage]>::to_vec).collect();
+            let sends = batches.into_iter().map(|batch| async move { self.send_with_retry(batch).await });
+            let results: Vec<(u64, u64)> =
+                futures::stream::iter(sends).buffer_unordered(SENDS_IN_FLIGHT).collect().await;
+            for (calls, failed) in results {
+                stats.send_calls += calls;
+                stats.failed += failed;
+            }
+            match next {
+                Some(cursor) => after = Some(cursor),
+                None => break,
+            }
+        }
+        if stats.failed > 0 {
+            tracing::error!(failed = stats.failed, "sync messages could not be queued; the next tick retries them");
+        }
+        Ok(stats)
+    }
+
+    /// Sends a batch; entries the queue refused are sent once more. Answers (requests, failed).
+    async fn send_with_retry(&self, batch: Vec<SyncMessage>) -> (u64, u64) {
+        let mut pending = batch;
+        let mut calls = 0;
+        for attempt in 0..2 {
+            calls += 1;
+            match self.ports.queue.send_batch(&pending).await {
+                Ok(failed) if failed.is_empty() => return (calls, 0),
+                Ok(failed) => pending = failed.into_iter().filter_map(|i| pending.get(i).cloned()).collect(),
+                Err(error) => tracing::warn!(error = %error, attempt, "SendMessageBatch failed"),
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        (calls, pending.len() as u64)
+    }
+
+    /// Handles a batch of queue messages (SQS message id, body), several at a time; answers the
+    /// ids to hand back for redelivery. A body that is not a sync message is logged and dropped:
+    /// redelivering it would never help.
+    pub async fn handle_batch(&self, messages: Vec<(String, String)>) -> Vec<String> {
+        let results: Vec<Option<String>> = futures::stream::iter(messages.into_iter().map(|(id, body)| async move {
+            let message: SyncMessage = match serde_json::from_str(&body) {
+                Ok(message) => message,
+                Err(error) => {
+                    tracing::error!(message_id = %id, error = %error, "dropping a message that is not a sync message");
+                    return None;
+                }
+            };
+            match self.handle(&message).await {
+                Ok(outcome) => {
+                    tracing::info!(message_id = %id, credential = %message.credential_id, ?outcome, "sync handled");
+                    None
+                }
+                Err(error) => {
+                    tracing::error!(message_id = %id, credential = %message.credential_id, error = %error, cause = ?error, "sync failed; the queue will redeliver it");
+                    Some(id)
+                }
+            }
+        }))
+        .buffer_unordered(4)
+        .collect()
+        .await;
+        results.into_iter().flatten().collect()
+    }
+
+    /// Handles one queue message. `Err` only for failures worth a redelivery (the store).
+    pub async fn handle(&self, message: &SyncMessage) -> Result<SyncOutcome, AppError> {
+        let Some(credential) = self.ports.credentials.get(message.org_id, message.credential_id).await? else {
+            return Ok(SyncOutcome::Dropped);
+        };
+        if !credential.sync_enabled && message.trigger == SyncTrigger::Schedule {
+            return Ok(SyncOutcome::Dropped);
+        }
+        let now = self.clock.now();
+        let mut run = SyncRun {
+            id: message.run_id,
+            org_id: credential.org_id,
+            credential_id: credential.id,
+            trigger: message.trigger,
+            status: SyncStatus::Running,
+            queued_at: message.queued_at,
+            started_at: Some(now),
+            finished_at: None,
+            counts: SyncCounts::default(),
+            errors: vec![],
+        };
+        if !self.ports.runs.claim(&run, now, now - STALE_CLAIM).await? {
+            return Ok(SyncOutcome::AlreadyHandled);
+        }
+        match self.sync(&credential, &mut run).await {
+            Ok(()) => {}
+            Err(error) => {
+                run.status = SyncStatus::Failed;
+                run.errors.push(SyncError {
+                    region: "-".into(),
+                    code: "store_unavailable".into(),
+                    message: "the inventory could not be written; the sync will be retried".into(),
+                });
+                run.finished_at = Some(self.clock.now());
+                let _ = self.ports.runs.finish(&run).await;
+                return Err(error);
+            }
+        }
+        run.finished_at = Some(self.clock.now());
+        self.ports.runs.finish(&run).await?;
+        Ok(SyncOutcome::Synced { status: run.status, counts: run.counts })
+    }
+
+    async fn sync(&self, credential: &Credential, run: &mut SyncRun) -> Result<(), AppError> {
+        let secret = match self.ports.secrets.get(&credential.secret_id).await {
+            Ok(Some(secret)) => secret,
+            Ok(None) => {
+                return self
+                    .fail(credential, run, "credential_missing", "the credential's secret no longer exists; rotate it")
+                    .await;
+            }
+            Err(error) => return Err(AppError::Unavailable(error)),
+        };
+        let Some(cloud) = self.ports.clouds.get(&credential.provider).cloned() else {
+            return self
+                .fail(credential, run, "unsupported_provider", "syncing this provider is not available yet")
+                .await;
+        };
+        let scopes = match cloud.scopes(&secret).await {
+            Ok(scopes) => scopes,
+            Err(error) => return self.fail(credential, run, error.code(), &error.to_string()).await,
+        };
+        let units: Vec<(String, String)> = scopes
+            .into_iter()
+            .flat_map(|(account, regions)| regions.into_iter().map(move |region| (account.clone(), region)))
+            .filter(|(_, region)| wanted(credential, region))
+            .collect();
+
+        let listings: Vec<((String, String), Result<Vec<Resource>, CloudError>, Vec<ApiCall>)> =
+            futures::stream::iter(units.into_iter().map(|unit| list_unit(cloud.clone(), &secret, unit)))
+                .buffer_unordered(self.region_concurrency)
+                .collect()
+                .await;
+
+        let now = self.clock.now();
+        let mut seen = Vec::new();
+        let mut failed_regions: Vec<String> = Vec::new();
+        let mut health = Vec::with_capacity(listings.len());
+        for ((account, region), result, calls) in listings {
+            let timings: Vec<(u64, Option<&str>)> =
+                calls.iter().map(|c| (c.latency.as_millis() as u64, c.error)).collect();
+            health.push(ProviderHealth::from_calls(credential.id, credential.provider, &region, now, &timings));
+            match result {
+                Ok(resources) => {
+                    run.counts.regions_listed += 1;
+                    seen.extend(resources);
+                }
+                Err(error) => {
+                    run.counts.regions_failed += 1;
+                    let label = if account.is_empty() || credential.provider == Provider::Aws {
+                        region.clone()
+                    } else {
+                        format!("{account}/{region}")
+                    };
+                    run.errors.push(SyncError { region: label, code: error.code().into(), message: error.to_string() });
+                    failed_regions.push(region);
+                }
+            }
+        }
+
+        let stored = self.ports.inventory.stored(credential.org_id, credential.id).await?;
+        let mut live: BTreeMap<ResourceKey, Resource> =
+            stored.iter().filter(|s| !s.deleted).map(|s| (s.resource.key(), s.resource.clone())).collect();
+        run.counts.seen = seen.len() as u64;
+        let diff = diff_inventory(stored, seen, |key| failed_regions.iter().any(|region| cloud.covers(region, key)));
+        run.counts.created = (diff.created.len() + diff.reappeared.len()) as u64;
+        run.counts.changed = diff.changed.len() as u64;
+        run.counts.deleted = diff.gone.len() as u64;
+        run.counts.unchanged = diff.unchanged as u64;
+        if diff.writes() > 0 {
+            let write =
+                InventoryWrite { org: credential.org_id, credential: credential.id, run: run.id, now, diff: &diff };
+            run.counts.item_writes = self.ports.inventory.apply(write).await?;
+        }
+
+        for resource in diff.created.iter().chain(&diff.reappeared).chain(diff.changed.iter().map(|(_, after)| after)) {
+            live.insert(resource.key(), resource.clone());
+        }
+        for gone in &diff.gone {
+            live.remove(&gone.resource.key());
+        }
+        run.status = match (run.counts.regions_listed, run.counts.regions_failed) {
+            (_, 0) => SyncStatus::Succeeded,
+            (0, _) => SyncStatus::Failed,
+            _ => SyncStatus::Partial,
+        };
+        run.finished_at = Some(self.clock.now());
+        let summary = CredentialSummary {
+            name: credential.name.clone(),
+            provider: Some(credential.provider),
+            counts: ResourceCounts::of(live.values()),
+            last_sync: Some(run.summary()),
+            health: health.iter().map(|h| (h.region.clone(), (h.ok, h.latency_p50_ms))).collect(),
+        };
+        self.ports.summaries.put_credential(credential.org_id, credential.id, &summary).await?;
+        self.ports.summaries.put_health(credential.org_id, &health).await?;
+        Ok(())
+    }
+
+    /// Ends a run that could not list anything, keeping the stored inventory as it was.
+    async fn fail(
+        &self,
+        credential: &Credential,
+        run: &mut SyncRun,
+        code: &str,
+        message: &str,
+    ) -> Result<(), AppError> {
+        run.status = SyncStatus::Failed;
+        run.errors.push(SyncError { region: "-".into(), code: code.into(), message: message.into() });
+        run.finished_at = Some(self.clock.now());
+        let mut summary = self.ports.summaries.get(credential.org_id).await?.remove(&credential.id).unwrap_or_default();
+        summary.name = credential.name.clone();
+        summary.provider = Some(credential.provider);
+        summary.last_sync = Some(run.summary());
+        self.ports.summaries.put_credential(credential.org_id, credential.id, &summary).await?;
+        Ok(())
+    }
+}
+
+/// Whether a credential limited to some regions lists this one (`global` always).
+fn wanted(credential: &Credential, region: &str) -> bool {
+    region == crate::clouds::GLOBAL_REGION
+        || credential.regions.as_ref().is_none_or(|regions| regions.iter().any(|r| r == region))
+}
+
+async fn list_unit(
+    cloud: Arc<dyn CloudInventory>,
+    secret: &CloudSecret,
+    (account, region): (String, String),
+) -> ((String, String), Result<Vec<Resource>, CloudError>, Vec<ApiCall>) {
+    match cloud.list_region(secret, &account, &region).await {
+        Ok(listing) => ((account, region), Ok(listing.resources), listing.calls),
+        Err((error, calls)) => ((account, region), Err(error), calls),
+    }
+}

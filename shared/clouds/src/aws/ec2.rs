@@ -1,0 +1,265 @@
+//! One region of EC2: instances, volumes, VPCs, subnets and Elastic IPs, each read in full
+//! (every page) and normalised to [`Resource`].
+
+use std::collections::BTreeMap;
+
+use aws_sdk_ec2::Client;
+use aws_sdk_ec2::types::{Address, Instance, Subnet, Tag, Volume, Vpc};
+use skyforge_app::clouds::CloudError;
+use skyforge_domain::inventory::{Provider, Resource, ResourceType, normalise_state};
+
+use super::calls::Calls;
+use super::timestamp;
+
+/// Where the resources of a listing are: the account they belong to and their region.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Scope<'a> {
+    pub account: &'a str,
+    pub region: &'a str,
+}
+
+/// Everything EC2 holds in the client's region, listed concurrently. Any failure fails the
+/// whole listing: a partial one would make the sync think the missing part was deleted.
+pub(crate) async fn list(
+    client: &Client,
+    scope: Scope<'_>,
+    page_size: i32,
+    calls: &Calls,
+) -> Result<Vec<Resource>, CloudError> {
+    let (instances, volumes, vpcs, subnets, addresses) = tokio::join!(
+        instances(client, scope, page_size, calls),
+        volumes(client, scope, page_size, calls),
+        vpcs(client, scope, page_size, calls),
+        subnets(client, scope, page_size, calls),
+        addresses(client, scope, calls),
+    );
+    let mut all = instances?;
+    for part in [volumes?, vpcs?, subnets?, addresses?] {
+        all.extend(part);
+    }
+    Ok(all)
+}
+
+async fn instances(
+    client: &Client,
+    scope: Scope<'_>,
+    page_size: i32,
+    calls: &Calls,
+) -> Result<Vec<Resource>, CloudError> {
+    // AWS counts MaxResults in instances, moto in reservations: reading every page works for both
+    let mut pages = client.describe_instances().max_results(page_size).into_paginator().send();
+    let mut found = Vec::new();
+    while let Some(page) = calls.page("ec2", "DescribeInstances", pages.next()).await? {
+        let instances = page.reservations().iter().flat_map(|r| r.instances());
+        found.extend(instances.filter_map(|i| instance(scope, i)));
+    }
+    Ok(found)
+}
+
+async fn volumes(
+    client: &Client,
+    scope: Scope<'_>,
+    page_size: i32,
+    calls: &Calls,
+) -> Result<Vec<Resource>, CloudError> {
+    // DescribeVolumes returns at most 500 a page
+    let mut pages = client.describe_volumes().max_results(page_size.min(500)).into_paginator().send();
+    let mut found = Vec::new();
+    while let Some(page) = calls.page("ec2", "DescribeVolumes", pages.next()).await? {
+        found.extend(page.volumes().iter().filter_map(|v| volume(scope, v)));
+    }
+    Ok(found)
+}
+
+async fn vpcs(client: &Client, scope: Scope<'_>, page_size: i32, calls: &Calls) -> Result<Vec<Resource>, CloudError> {
+    let mut pages = client.describe_vpcs().max_results(page_size).into_paginator().send();
+    let mut found = Vec::new();
+    while let Some(page) = calls.page("ec2", "DescribeVpcs", pages.next()).await? {
+        found.extend(page.vpcs().iter().filter_map(|v| vpc(scope, v)));
+    }
+    Ok(found)
+}
+
+async fn subnets(
+    client: &Client,
+    scope: Scope<'_>,
+    page_size: i32,
+    calls: &Calls,
+) -> Result<Vec<Resource>, CloudError> {
+    let mut pages = client.describe_subnets().max_results(page_size).into_paginator().send();
+    let mut found = Vec::new();
+    while let Some(page) = calls.page("ec2", "DescribeSubnets", pages.next()).await? {
+        found.extend(page.subnets().iter().filter_map(|s| subnet(scope, s)));
+    }
+    Ok(found)
+}
+
+async fn addresses(client: &Client, scope: Scope<'_>, calls: &Calls) -> Result<Vec<Resource>, CloudError> {
+    // DescribeAddresses has no pages: it always answers with every address of the region
+    let output = calls.call("ec2", "DescribeAddresses", client.describe_addresses().send()).await?;
+    Ok(output.addresses().iter().filter_map(|a| address(scope, a)).collect())
+}
+
+/// A resource with what every kind has: id, tags (and the `Name` tag as its name), state.
+fn resource(scope: Scope<'_>, kind: ResourceType, native_id: &str, tags: &[Tag], state: &str) -> Resource {
+    let tags: BTreeMap<String, String> =
+        tags.iter().filter_map(|t| Some((t.key()?.to_owned(), t.value().unwrap_or_default().to_owned()))).collect();
+    Resource {
+        provider: Provider::Aws,
+        account: scope.account.to_owned(),
+        region: scope.region.to_owned(),
+        kind,
+        native_id: native_id.to_owned(),
+        name: tags.get("Name").filter(|n| !n.is_empty()).cloned(),
+        state: normalise_state(Provider::Aws, kind, state),
+        size: None,
+        public_ips: Vec::new(),
+        private_ips: Vec::new(),
+        tags,
+        created_at: None,
+        attributes: BTreeMap::new(),
+    }
+}
+
+/// The attributes that are present, by name.
+fn attributes<const N: usize>(pairs: [(&str, Option<String>); N]) -> BTreeMap<String, String> {
+    pairs.into_iter().filter_map(|(key, value)| Some((key.to_owned(), value.filter(|v| !v.is_empty())?))).collect()
+}
+
+fn push_unique(list: &mut Vec<String>, ip: Option<&str>) {
+    if let Some(ip) = ip.filter(|ip| !ip.is_empty())
+        && !list.iter().any(|known| known == ip)
+    {
+        list.push(ip.to_owned());
+    }
+}
+
+fn instance(scope: Scope<'_>, i: &Instance) -> Option<Resource> {
+    let state = i.state().and_then(|s| s.name()).map(|n| n.as_str()).unwrap_or_default();
+    let mut r = resource(scope, ResourceType::Vm, i.instance_id()?, i.tags(), state);
+    r.size = i.instance_type().map(|t| t.as_str().to_owned());
+    r.created_at = timestamp(i.launch_time());
+    // the primary addresses first, then those of every other interface
+    push_unique(&mut r.public_ips, i.public_ip_address());
+    push_unique(&mut r.private_ips, i.private_ip_address());
+    for interface in i.network_interfaces() {
+        push_unique(&mut r.public_ips, interface.association().and_then(|a| a.public_ip()));
+        for address in interface.private_ip_addresses() {
+            push_unique(&mut r.private_ips, address.private_ip_address());
+            push_unique(&mut r.public_ips, address.association().and_then(|a| a.public_ip()));
+        }
+    }
+    let platform = i.platform_details().map(str::to_owned).or_else(|| i.platform().map(|p| p.as_str().to_owned()));
+    r.attributes = attributes([
+        ("availability_zone", i.placement().and_then(|p| p.availability_zone()).map(str::to_owned)),
+        ("vpc_id", i.vpc_id().map(str::to_owned)),
+        ("subnet_id", i.subnet_id().map(str::to_owned)),
+        ("image_id", i.image_id().map(str::to_owned)),
+        ("platform", platform),
+        ("architecture", i.architecture().map(|a| a.as_str().to_owned())),
+        ("lifecycle", i.instance_lifecycle().map(|l| l.as_str().to_owned())),
+    ]);
+    Some(r)
+}
+
+fn volume(scope: Scope<'_>, v: &Volume) -> Option<Resource> {
+    let state = v.state().map(|s| s.as_str()).unwrap_or_default();
+    let mut r = resource(scope, ResourceType::Disk, v.volume_id()?, v.tags(), state);
+    r.size = v.size().map(|gib| match v.volume_type() {
+        Some(kind) => format!("{gib} GiB {}", kind.as_str()),
+        None => format!("{gib} GiB"),
+    });
+    r.created_at = timestamp(v.create_time());
+    // multi-attach volumes can be on several instances
+    let attached: Vec<&str> = v.attachments().iter().filter_map(|a| a.instance_id()).collect();
+    r.attributes = attributes([
+        ("attached_to", Some(attached.join(","))),
+        ("availability_zone", v.availability_zone().map(str::to_owned)),
+        ("encrypted", v.encrypted().map(|e| e.to_string())),
+    ]);
+    Some(r)
+}
+
+fn vpc(scope: Scope<'_>, v: &Vpc) -> Option<Resource> {
+    let state = v.state().map(|s| s.as_str()).unwrap_or("available");
+    let mut r = resource(scope, ResourceType::Network, v.vpc_id()?, v.tags(), state);
+    r.size = v.cidr_block().map(str::to_owned);
+    r.attributes = attributes([("is_default", v.is_default().map(|d| d.to_string()))]);
+    Some(r)
+}
+
+fn subnet(scope: Scope<'_>, s: &Subnet) -> Option<Resource> {
+    let state = s.state().map(|s| s.as_str()).unwrap_or("available");
+    let mut r = resource(scope, ResourceType::Subnet, s.subnet_id()?, s.tags(), state);
+    r.size = s.cidr_block().map(str::to_owned);
+    r.attributes = attributes([
+        ("vpc_id", s.vpc_id().map(str::to_owned)),
+        ("availability_zone", s.availability_zone().map(str::to_owned)),
+    ]);
+    Some(r)
+}
+
+fn address(scope: Scope<'_>, a: &Address) -> Option<Resource> {
+    let ip = a.public_ip();
+    let attached_to = a.instance_id().or(a.network_interface_id()).filter(|id| !id.is_empty());
+    let state = if a.association_id().is_some() || attached_to.is_some() { "associated" } else { "unassociated" };
+    let mut r = resource(scope, ResourceType::PublicIp, a.allocation_id().or(ip)?, a.tags(), state);
+    push_unique(&mut r.public_ips, ip);
+    push_unique(&mut r.private_ips, a.private_ip_address());
+    r.attributes = attributes([
+        ("attached_to", attached_to.map(str::to_owned)),
+        ("network_interface_id", a.network_interface_id().map(str::to_owned)),
+    ]);
+    Some(r)
+}
+
+#[cfg(test)]
+mod tests {
+    use aws_sdk_ec2::types::{
+        InstanceState, InstanceStateName, InstanceType, VolumeAttachment, VolumeState, VolumeType,
+    };
+    use skyforge_domain::inventory::ResourceState;
+
+    use super::*;
+
+    const SCOPE: Scope<'static> = Scope { account: "123456789012", region: "eu-west-1" };
+
+    #[test]
+    fn an_instance_without_optional_fields_is_still_listed() {
+        let i = Instance::builder()
+            .instance_id("i-1")
+            .state(InstanceState::builder().name(InstanceStateName::Stopped).build())
+            .instance_type(InstanceType::T3Micro)
+            .tags(Tag::builder().key("Name").value("web").build())
+            .build();
+        let r = instance(SCOPE, &i).unwrap();
+        assert_eq!(
+            (r.name.as_deref(), r.state, r.size.as_deref()),
+            (Some("web"), ResourceState::Stopped, Some("t3.micro"))
+        );
+        assert!(r.public_ips.is_empty() && r.attributes.is_empty() && r.created_at.is_none());
+        assert!(instance(SCOPE, &Instance::builder().build()).is_none(), "no id, nothing to key it by");
+    }
+
+    #[test]
+    fn a_volume_says_its_size_type_and_instance() {
+        let v = Volume::builder()
+            .volume_id("vol-1")
+            .size(8)
+            .volume_type(VolumeType::Gp3)
+            .state(VolumeState::InUse)
+            .attachments(VolumeAttachment::builder().instance_id("i-1").build())
+            .build();
+        let r = volume(SCOPE, &v).unwrap();
+        assert_eq!((r.size.as_deref(), r.state), (Some("8 GiB gp3"), ResourceState::InUse));
+        assert_eq!(r.attributes.get("attached_to").map(String::as_str), Some("i-1"));
+    }
+
+    #[test]
+    fn an_address_without_allocation_id_is_keyed_by_its_ip() {
+        let a = Address::builder().public_ip("203.0.113.7").build();
+        let r = address(SCOPE, &a).unwrap();
+        assert_eq!((r.native_id.as_str(), r.state), ("203.0.113.7", ResourceState::Available));
+        assert_eq!(r.public_ips, vec!["203.0.113.7"]);
+    }
+}

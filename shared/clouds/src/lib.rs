@@ -1,0 +1,25 @@
+//! Inventory adapters of the cloud providers: what an account holds, listed region by region
+//! and normalised to the domain's one [`Resource`](skyforge_domain::inventory::Resource)
+//! shape. AWS is here (EC2 and S3); Azure and GCP come later. The heavy SDKs live only in this
+//! crate, so the HTTP functions that do not sync stay small.
+//!
+//! [`demo`] seeds a demo account on the local AWS stand-in.
+
+pub mod aws;
+pub mod demo;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use aws_config::SdkConfig;
+use skyforge_app::clouds::CloudInventory;
+use skyforge_domain::inventory::Provider;
+
+pub use aws::AwsInventory;
+
+/// The inventory adapter of every provider that has one, for the sync service. `platform` is
+/// the platform's own AWS config (its credentials assume customer roles).
+pub fn all(platform: &SdkConfig) -> HashMap<Provider, Arc<dyn CloudInventory>> {
+    let aws: Arc<dyn CloudInventory> = Arc::new(AwsInventory::new(platform.clone()));
+    HashMap::from([(Provider::Aws, aws)])
+}

@@ -1,0 +1,189 @@
+//! Connected credentials as stored (metadata only), their sync runs and provider health.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{CredentialId, OrgId, SyncRunId, UserId};
+use crate::inventory::{Provider, ResourceCounts};
+
+/// A connected cloud account: everything but the secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Credential {
+    pub id: CredentialId,
+    pub org_id: OrgId,
+    pub provider: Provider,
+    pub name: String,
+    /// `access_key`, `role`, `service_principal`, `service_account`.
+    pub method: String,
+    /// Tells credentials apart without revealing anything (masked key id, role ARN, email).
+    pub hint: String,
+    /// AWS account id, Azure tenant, GCP project reached when the credential was checked.
+    pub account_id: Option<String>,
+    /// Azure subscriptions or GCP projects it syncs.
+    pub scopes: Vec<String>,
+    /// `None`: every region enabled for the account.
+    pub regions: Option<Vec<String>>,
+    pub sync_enabled: bool,
+    /// Where the secret lives (a Secrets Manager name).
+    pub secret_id: String,
+    pub created_by: UserId,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub last_sync: Option<SyncSummary>,
+}
+
+/// Why a sync ran.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncTrigger {
+    Schedule,
+    Manual,
+    /// A deployment's run changed resources.
+    Deployment,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncStatus {
+    Queued,
+    Running,
+    /// Every region listed.
+    Succeeded,
+    /// Some regions failed; what was listed is stored, the rest kept as it was.
+    Partial,
+    Failed,
+}
+
+impl SyncStatus {
+    pub fn is_finished(self) -> bool {
+        matches!(self, SyncStatus::Succeeded | SyncStatus::Partial | SyncStatus::Failed)
+    }
+}
+
+/// What one sync found and wrote.
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncCounts {
+    pub seen: u64,
+    pub created: u64,
+    pub changed: u64,
+    pub deleted: u64,
+    pub unchanged: u64,
+    /// DynamoDB item writes for inventory and history (not counting the run, summary, health).
+    pub item_writes: u64,
+    pub regions_listed: u64,
+    pub regions_failed: u64,
+}
+
+/// A region (or scope) that could not be listed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncError {
+    /// `us-east-1`, `global`, or an Azure subscription / GCP project with its location.
+    pub region: String,
+    pub code: String,
+    pub message: String,
+}
+
+/// One sync of one credential.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncRun {
+    pub id: SyncRunId,
+    pub org_id: OrgId,
+    pub credential_id: CredentialId,
+    pub trigger: SyncTrigger,
+    pub status: SyncStatus,
+    pub queued_at: DateTime<Utc>,
+    pub started_at: Option<DateTime<Utc>>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub counts: SyncCounts,
+    pub errors: Vec<SyncError>,
+}
+
+impl SyncRun {
+    pub fn summary(&self) -> SyncSummary {
+        SyncSummary { run_id: self.id, status: self.status, finished_at: self.finished_at, counts: self.counts.clone() }
+    }
+}
+
+/// The last sync, as a credential and the dashboard show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncSummary {
+    pub run_id: SyncRunId,
+    pub status: SyncStatus,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub counts: SyncCounts,
+}
+
+/// How one provider API answered for one credential in one region during its last sync.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProviderHealth {
+    pub credential_id: CredentialId,
+    pub provider: Provider,
+    pub region: String,
+    pub checked_at: DateTime<Utc>,
+    pub ok: bool,
+    pub calls: u64,
+    pub errors: u64,
+    pub latency_p50_ms: u64,
+    pub latency_max_ms: u64,
+    pub last_error: Option<String>,
+}
+
+impl ProviderHealth {
+    /// Aggregates call latencies (milliseconds) and error codes of one region.
+    pub fn from_calls(
+        credential_id: CredentialId,
+        provider: Provider,
+        region: &str,
+        checked_at: DateTime<Utc>,
+        calls: &[(u64, Option<&str>)],
+    ) -> Self {
+        let mut latencies: Vec<u64> = calls.iter().map(|(ms, _)| *ms).collect();
+        latencies.sort_unstable();
+        let errors: Vec<&str> = calls.iter().filter_map(|(_, e)| *e).collect();
+        Self {
+            credential_id,
+            provider,
+            region: region.to_owned(),
+            checked_at,
+            ok: errors.is_empty(),
+            calls: calls.len() as u64,
+            errors: errors.len() as u64,
+            latency_p50_ms: latencies.get(latencies.len() / 2).copied().unwrap_or(0),
+            latency_max_ms: latencies.last().copied().unwrap_or(0),
+            last_error: errors.last().map(|e| (*e).to_owned()),
+        }
+    }
+}
+
+/// One credential's part of its organisation's summary item.
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CredentialSummary {
+    pub name: String,
+    pub provider: Option<Provider>,
+    pub counts: ResourceCounts,
+    pub last_sync: Option<SyncSummary>,
+    /// Region → (ok, p50 latency ms).
+    pub health: BTreeMap<String, (bool, u64)>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn health_aggregates_latency_and_errors() {
+        let h = ProviderHealth::from_calls(
+            CredentialId::new(),
+            Provider::Aws,
+            "eu-west-1",
+            Utc::now(),
+            &[(10, None), (30, None), (20, Some("throttled"))],
+        );
+        assert_eq!((h.calls, h.errors, h.latency_p50_ms, h.latency_max_ms, h.ok), (3, 1, 20, 30, false));
+        assert_eq!(h.last_error.as_deref(), Some("throttled"));
+        let empty = ProviderHealth::from_calls(CredentialId::new(), Provider::Aws, "x", Utc::now(), &[]);
+        assert!(empty.ok);
+    }
+}
