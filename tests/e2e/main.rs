@@ -8,3 +8,4 @@ mod isolation;
 mod jwt;
 mod members;
 mod platform;
+mod sync_pipeline;

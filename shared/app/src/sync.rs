@@ -75,11 +75,18 @@ pub struct SyncService {
     ports: SyncPorts,
     clock: Arc<dyn Clock>,
     region_concurrency: usize,
+    page_size: usize,
 }
 
 impl SyncService {
     pub fn new(ports: SyncPorts, clock: Arc<dyn Clock>) -> Self {
-        Self { ports, clock, region_concurrency: 4 }
+        Self { ports, clock, region_concurrency: 4, page_size: PAGE_SIZE }
+    }
+
+    /// Credentials read per index page during fan-out (500 by default).
+    pub fn with_page_size(mut self, page_size: usize) -> Self {
+        self.page_size = page_size.max(1);
+        self
     }
 
     /// Sends one sync message for every credential with sync enabled.
@@ -87,7 +94,7 @@ impl SyncService {
         let mut stats = FanOut::default();
         let mut after = None;
         loop {
-            let (page, next) = self.ports.credentials.active(after.take(), PAGE_SIZE).await?;
+            let (page, next) = self.ports.credentials.active(after.take(), self.page_size).await?;
             stats.index_pages += 1;
             stats.credentials += page.len() as u64;
             let now = self.clock.now();

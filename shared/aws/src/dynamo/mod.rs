@@ -42,6 +42,10 @@ impl DynamoStore {
         &self.client
     }
 
+    pub fn table_name(&self) -> &str {
+        &self.table
+    }
+
     async fn get_item<T: DeserializeOwned>(&self, (pk, sk): (String, String)) -> StoreResult<Option<T>> {
         let output = self
             .client
