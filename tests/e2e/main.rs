@@ -4,6 +4,7 @@
 mod accounts;
 mod api_tokens;
 mod bad_input;
+mod cloud_accounts;
 mod isolation;
 mod jwt;
 mod members;

@@ -75,6 +75,11 @@ fn binary() -> PathBuf {
 
 impl Platform {
     pub async fn start() -> Self {
+        Self::start_with(&[]).await
+    }
+
+    /// Starts with extra environment variables (e.g. a service endpoint pointing at a double).
+    pub async fn start_with(env: &[(&str, &str)]) -> Self {
         let endpoint = std::env::var("AWS_ENDPOINT_URL").expect(
             "end-to-end tests run against the moto server: use `make test`, or start one and set AWS_ENDPOINT_URL",
         );
@@ -93,6 +98,9 @@ impl Platform {
             .env("SKYFORGE_TABLE_NAME", format!("e2e-{id}"))
             .env("SKYFORGE_JWT_SECRET_ID", secret_id)
             .env("SKYFORGE_WEB_DIR", log_dir.join("no-web"))
+            .env("SKYFORGE_SYNC_QUEUE_NAME", format!("e2e-{id}"))
+            .env("SKYFORGE_SYNC_INTERVAL_SECS", "0")
+            .envs(env.iter().copied())
             .env(
                 "RUST_LOG",
                 "debug,aws_config=warn,aws_smithy_runtime=warn,aws_sdk_dynamodb=warn,hyper=warn,h2=warn,rustls=warn",

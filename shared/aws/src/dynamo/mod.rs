@@ -293,20 +293,27 @@ impl DynamoStore {
         Ok(total)
     }
 
-    /// Every item under `pk` whose sort key starts with `prefix`, all pages.
+    /// Every item under `pk` whose sort key starts with `prefix` (all of them for `""`), all pages.
     pub(crate) async fn query_all(&self, pk: String, prefix: &str) -> StoreResult<Vec<Item>> {
         let mut items = Vec::new();
         let mut start = None;
         loop {
-            let output = self
+            let mut request = self
                 .client
                 .query()
                 .table_name(&self.table)
-                .key_condition_expression("#pk = :pk AND begins_with(#sk, :prefix)")
                 .expression_attribute_names("#pk", PK)
-                .expression_attribute_names("#sk", SK)
-                .expression_attribute_values(":pk", AttributeValue::S(pk.clone()))
-                .expression_attribute_values(":prefix", AttributeValue::S(prefix.to_owned()))
+                .expression_attribute_values(":pk", AttributeValue::S(pk.clone()));
+            // DynamoDB refuses begins_with on an empty string
+            request = if prefix.is_empty() {
+                request.key_condition_expression("#pk = :pk")
+            } else {
+                request
+                    .key_condition_expression("#pk = :pk AND begins_with(#sk, :prefix)")
+                    .expression_attribute_names("#sk", SK)
+                    .expression_attribute_values(":prefix", AttributeValue::S(prefix.to_owned()))
+            };
+            let output = request
                 .consistent_read(true)
                 .set_exclusive_start_key(start.take())
                 .send()
