@@ -1,5 +1,5 @@
 # Skyforge: the two commands a newcomer needs are `make up` and `make test`.
-.PHONY: up test web openapi fmt lint clean
+.PHONY: up test bench web openapi fmt lint clean
 
 ## up: install what is missing, start the AWS stand-in and the platform with demo data
 up:
@@ -8,6 +8,10 @@ up:
 ## test: run every test against a fresh AWS stand-in; non-zero exit on any failure
 test:
 	@infra/scripts/test.sh
+
+## bench: sync and fan-out benchmarks against a fresh AWS stand-in (prints figures; minutes)
+bench:
+	@infra/scripts/bench.sh
 
 ## web: build the web app into web/dist
 web:

@@ -18,17 +18,17 @@ if ! "$python" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 9) else 1)'
   exit 1
 fi
 
-stamp="$venv/.skyforge-$(cat "${files[@]}" | sha256sum | cut -c1-16)"
-if [[ ! -f "$stamp" ]]; then
-  echo "setup: installing Python tools into $venv (first run takes a minute)"
+# one stamp per requirements file: installing for `make test` does not undo `make up`'s
+for file in "${files[@]}"; do
+  stamp="$venv/.skyforge-$(basename "$file" .txt)-$(sha256sum "$file" | cut -c1-16)"
+  [[ -f "$stamp" ]] && continue
+  echo "setup: installing $(basename "$file") into $venv (the first run takes a minute)"
   [[ -x "$venv/bin/python" ]] || "$python" -m venv "$venv"
   "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
-  args=()
-  for f in "${files[@]}"; do args+=(-r "$f"); done
   # the null provider's setup.py copies into $HOME/.terraform.d; give it a HOME if there is none
-  HOME=${HOME:-$root/.tools/home} "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "${args[@]}"
-  rm -f "$venv"/.skyforge-*
+  HOME=${HOME:-$root/.tools/home} "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$file"
+  rm -f "$venv/.skyforge-$(basename "$file" .txt)"-*
   touch "$stamp"
-fi
+done
 
 "$root/infra/local/install-terraform.sh" "$venv" "$tools" >/dev/null

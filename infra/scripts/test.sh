@@ -40,6 +40,7 @@ else
   step cargo test --workspace --no-fail-fast
 fi
 step "$root/infra/scripts/check-terraform.sh"
+step "$root/.venv/bin/cfn-lint" template.yaml infra/customer-role.yaml
 if [[ -f "$root/web/package.json" ]]; then
   step "$root/infra/scripts/web.sh" test
 fi

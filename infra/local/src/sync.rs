@@ -55,10 +55,10 @@ pub async fn poller(service: Arc<SyncService>, sqs: aws_sdk_sqs::Client, queue_u
                     .ok()
             })
             .collect();
-        if !done.is_empty() {
-            if let Err(error) = sqs.delete_message_batch().queue_url(&queue_url).set_entries(Some(done)).send().await {
-                tracing::warn!(error = %aws_smithy_error(&error), "deleting handled sync messages failed; they will be redelivered harmlessly");
-            }
+        if !done.is_empty()
+            && let Err(error) = sqs.delete_message_batch().queue_url(&queue_url).set_entries(Some(done)).send().await
+        {
+            tracing::warn!(error = %aws_smithy_error(&error), "deleting handled sync messages failed; they will be redelivered harmlessly");
         }
     }
 }

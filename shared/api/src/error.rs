@@ -126,10 +126,10 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, code, title) = self.parts();
-        if status.is_server_error() {
-            if let ApiError::App(AppError::Unavailable(source) | AppError::Internal(source)) = &self {
-                tracing::error!(code, error = %source, cause = ?source, "request failed");
-            }
+        if status.is_server_error()
+            && let ApiError::App(AppError::Unavailable(source) | AppError::Internal(source)) = &self
+        {
+            tracing::error!(code, error = %source, cause = ?source, "request failed");
         }
         let errors = match &self {
             ApiError::App(AppError::Validation(errors)) | ApiError::InvalidQuery(errors) => Some(

@@ -254,10 +254,10 @@ impl CredentialService {
             };
             let secret = parse_credential(credential.provider, input, &external_id)?;
             let account_id = self.verify(&secret).await?;
-            if let (Some(expected), Some(found)) = (&credential.account_id, &account_id) {
-                if expected != found {
-                    return Err(AppError::AccountMismatch { expected: expected.clone(), found: found.clone() });
-                }
+            if let (Some(expected), Some(found)) = (&credential.account_id, &account_id)
+                && expected != found
+            {
+                return Err(AppError::AccountMismatch { expected: expected.clone(), found: found.clone() });
             }
             self.ports.secrets.put(&credential.secret_id, &secret).await.map_err(AppError::Unavailable)?;
             credential.method = secret.method().to_owned();

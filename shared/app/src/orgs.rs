@@ -58,7 +58,7 @@ impl OrgService {
     pub async fn me(&self, principal: &Principal) -> Result<(User, Vec<(Organization, Role)>), AppError> {
         let user = self.users.get(principal.user_id).await?.ok_or(AppError::InvalidToken)?;
         let mut orgs = self.orgs.of_user(user.id).await?;
-        orgs.sort_by(|a, b| a.0.created_at.cmp(&b.0.created_at));
+        orgs.sort_by_key(|a| a.0.created_at);
         Ok((user, orgs))
     }
 

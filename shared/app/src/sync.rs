@@ -240,7 +240,7 @@ impl SyncService {
             .filter(|(_, region)| wanted(credential, region))
             .collect();
 
-        let listings: Vec<((String, String), Result<Vec<Resource>, CloudError>, Vec<ApiCall>)> =
+        let listings: Vec<UnitListing> =
             futures::stream::iter(units.into_iter().map(|unit| list_unit(cloud.clone(), &secret, unit)))
                 .buffer_unordered(self.region_concurrency)
                 .collect()
@@ -337,11 +337,14 @@ fn wanted(credential: &Credential, region: &str) -> bool {
         || credential.regions.as_ref().is_none_or(|regions| regions.iter().any(|r| r == region))
 }
 
+/// One (account, region) listed: what was found or why not, and the calls it took.
+type UnitListing = ((String, String), Result<Vec<Resource>, CloudError>, Vec<ApiCall>);
+
 async fn list_unit(
     cloud: Arc<dyn CloudInventory>,
     secret: &CloudSecret,
     (account, region): (String, String),
-) -> ((String, String), Result<Vec<Resource>, CloudError>, Vec<ApiCall>) {
+) -> UnitListing {
     match cloud.list_region(secret, &account, &region).await {
         Ok(listing) => ((account, region), Ok(listing.resources), listing.calls),
         Err((error, calls)) => ((account, region), Err(error), calls),

@@ -200,23 +200,23 @@ pub fn parse_credential(
             } else {
                 let key = required("access_key_id", input.access_key_id, &mut errors);
                 let secret = non_empty("secret_access_key", input.secret_access_key, &mut errors);
-                if let Some(key) = &key {
-                    if !ACCESS_KEY.is_match(key.trim()) {
-                        errors.0.push(FieldError::new(
-                            "access_key_id",
-                            "invalid_format",
-                            "an access key id starts with AKIA or ASIA, followed by capital letters and digits",
-                        ));
-                    }
+                if let Some(key) = &key
+                    && !ACCESS_KEY.is_match(key.trim())
+                {
+                    errors.0.push(FieldError::new(
+                        "access_key_id",
+                        "invalid_format",
+                        "an access key id starts with AKIA or ASIA, followed by capital letters and digits",
+                    ));
                 }
-                if let Some(secret) = &secret {
-                    if secret.expose().trim().len() < 16 || secret.expose().trim().len() > 128 {
-                        errors.0.push(FieldError::new(
-                            "secret_access_key",
-                            "invalid_format",
-                            "a secret access key has 40 characters",
-                        ));
-                    }
+                if let Some(secret) = &secret
+                    && (secret.expose().trim().len() < 16 || secret.expose().trim().len() > 128)
+                {
+                    errors.0.push(FieldError::new(
+                        "secret_access_key",
+                        "invalid_format",
+                        "a secret access key has 40 characters",
+                    ));
                 }
                 key.zip(secret).map(|(k, s)| CloudSecret::AwsKeys {
                     access_key_id: k.trim().to_owned(),
@@ -230,14 +230,14 @@ pub fn parse_credential(
             let secret = non_empty("client_secret", input.client_secret, &mut errors);
             let subs = list("subscription_ids", input.subscription_ids, &GUID, "subscription id (a GUID)", &mut errors);
             for (field, value) in [("tenant_id", &tenant), ("client_id", &client)] {
-                if let Some(value) = value {
-                    if !GUID.is_match(value.trim()) {
-                        errors.0.push(FieldError::new(
-                            field,
-                            "invalid_format",
-                            format!("{field} is a GUID like 00000000-0000-0000-0000-000000000000"),
-                        ));
-                    }
+                if let Some(value) = value
+                    && !GUID.is_match(value.trim())
+                {
+                    errors.0.push(FieldError::new(
+                        field,
+                        "invalid_format",
+                        format!("{field} is a GUID like 00000000-0000-0000-0000-000000000000"),
+                    ));
                 }
             }
             match (tenant, client, secret, subs) {

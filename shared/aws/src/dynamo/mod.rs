@@ -250,20 +250,6 @@ pub(crate) mod tx {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::tx::names;
-
-    #[test]
-    fn hash_words_name_their_attribute() {
-        let found = names(&[Some("SET #status = :x, #ttl = :t"), Some("#role = :r AND attribute_exists(pk)")]).unwrap();
-        assert_eq!(found.len(), 3);
-        assert_eq!(found["#status"], "status");
-        assert_eq!(found["#role"], "role");
-        assert!(names(&[Some("SET a = :b"), None]).is_none());
-    }
-}
-
 impl DynamoStore {
     /// Writes (puts or deletes) in batches of 25, the most BatchWriteItem takes, resending what
     /// DynamoDB hands back unprocessed with a growing pause. Answers the number of items written.
@@ -341,5 +327,19 @@ impl DynamoStore {
             .build()
             .map_err(|e| StoreError::Unavailable(Box::new(e)))?;
         Ok(aws_sdk_dynamodb::types::WriteRequest::builder().delete_request(delete).build())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tx::names;
+
+    #[test]
+    fn hash_words_name_their_attribute() {
+        let found = names(&[Some("SET #status = :x, #ttl = :t"), Some("#role = :r AND attribute_exists(pk)")]).unwrap();
+        assert_eq!(found.len(), 3);
+        assert_eq!(found["#status"], "status");
+        assert_eq!(found["#role"], "role");
+        assert!(names(&[Some("SET a = :b"), None]).is_none());
     }
 }
