@@ -53,6 +53,7 @@ async fn main() -> anyhow::Result<()> {
         "run it with `make bench`, which starts the AWS stand-in"
     );
     let instances = size("SKYFORGE_BENCH_INSTANCES", 10_000);
+    let skip_sync = instances == 0;
     let credentials = size("SKYFORGE_BENCH_CREDENTIALS", 10_000);
     let sdk = skyforge_aws::sdk_config().await;
     let id = ulid::Ulid::new().to_string().to_lowercase();
@@ -66,49 +67,64 @@ async fn main() -> anyhow::Result<()> {
     let sync = skyforge_aws::sync_service(&sdk, &config, &queue_url, skyforge_clouds::all(&sdk));
     let org = OrgId::new();
 
-    println!("== sync of one account with {instances} instances over {} regions", REGIONS.len());
-    let role = format!(
-        "arn:aws:iam::{}:role/skyforge-readonly",
-        ulid::Ulid::new().random() % 900_000_000_000 + 100_000_000_000
-    );
-    let started = Instant::now();
-    skyforge_clouds::demo::seed_bulk_instances(&sdk, &role, &REGIONS, instances / REGIONS.len())
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    println!("seeded in {:.1} s", started.elapsed().as_secs_f64());
-    let account = credential(org, &role, Some(REGIONS.iter().map(|r| (*r).to_owned()).collect()));
-    secrets
-        .put(&account.secret_id, &CloudSecret::AwsRole { role_arn: role.clone(), external_id: "bench".into() })
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    store.create(&account).await?;
-    println!("| sync | wall time | resources | resources/s | item writes |");
-    println!("|---|---|---|---|---|");
-    for label in ["first", "unchanged re-sync"] {
-        let message = SyncMessage {
-            org_id: org,
-            credential_id: account.id,
-            run_id: SyncRunId::new(),
-            trigger: SyncTrigger::Manual,
-            queued_at: Utc::now(),
-        };
+    if !skip_sync {
+        println!("== sync of one account with {instances} instances over {} regions", REGIONS.len());
+        let role = format!(
+            "arn:aws:iam::{}:role/skyforge-readonly",
+            ulid::Ulid::new().random() % 900_000_000_000 + 100_000_000_000
+        );
         let started = Instant::now();
-        let outcome = sync.handle(&message).await?;
-        let elapsed = started.elapsed().as_secs_f64();
-        let SyncOutcome::Synced { status, counts } = outcome else { anyhow::bail!("unexpected outcome {outcome:?}") };
-        anyhow::ensure!(counts.regions_failed == 0, "regions failed: {status:?} {counts:?}");
+        skyforge_clouds::demo::seed_bulk_instances(&sdk, &role, &REGIONS, instances / REGIONS.len())
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        println!("seeded in {:.1} s", started.elapsed().as_secs_f64());
+        let account = credential(org, &role, Some(REGIONS.iter().map(|r| (*r).to_owned()).collect()));
+        secrets
+            .put(&account.secret_id, &CloudSecret::AwsRole { role_arn: role.clone(), external_id: "bench".into() })
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        store.create(&account).await?;
+        println!("| sync | wall time | resources | resources/s | item writes |");
+        println!("|---|---|---|---|---|");
+        for label in ["first", "unchanged re-sync"] {
+            let message = SyncMessage {
+                org_id: org,
+                credential_id: account.id,
+                run_id: SyncRunId::new(),
+                trigger: SyncTrigger::Manual,
+                queued_at: Utc::now(),
+            };
+            let started = Instant::now();
+            let outcome = sync.handle(&message).await?;
+            let elapsed = started.elapsed().as_secs_f64();
+            let SyncOutcome::Synced { status, counts } = outcome else {
+                anyhow::bail!("unexpected outcome {outcome:?}")
+            };
+            anyhow::ensure!(counts.regions_failed == 0, "regions failed: {status:?} {counts:?}");
+            println!(
+                "| {label} | {elapsed:.1} s | {} | {:.0} | {} |",
+                counts.seen,
+                counts.seen as f64 / elapsed,
+                counts.item_writes
+            );
+        }
         println!(
-            "| {label} | {elapsed:.1} s | {} | {:.0} | {} |",
-            counts.seen,
-            counts.seen as f64 / elapsed,
-            counts.item_writes
+            "(besides item writes, each sync writes its run record twice, the summary once and one health item per region)"
         );
     }
-    println!(
-        "(besides item writes, each sync writes its run record twice, the summary once and one health item per region)"
-    );
 
     println!("\n== fan-out of {credentials} active credentials");
+    // a table of its own, so the index holds the credentials and nothing of the sync above
+    let table = format!("bench-fanout-{id}");
+    let dynamo = aws_sdk_dynamodb::Client::new(&sdk);
+    skyforge_aws::bootstrap::ensure_table(&dynamo, &table, &skyforge_aws::table::TableDefinition::app_table()?).await?;
+    let store = Arc::new(DynamoStore::new(dynamo, &table));
+    let sync = skyforge_aws::sync_service(
+        &sdk,
+        &Config { table_name: table, jwt_secret_id: "unused".into() },
+        &queue_url,
+        Default::default(),
+    );
     let started = Instant::now();
     let creates = (0..credentials).map(|_| {
         let store = store.clone();

@@ -104,8 +104,10 @@ impl From<InventoryItem> for ResourceView {
     }
 }
 
-/// Inventory filters, order and page.
+/// Inventory filters, order and page (documentation of the domain's `InventoryParams`, which
+/// the handler reads).
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[allow(dead_code)]
 #[into_params(parameter_in = Query)]
 pub struct InventoryQueryParams {
     /// aws, azure or gcp
@@ -144,22 +146,8 @@ pub struct InventoryQueryParams {
 async fn list_inventory(
     State(state): State<InventoryState>,
     member: OrgMember,
-    Query(p): Query<InventoryQueryParams>,
+    Query(params): Query<InventoryParams>,
 ) -> ApiResult<Json<ListOf<ResourceView>>> {
-    let params = InventoryParams {
-        provider: p.provider,
-        kind: p.kind,
-        region: p.region,
-        state: p.state,
-        credential: p.credential,
-        tag: p.tag,
-        deployment: p.deployment,
-        q: p.q,
-        include_deleted: p.include_deleted,
-        sort: p.sort,
-        limit: p.limit,
-        cursor: p.cursor,
-    };
     let query = InventoryQuery::parse(&params).map_err(ApiError::InvalidQuery)?;
     let (items, cursor) = state.inventory.list(&member.access, &query).await?;
     Ok(Json(ListOf {

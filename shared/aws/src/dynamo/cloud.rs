@@ -45,21 +45,7 @@ impl CredentialItem {
 #[async_trait]
 impl Credentials for DynamoStore {
     async fn create(&self, credential: &Credential) -> StoreResult<()> {
-        self.client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(to_item(&CredentialItem::new(credential))?))
-            .condition_expression("attribute_not_exists(pk)")
-            .send()
-            .await
-            .map_err(|e| {
-                if e.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) {
-                    StoreError::Conflict(Conflict::Concurrent)
-                } else {
-                    unavailable(e)
-                }
-            })?;
-        Ok(())
+        self.put_if(to_item(&CredentialItem::new(credential))?, "attribute_not_exists(pk)", Conflict::Concurrent).await
     }
 
     async fn get(&self, org: OrgId, id: CredentialId) -> StoreResult<Option<Credential>> {
@@ -74,21 +60,7 @@ impl Credentials for DynamoStore {
     }
 
     async fn update(&self, credential: &Credential) -> StoreResult<()> {
-        self.client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(to_item(&CredentialItem::new(credential))?))
-            .condition_expression("attribute_exists(pk)")
-            .send()
-            .await
-            .map_err(|e| {
-                if e.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) {
-                    StoreError::Conflict(Conflict::Gone)
-                } else {
-                    unavailable(e)
-                }
-            })?;
-        Ok(())
+        self.put_if(to_item(&CredentialItem::new(credential))?, "attribute_exists(pk)", Conflict::Gone).await
     }
 
     async fn delete(&self, org: OrgId, id: CredentialId) -> StoreResult<()> {

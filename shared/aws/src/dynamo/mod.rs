@@ -279,6 +279,25 @@ impl DynamoStore {
         Ok(total)
     }
 
+    /// Puts `item` if `condition` holds; `conflict` when it does not.
+    pub(crate) async fn put_if(&self, item: Item, condition: &str, conflict: Conflict) -> StoreResult<()> {
+        match self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .condition_expression(condition)
+            .send()
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(e) if e.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => {
+                Err(StoreError::Conflict(conflict))
+            }
+            Err(e) => Err(unavailable(e)),
+        }
+    }
+
     /// Every item under `pk` whose sort key starts with `prefix` (all of them for `""`), all pages.
     pub(crate) async fn query_all(&self, pk: String, prefix: &str) -> StoreResult<Vec<Item>> {
         let mut items = Vec::new();
