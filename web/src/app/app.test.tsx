@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { getRefreshToken } from '@/lib/session';
-import { makeMe } from '@/testing/data';
+import { makeDashboard, makeMe } from '@/testing/data';
 import { noContent, problem } from '@/testing/http';
 import { renderApp, signIn } from '@/testing/render';
 import { server } from '@/testing/server';
@@ -12,19 +12,23 @@ describe('app routes', () => {
   it('a visitor without a session is sent to the login page', async () => {
     const { router } = await renderApp('/orgs/org_1/members');
 
-    expect(await screen.findByRole('heading', { name: 'Log in to Skyforge' })).toBeInTheDocument();
+    // The first test loads the lazy route modules cold, which can take over a second under load.
+    expect(await screen.findByRole('heading', { name: 'Log in to Skyforge' }, { timeout: 5000 })).toBeInTheDocument();
     expect(router.state.location.pathname).toBe('/login');
     expect(router.state.location.search).toBe(`?next=${encodeURIComponent('/orgs/org_1/members')}`);
   });
 
   it('a signed-in user lands on their organisation with the app shell', async () => {
     signIn();
-    server.use(http.get('/v1/me', () => HttpResponse.json(makeMe())));
+    server.use(
+      http.get('/v1/me', () => HttpResponse.json(makeMe())),
+      http.get('/v1/orgs/org_1/dashboard', () => HttpResponse.json(makeDashboard([]))),
+    );
     const { router } = await renderApp('/');
 
     expect(await screen.findByRole('heading', { name: 'Dashboard' })).toBeInTheDocument();
     expect(router.state.location.pathname).toBe('/orgs/org_1/dashboard');
-    expect(screen.getByText('Coming soon')).toBeInTheDocument();
+    expect(await screen.findByRole('heading', { name: 'Connect a cloud account' })).toBeInTheDocument();
     const nav = screen.getByRole('navigation', { name: 'Main' });
     for (const label of ['Dashboard', 'Inventory', 'Cloud accounts', 'Costs', 'Deployments', 'Audit', 'API tokens', 'Members', 'Health']) {
       expect(within(nav).getByRole('link', { name: label })).toBeInTheDocument();
@@ -61,6 +65,7 @@ describe('app routes', () => {
     const logouts: unknown[] = [];
     server.use(
       http.get('/v1/me', () => HttpResponse.json(makeMe())),
+      http.get('/v1/orgs/org_1/dashboard', () => HttpResponse.json(makeDashboard([]))),
       http.post('/v1/auth/logout', async ({ request }) => {
         logouts.push(await request.json());
         return noContent();

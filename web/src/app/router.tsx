@@ -35,9 +35,9 @@ export const routes: RouteObject[] = [
             lazy: page(() => import('./routes/app/org-layout')),
             children: [
               { index: true, element: <Navigate to="dashboard" replace /> },
-              { path: 'dashboard', lazy: comingSoon('dashboard') },
-              { path: 'inventory', lazy: comingSoon('inventory') },
-              { path: 'cloud-accounts', lazy: comingSoon('cloud-accounts') },
+              { path: 'dashboard', lazy: page(() => import('./routes/app/dashboard')) },
+              { path: 'inventory', lazy: page(() => import('./routes/app/inventory')) },
+              { path: 'cloud-accounts', lazy: page(() => import('./routes/app/cloud-accounts')) },
               { path: 'costs', lazy: comingSoon('costs') },
               { path: 'deployments', lazy: comingSoon('deployments') },
               { path: 'audit', lazy: page(() => import('./routes/app/audit')) },

@@ -1,6 +1,13 @@
 //! Labelled form controls. Every control has a visible label (or a screen-reader one), its
 //! hint and error are linked with aria-describedby, and an error sets aria-invalid.
-import { useId, type InputHTMLAttributes, type ReactNode, type Ref, type SelectHTMLAttributes } from 'react';
+import {
+  useId,
+  type InputHTMLAttributes,
+  type ReactNode,
+  type Ref,
+  type SelectHTMLAttributes,
+  type TextareaHTMLAttributes,
+} from 'react';
 import { cn } from '@/lib/cn';
 
 type ControlProps = {
@@ -84,6 +91,17 @@ export function SelectField({ label, hint, error, hideLabel, className, children
           {children}
         </select>
       )}
+    </Field>
+  );
+}
+
+type TextAreaFieldProps = Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, 'id'> &
+  Omit<FieldProps, 'children' | 'className'> & { className?: string; ref?: Ref<HTMLTextAreaElement> };
+
+export function TextAreaField({ label, hint, error, hideLabel, className, ...textarea }: TextAreaFieldProps) {
+  return (
+    <Field label={label} hint={hint} error={error} hideLabel={hideLabel} className={className}>
+      {(control) => <textarea {...control} {...textarea} className={cn(controlClass(!!error), 'py-2')} />}
     </Field>
   );
 }

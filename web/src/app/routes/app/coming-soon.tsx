@@ -1,24 +1,9 @@
 //! Pages of areas that are not built yet.
-import { Boxes, CircleDollarSign, Cloud, LayoutDashboard, Rocket, type LucideIcon } from 'lucide-react';
+import { CircleDollarSign, Rocket, type LucideIcon } from 'lucide-react';
 import { EmptyState } from '@/components/ui/empty-state';
 import { PageHeader } from '@/components/ui/page-header';
 
 const AREAS = {
-  dashboard: {
-    title: 'Dashboard',
-    icon: LayoutDashboard,
-    text: 'A summary of your resources, spend and provider health across every cloud account.',
-  },
-  inventory: {
-    title: 'Inventory',
-    icon: Boxes,
-    text: 'Every VM, bucket and network in your AWS, Azure and GCP accounts, kept in sync.',
-  },
-  'cloud-accounts': {
-    title: 'Cloud accounts',
-    icon: Cloud,
-    text: 'Connect AWS, Azure and GCP accounts so Skyforge can read their resources and costs.',
-  },
   costs: {
     title: 'Costs',
     icon: CircleDollarSign,

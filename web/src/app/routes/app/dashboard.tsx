@@ -1,0 +1,14 @@
+//! `/orgs/:orgId/dashboard`: the organisation's landing page.
+import { PageHeader } from '@/components/ui/page-header';
+import { DashboardOverview } from '@/features/dashboard/components/dashboard-overview';
+import { useOrgContext } from './org-context';
+
+export default function DashboardRoute() {
+  const { org } = useOrgContext();
+  return (
+    <>
+      <PageHeader title="Dashboard" description={`Resources and cloud accounts of ${org.name}.`} />
+      <DashboardOverview orgId={org.id} accountsHref={`/orgs/${org.id}/cloud-accounts`} />
+    </>
+  );
+}

@@ -1,0 +1,87 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { http, HttpResponse } from 'msw';
+import { describe, expect, it } from 'vitest';
+import { makeCredential, makeSyncRun } from '@/testing/data';
+import { noContent } from '@/testing/http';
+import { renderWithProviders, signIn } from '@/testing/render';
+import { server } from '@/testing/server';
+import { CredentialsList } from './credentials-list';
+
+const CREDENTIALS = '/v1/orgs/org_1/credentials';
+
+describe('Cloud accounts list', () => {
+  it('"Sync now" shows the progress, then the result with the errors per region', async () => {
+    signIn();
+    const polls = [
+      makeSyncRun('run_1', 'running', { seen: 12, created: 2 }),
+      makeSyncRun('run_1', 'partial', { seen: 40, created: 3, changed: 1, regions_listed: 4, regions_failed: 1 }, [
+        { region: 'ap-south-1', code: 'access_denied', message: 'not authorised to list instances' },
+      ]),
+    ];
+    server.use(
+      http.get(CREDENTIALS, () => HttpResponse.json({ items: [makeCredential('cred_1', 'Production')], next_cursor: null })),
+      http.post(`${CREDENTIALS}/cred_1/sync`, () => HttpResponse.json(makeSyncRun('run_1', 'queued'), { status: 202 })),
+      http.get(`${CREDENTIALS}/cred_1/syncs/run_1`, () => HttpResponse.json(polls.length > 1 ? polls.shift() : polls[0])),
+    );
+    const user = userEvent.setup();
+    renderWithProviders(<CredentialsList orgId="org_1" canChange />);
+
+    const card = await screen.findByRole('article', { name: 'Production' });
+    await user.click(within(card).getByRole('button', { name: 'Sync Production now' }));
+
+    expect(await within(card).findByText(/Syncing… 12 seen · 2 new/)).toBeInTheDocument();
+    expect(within(card).getByRole('button', { name: 'Sync Production now' })).toBeDisabled();
+
+    const result = await within(card).findByText('Sync finished with errors', {}, { timeout: 3000 });
+    const alert = result.closest('[role="status"]') as HTMLElement;
+    expect(alert).toHaveTextContent('40 seen · 3 new · 1 changed · 0 gone · 1 of 4 regions failed');
+    expect(alert).toHaveTextContent('ap-south-1: not authorised to list instances');
+    expect(within(card).getByRole('button', { name: 'Sync Production now' })).toBeEnabled();
+  });
+
+  it('turns the scheduled sync off and removes an account after confirmation', async () => {
+    signIn();
+    let credential = makeCredential('cred_1', 'Production');
+    const patches: unknown[] = [];
+    let removed = false;
+    server.use(
+      http.get(CREDENTIALS, () => HttpResponse.json({ items: removed ? [] : [credential], next_cursor: null })),
+      http.patch(`${CREDENTIALS}/cred_1`, async ({ request }) => {
+        const body = (await request.json()) as { sync_enabled: boolean };
+        patches.push(body);
+        credential = { ...credential, sync_enabled: body.sync_enabled };
+        return HttpResponse.json(credential);
+      }),
+      http.delete(`${CREDENTIALS}/cred_1`, () => {
+        removed = true;
+        return noContent();
+      }),
+    );
+    const user = userEvent.setup();
+    renderWithProviders(<CredentialsList orgId="org_1" canChange />);
+
+    const toggle = await screen.findByRole('switch', { name: 'Scheduled sync of Production' });
+    expect(toggle).toBeChecked();
+    await user.click(toggle);
+    await waitFor(() => expect(screen.getByRole('switch', { name: 'Scheduled sync of Production' })).not.toBeChecked());
+    expect(patches).toEqual([{ sync_enabled: false }]);
+
+    await user.click(screen.getByRole('button', { name: 'Remove Production' }));
+    await user.click(within(screen.getByRole('dialog', { name: 'Remove cloud account?' })).getByRole('button', { name: 'Remove account' }));
+    expect(await screen.findByText('No cloud accounts yet')).toBeInTheDocument();
+  });
+
+  it('viewers see the accounts without any change controls', async () => {
+    signIn();
+    server.use(
+      http.get(CREDENTIALS, () => HttpResponse.json({ items: [makeCredential('cred_1', 'Production')], next_cursor: null })),
+    );
+    renderWithProviders(<CredentialsList orgId="org_1" canChange={false} />);
+
+    const card = await screen.findByRole('article', { name: 'Production' });
+    expect(within(card).getByText('123456789012')).toBeInTheDocument();
+    expect(within(card).queryByRole('button')).not.toBeInTheDocument();
+    expect(within(card).queryByRole('switch')).not.toBeInTheDocument();
+  });
+});

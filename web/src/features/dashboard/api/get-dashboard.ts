@@ -1,0 +1,64 @@
+//! `GET /v1/orgs/{org}/dashboard`: the organisation's summary: totals, running VMs, and each
+//! cloud account's last sync and region health.
+import { queryOptions, useQuery } from '@tanstack/react-query';
+import { z } from 'zod';
+import { apiClient } from '@/lib/api-client';
+import type { Equals, Expect } from '@/lib/api-common';
+import type { components } from '@/lib/api-schema';
+import { syncSummarySchema } from '@/lib/sync';
+
+const countsSchema = z.record(z.string(), z.number().int());
+
+export const totalsSchema = z.object({
+  resources: z.number().int(),
+  by_provider: countsSchema,
+  by_type: countsSchema,
+  by_state: countsSchema,
+  /// `provider/type/state` → count.
+  by_provider_type_state: countsSchema,
+});
+export type _TotalsMatchesContract = Expect<Equals<z.infer<typeof totalsSchema>, components['schemas']['TotalsView']>>;
+
+export const regionHealthSchema = z.object({
+  region: z.string(),
+  ok: z.boolean(),
+  latency_ms: z.number().int(),
+});
+export type RegionHealth = z.infer<typeof regionHealthSchema>;
+export type _RegionHealthMatchesContract = Expect<Equals<RegionHealth, components['schemas']['RegionHealthView']>>;
+
+export const credentialStatusSchema = z.object({
+  credential_id: z.string(),
+  name: z.string(),
+  provider: z.string().nullish(),
+  resources: z.number().int(),
+  last_sync: syncSummarySchema.nullish(),
+  health: z.array(regionHealthSchema),
+});
+export type CredentialStatus = z.infer<typeof credentialStatusSchema>;
+export type _CredentialStatusMatchesContract = Expect<
+  Equals<CredentialStatus, components['schemas']['CredentialStatusView']>
+>;
+
+export const dashboardSchema = z.object({
+  totals: totalsSchema,
+  running_vms: z.number().int(),
+  credentials: z.array(credentialStatusSchema),
+});
+export type Dashboard = z.infer<typeof dashboardSchema>;
+export type _DashboardMatchesContract = Expect<Equals<Dashboard, components['schemas']['DashboardView']>>;
+
+export function getDashboard(orgId: string, signal?: AbortSignal): Promise<Dashboard> {
+  return apiClient.get(`/v1/orgs/${encodeURIComponent(orgId)}/dashboard`, dashboardSchema, { signal });
+}
+
+export function dashboardQueryOptions(orgId: string) {
+  return queryOptions({
+    queryKey: ['orgs', orgId, 'dashboard'],
+    queryFn: ({ signal }) => getDashboard(orgId, signal),
+  });
+}
+
+export function useDashboard(orgId: string) {
+  return useQuery(dashboardQueryOptions(orgId));
+}

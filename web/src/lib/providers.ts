@@ -1,0 +1,60 @@
+//! Cloud providers, resource types and states as the API names them, with display labels.
+
+export const PROVIDERS = ['aws', 'azure', 'gcp'] as const;
+export type Provider = (typeof PROVIDERS)[number];
+
+const PROVIDER_LABELS: Record<string, string> = { aws: 'AWS', azure: 'Azure', gcp: 'GCP' };
+
+export function providerLabel(provider: string | null | undefined): string {
+  if (!provider) return 'Unknown';
+  return PROVIDER_LABELS[provider] ?? provider;
+}
+
+export const RESOURCE_TYPES = ['vm', 'disk', 'network', 'subnet', 'public_ip', 'bucket'] as const;
+
+const TYPE_LABELS: Record<string, string> = {
+  vm: 'VM',
+  disk: 'Disk',
+  network: 'Network',
+  subnet: 'Subnet',
+  public_ip: 'Public IP',
+  bucket: 'Bucket',
+};
+
+export function resourceTypeLabel(type: string): string {
+  return TYPE_LABELS[type] ?? type;
+}
+
+export const RESOURCE_STATES = [
+  'pending',
+  'running',
+  'stopping',
+  'stopped',
+  'available',
+  'in_use',
+  'terminated',
+  'error',
+  'unknown',
+] as const;
+
+export function resourceStateLabel(state: string): string {
+  return state === 'in_use' ? 'In use' : state.charAt(0).toUpperCase() + state.slice(1);
+}
+
+export function resourceStateTone(state: string): 'success' | 'warning' | 'danger' | 'neutral' | 'accent' {
+  switch (state) {
+    case 'running':
+    case 'available':
+    case 'in_use':
+      return 'success';
+    case 'pending':
+    case 'stopping':
+      return 'accent';
+    case 'stopped':
+      return 'warning';
+    case 'error':
+      return 'danger';
+    default:
+      return 'neutral';
+  }
+}
