@@ -42,7 +42,6 @@ fn credential(org: OrgId, role: &str, regions: Option<Vec<String>>) -> Credentia
         created_by: UserId::new(),
         created_at: Utc::now(),
         updated_at: Utc::now(),
-        last_sync: None,
     }
 }
 

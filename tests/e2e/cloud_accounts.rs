@@ -288,6 +288,7 @@ async fn access_keys_never_come_back_and_never_reach_the_log() {
         )
         .await;
     assert_eq!(rotated.status, StatusCode::OK, "{:?}", rotated.body);
+    assert_eq!(rotated.body["last_sync"]["status"], "succeeded", "the answer carries the last sync");
     for body in [created.body.to_string(), listed.body.to_string(), rotated.body.to_string(), run.to_string()] {
         assert!(!body.contains(secret), "a response contains the secret key");
     }

@@ -75,7 +75,6 @@ impl Pipeline {
             created_by: UserId::new(),
             created_at: Utc::now(),
             updated_at: Utc::now(),
-            last_sync: None,
         };
         let secret = CloudSecret::AwsRole { role_arn: role.clone(), external_id: "ext".into() };
         self.secrets.put(&credential.secret_id, &secret).await.unwrap();

@@ -133,10 +133,14 @@ pub struct AuditEventView {
     pub detail: Option<String>,
 }
 
+/// The word an enum serialises to (`succeeded`, `created`, ...), for views that show it as text.
+pub fn wire_word<T: Serialize>(value: &T) -> String {
+    serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+}
+
 impl From<AuditEvent> for AuditEventView {
     fn from(e: AuditEvent) -> Self {
-        let outcome =
-            serde_json::to_value(e.outcome).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+        let outcome = wire_word(&e.outcome);
         Self {
             id: e.id.to_string(),
             occurred_at: e.occurred_at,

@@ -158,7 +158,6 @@ impl CredentialService {
                 created_by: access.user_id,
                 created_at: now,
                 updated_at: now,
-                last_sync: None,
             };
             self.ports.secrets.put(&credential.secret_id, &secret).await.map_err(AppError::Unavailable)?;
             if let Err(error) = self.ports.credentials.create(&credential).await {

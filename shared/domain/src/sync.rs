@@ -31,7 +31,6 @@ pub struct Credential {
     pub created_by: UserId,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
-    pub last_sync: Option<SyncSummary>,
 }
 
 /// Why a sync ran.

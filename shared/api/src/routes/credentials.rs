@@ -18,7 +18,7 @@ use utoipa_axum::routes;
 
 use crate::error::{ApiResult, Problem};
 use crate::extract::{ApiJson, OrgMember, PageParams, page_request};
-use crate::views::ListOf;
+use crate::views::{ListOf, wire_word};
 
 #[derive(Clone)]
 pub struct CredentialsState {
@@ -63,10 +63,6 @@ pub struct SyncCountsView {
     pub regions_failed: u64,
 }
 
-fn word<T: Serialize>(value: &T) -> String {
-    serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
-}
-
 impl From<&skyforge_domain::sync::SyncCounts> for SyncCountsView {
     fn from(c: &skyforge_domain::sync::SyncCounts) -> Self {
         Self {
@@ -85,7 +81,7 @@ impl From<SyncSummary> for SyncSummaryView {
     fn from(s: SyncSummary) -> Self {
         Self {
             run_id: s.run_id.to_string(),
-            status: word(&s.status),
+            status: wire_word(&s.status),
             finished_at: s.finished_at,
             counts: (&s.counts).into(),
         }
@@ -130,7 +126,7 @@ impl CredentialView {
             sync_enabled: c.sync_enabled,
             created_at: c.created_at,
             updated_at: c.updated_at,
-            last_sync: last_sync.or(c.last_sync).map(Into::into),
+            last_sync: last_sync.map(Into::into),
         }
     }
 }
@@ -322,7 +318,8 @@ async fn update_credential(
 ) -> ApiResult<Json<CredentialView>> {
     let changes = CredentialChanges { name: body.name, sync_enabled: body.sync_enabled, regions: body.regions };
     let credential = state.credentials.update(&member.access, &path.1, changes, &member.auth.caller).await?;
-    Ok(Json(CredentialView::new(credential, None)))
+    let last = state.credentials.last_syncs(&member.access).await?.remove(&credential.id);
+    Ok(Json(CredentialView::new(credential, last)))
 }
 
 /// Replace the secret (the same fields as when adding, for the credential's provider). The new
@@ -385,8 +382,8 @@ impl From<SyncRun> for SyncRunView {
         Self {
             id: r.id.to_string(),
             credential_id: r.credential_id.to_string(),
-            trigger: word(&r.trigger),
-            status: word(&r.status),
+            trigger: wire_word(&r.trigger),
+            status: wire_word(&r.status),
             queued_at: r.queued_at,
             started_at: r.started_at,
             finished_at: r.finished_at,

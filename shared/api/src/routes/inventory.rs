@@ -190,7 +190,7 @@ impl From<skyforge_domain::inventory::HistoryEntry> for HistoryEntryView {
         Self {
             at: e.at,
             sync_run_id: e.sync_run_id.to_string(),
-            change: serde_json::to_value(e.change).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(),
+            change: crate::views::wire_word(&e.change),
             changes: e
                 .changes
                 .into_iter()
