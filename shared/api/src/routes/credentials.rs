@@ -339,7 +339,8 @@ async fn rotate_credential(
 ) -> ApiResult<Json<CredentialView>> {
     let credential =
         state.credentials.rotate(&member.access, &path.1, secret_input!(body), &member.auth.caller).await?;
-    Ok(Json(CredentialView::new(credential, None)))
+    let last = state.credentials.last_syncs(&member.access).await?.remove(&credential.id);
+    Ok(Json(CredentialView::new(credential, last)))
 }
 
 /// Disconnect a cloud account: its inventory is removed and its secret scheduled for deletion.
