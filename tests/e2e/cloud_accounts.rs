@@ -180,6 +180,18 @@ async fn viewers_read_but_only_operators_and_up_change_credentials() {
         .call(Method::PATCH, &format!("{credentials}/{id}"), Some(&operator.access), Some(json!({"regions": null})))
         .await;
     assert!(all_regions.body["regions"].is_null());
+    // a new secret must have the right shape and reach the same account
+    let empty = platform.post(&format!("{credentials}/{id}/rotate"), Some(&operator.access), json!({})).await;
+    assert_eq!((empty.status, empty.code()), (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"));
+    let elsewhere = platform
+        .post(&format!("{credentials}/{id}/rotate"), Some(&operator.access), json!({"role_arn": random_role()}))
+        .await;
+    assert_eq!(
+        (elsewhere.status, elsewhere.code()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "account_mismatch"),
+        "{:?}",
+        elsewhere.body
+    );
     let bad = platform
         .call(
             Method::PATCH,
