@@ -94,3 +94,73 @@ impl SyncConfig {
         if missing.is_empty() { Ok(config) } else { Err(ConfigError(missing)) }
     }
 }
+
+/// Where the Azure and GCP APIs are. Each defaults to the public cloud; tests, the local demo
+/// and sovereign clouds point them elsewhere. Optional variables: a function that never talks
+/// to Azure or GCP can leave them all out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CloudEndpoints {
+    /// `SKYFORGE_AZURE_LOGIN_URL`: the Microsoft identity platform (authority host).
+    pub azure_login: String,
+    /// `SKYFORGE_AZURE_ARM_URL`: Azure Resource Manager; tokens are asked for `<this>/.default`.
+    pub azure_arm: String,
+    /// `SKYFORGE_GCP_TOKEN_URL`: replaces the `token_uri` of every service-account key when set.
+    pub gcp_token: Option<String>,
+    /// `SKYFORGE_GCP_COMPUTE_URL`: the Compute Engine API (also used to read each project).
+    pub gcp_compute: String,
+    /// `SKYFORGE_GCP_STORAGE_URL`: the Cloud Storage JSON API.
+    pub gcp_storage: String,
+}
+
+impl Default for CloudEndpoints {
+    fn default() -> Self {
+        Self {
+            azure_login: "https://login.microsoftonline.com".into(),
+            azure_arm: "https://management.azure.com".into(),
+            gcp_token: None,
+            gcp_compute: "https://compute.googleapis.com".into(),
+            gcp_storage: "https://storage.googleapis.com".into(),
+        }
+    }
+}
+
+impl CloudEndpoints {
+    pub const AZURE_LOGIN_URL: &'static str = "SKYFORGE_AZURE_LOGIN_URL";
+    pub const AZURE_ARM_URL: &'static str = "SKYFORGE_AZURE_ARM_URL";
+    pub const GCP_TOKEN_URL: &'static str = "SKYFORGE_GCP_TOKEN_URL";
+    pub const GCP_COMPUTE_URL: &'static str = "SKYFORGE_GCP_COMPUTE_URL";
+    pub const GCP_STORAGE_URL: &'static str = "SKYFORGE_GCP_STORAGE_URL";
+
+    pub fn from_env() -> Self {
+        Self::from_lookup(|name| env::var(name).ok())
+    }
+
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Self {
+        let defaults = Self::default();
+        // a trailing slash would double up when paths are appended
+        let read =
+            |name: &str| lookup(name).map(|v| v.trim().trim_end_matches('/').to_owned()).filter(|v| !v.is_empty());
+        Self {
+            azure_login: read(Self::AZURE_LOGIN_URL).unwrap_or(defaults.azure_login),
+            azure_arm: read(Self::AZURE_ARM_URL).unwrap_or(defaults.azure_arm),
+            gcp_token: read(Self::GCP_TOKEN_URL),
+            gcp_compute: read(Self::GCP_COMPUTE_URL).unwrap_or(defaults.gcp_compute),
+            gcp_storage: read(Self::GCP_STORAGE_URL).unwrap_or(defaults.gcp_storage),
+        }
+    }
+}
+
+#[cfg(test)]
+mod endpoint_tests {
+    use super::*;
+
+    #[test]
+    fn endpoints_default_to_the_public_clouds_and_can_be_overridden() {
+        assert_eq!(CloudEndpoints::from_lookup(|_| None), CloudEndpoints::default());
+        let local = CloudEndpoints::from_lookup(|name| {
+            (name == CloudEndpoints::AZURE_ARM_URL).then(|| "http://127.0.0.1:9000/".to_owned())
+        });
+        assert_eq!(local.azure_arm, "http://127.0.0.1:9000");
+        assert_eq!(local.azure_login, "https://login.microsoftonline.com");
+    }
+}
