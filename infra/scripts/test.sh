@@ -22,6 +22,8 @@ export AWS_ENDPOINT_URL="http://127.0.0.1:$port"
 export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=us-east-1
 unset AWS_PROFILE AWS_SESSION_TOKEN
 export RUST_BACKTRACE=1
+# each Azure/GCP test starts its own Cloud Storage emulator from the venv
+export SKYFORGE_GCS_EMULATOR="$root/.venv/bin/gcp-storage-emulator"
 
 status=0
 step() {

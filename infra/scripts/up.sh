@@ -32,6 +32,8 @@ export AWS_ENDPOINT_URL="http://127.0.0.1:$moto_port"
 export AWS_ACCESS_KEY_ID=${AWS_ACCESS_KEY_ID:-demo} AWS_SECRET_ACCESS_KEY=${AWS_SECRET_ACCESS_KEY:-demo}
 export AWS_REGION=${AWS_REGION:-us-east-1}
 export SKYFORGE_WEB_DIR=${SKYFORGE_WEB_DIR:-$root/web/dist}
+# the demo GCP project's buckets: the runtime starts (and stops) this emulator
+export SKYFORGE_GCS_EMULATOR="$root/.venv/bin/gcp-storage-emulator"
 
 "$bin" serve --seed-demo &
 runtime_pid=$!

@@ -63,7 +63,7 @@ async fn main() -> anyhow::Result<()> {
     let config = Config { table_name: table.clone(), jwt_secret_id: "unused".into() };
     let store = Arc::new(DynamoStore::new(dynamo, &table));
     let secrets = SecretsManager::new(aws_sdk_secretsmanager::Client::new(&sdk));
-    let sync = skyforge_aws::sync_service(&sdk, &config, &queue_url, skyforge_clouds::all(&sdk));
+    let sync = skyforge_aws::sync_service(&sdk, &config, &queue_url, skyforge_clouds::all(&sdk, &Default::default()));
     let org = OrgId::new();
 
     if !skip_sync {

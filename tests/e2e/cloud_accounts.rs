@@ -1,10 +1,8 @@
 //! Cloud accounts and the inventory over HTTP: rights, validation, secrets, sync now, filters,
 //! pagination, the dashboard, provider health, and tenant isolation.
 
-use std::time::Duration;
-
 use reqwest::{Method, StatusCode};
-use serde_json::{Value, json};
+use serde_json::json;
 use skyforge_e2e::{Platform, TestUser};
 
 fn random_role() -> String {
@@ -28,29 +26,12 @@ async fn connected(platform: &Platform, user: &TestUser) -> (String, String) {
     (reply.body["id"].as_str().unwrap().to_owned(), role)
 }
 
-/// Asks for a sync and waits for it to finish.
-async fn sync(platform: &Platform, user: &TestUser, credential: &str) -> Value {
-    let path = format!("/v1/orgs/{}/credentials/{credential}", user.org);
-    let queued = platform.post(&format!("{path}/sync"), Some(&user.access), json!({})).await;
-    assert_eq!(queued.status, StatusCode::ACCEPTED, "{:?}", queued.body);
-    assert_eq!(queued.body["status"], "queued");
-    let run = queued.body["id"].as_str().unwrap().to_owned();
-    for _ in 0..120 {
-        let reply = platform.get(&format!("{path}/syncs/{run}"), &user.access).await;
-        if ["succeeded", "partial", "failed"].contains(&reply.body["status"].as_str().unwrap_or("")) {
-            return reply.body;
-        }
-        tokio::time::sleep(Duration::from_millis(250)).await;
-    }
-    panic!("sync {run} did not finish in 30 s");
-}
-
 #[tokio::test]
 async fn a_connected_account_syncs_into_a_filterable_paged_inventory() {
     let platform = Platform::start().await;
     let user = platform.user("ops").await;
     let (credential, _) = connected(&platform, &user).await;
-    let run = sync(&platform, &user, &credential).await;
+    let run = platform.synced(&user, &credential).await;
     assert_eq!(run["status"], "succeeded", "{run}");
     assert!(run["counts"]["created"].as_u64().unwrap() > 0);
 
@@ -255,21 +236,8 @@ async fn credential_shapes_are_checked_per_provider() {
     let unknown =
         platform.post(&credentials, Some(&user.access), json!({"provider": "aws", "name": "x", "password": "y"})).await;
     assert_eq!(unknown.field_codes()[0].1, "unknown_field");
-    // Azure and GCP are checked for shape here (their providers are contacted by a later area)
-    let azure = platform
-        .post(
-            &credentials,
-            Some(&user.access),
-            json!({"provider": "azure", "name": "sub", "tenant_id": "00000000-0000-0000-0000-000000000001", "client_id": "00000000-0000-0000-0000-000000000002", "client_secret": "azure-secret-value", "subscription_ids": ["00000000-0000-0000-0000-000000000003"]}),
-        )
-        .await;
-    assert_eq!(azure.status, StatusCode::CREATED, "{:?}", azure.body);
-    assert_eq!(azure.body["hint"], "client 00000000-0000-0000-0000-000000000002");
-    assert!(!azure.body.to_string().contains("azure-secret-value"));
-    assert!(
-        platform.get(&credentials, &user.access).await.body["items"].as_array().unwrap().len() == 1,
-        "only the valid one is stored"
-    );
+    // (a well-shaped Azure or GCP credential goes on to its provider: tests/e2e/multicloud.rs)
+    assert_eq!(platform.get(&credentials, &user.access).await.body["items"], json!([]), "nothing invalid is stored");
 }
 
 #[tokio::test]
@@ -289,7 +257,7 @@ async fn access_keys_never_come_back_and_never_reach_the_log() {
     assert_eq!(created.body["hint"], "AKIA…MPLE");
     assert_eq!(created.body["account_id"], "123456789012", "checked with STS");
     let id = created.body["id"].as_str().unwrap();
-    let run = sync(&platform, &user, id).await;
+    let run = platform.synced(&user, id).await;
     assert_eq!(run["status"], "succeeded", "{run}");
     let listed = platform.get(&format!("/v1/orgs/{}/credentials", user.org), &user.access).await;
     let rotated = platform
@@ -312,7 +280,7 @@ async fn an_outsider_sees_none_of_another_organisations_accounts_or_inventory() 
     let platform = Platform::start().await;
     let (alice, bob) = (platform.user("alice").await, platform.user("bob").await);
     let (credential, _) = connected(&platform, &alice).await;
-    let run = sync(&platform, &alice, &credential).await;
+    let run = platform.synced(&alice, &credential).await;
     assert_eq!(run["status"], "succeeded");
     let resource =
         platform.get(&format!("/v1/orgs/{}/inventory?limit=1", alice.org), &alice.access).await.body["items"][0]["id"]

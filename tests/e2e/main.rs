@@ -8,5 +8,6 @@ mod cloud_accounts;
 mod isolation;
 mod jwt;
 mod members;
+mod multicloud;
 mod platform;
 mod sync_pipeline;

@@ -43,7 +43,7 @@ async fn pipeline() -> Pipeline {
     let sqs = aws_sdk_sqs::Client::new(&sdk);
     let queue_url = skyforge_aws::queue::ensure_queue(&sqs, &format!("sync-{id}")).await.unwrap();
     let config = Config { table_name: table.clone(), jwt_secret_id: "unused".into() };
-    let sync = skyforge_aws::sync_service(&sdk, &config, &queue_url, skyforge_clouds::all(&sdk));
+    let sync = skyforge_aws::sync_service(&sdk, &config, &queue_url, skyforge_clouds::all(&sdk, &Default::default()));
     Pipeline {
         store: Arc::new(DynamoStore::new(dynamo, &table)),
         secrets: SecretsManager::new(aws_sdk_secretsmanager::Client::new(&sdk)),

@@ -126,6 +126,23 @@ impl Platform {
         Platform { child, base, log_path, http }
     }
 
+    /// Asks for a sync of `credential` ("sync now") and waits for it to finish: its run.
+    pub async fn synced(&self, user: &TestUser, credential: &str) -> Value {
+        let path = format!("/v1/orgs/{}/credentials/{credential}", user.org);
+        let queued = self.post(&format!("{path}/sync"), Some(&user.access), serde_json::json!({})).await;
+        assert_eq!(queued.status, reqwest::StatusCode::ACCEPTED, "{:?}", queued.body);
+        assert_eq!(queued.body["status"], "queued");
+        let run = queued.body["id"].as_str().unwrap().to_owned();
+        for _ in 0..120 {
+            let reply = self.get(&format!("{path}/syncs/{run}"), &user.access).await;
+            if ["succeeded", "partial", "failed"].contains(&reply.body["status"].as_str().unwrap_or("")) {
+                return reply.body;
+            }
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+        panic!("sync {run} did not finish in 30 s");
+    }
+
     /// Everything the platform logged so far.
     pub fn logs(&self) -> String {
         std::fs::read_to_string(&self.log_path).unwrap_or_default()

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use skyforge_api::routes::credentials::CredentialsState;
-use skyforge_app::config::{Config, SyncConfig};
+use skyforge_app::config::{CloudEndpoints, Config, SyncConfig};
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
@@ -11,7 +11,8 @@ async fn main() -> Result<(), lambda_http::Error> {
     let (config, sync) = (Config::from_env()?, SyncConfig::from_env()?);
     let sdk = skyforge_aws::sdk_config().await;
     let services = skyforge_aws::services(&sdk, &config).await?;
-    let credentials = Arc::new(skyforge_aws::credential_service(&sdk, &config, &sync, &services));
+    let credentials =
+        Arc::new(skyforge_aws::credential_service(&sdk, &config, &sync, &services, &CloudEndpoints::from_env()));
     let router = skyforge_api::credentials_router(CredentialsState { services, credentials });
     skyforge_lambda::serve(skyforge_api::finish(router)).await
 }

@@ -3,14 +3,19 @@
 
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
 use lambda_runtime::{LambdaEvent, service_fn};
-use skyforge_app::config::{Config, SyncConfig};
+use skyforge_app::config::{CloudEndpoints, Config, SyncConfig};
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
     lambda_runtime::tracing::init_default_subscriber();
     let (config, sync) = (Config::from_env()?, SyncConfig::from_env()?);
     let sdk = skyforge_aws::sdk_config().await;
-    let service = &skyforge_aws::sync_service(&sdk, &config, &sync.queue_url, skyforge_clouds::all(&sdk));
+    let service = &skyforge_aws::sync_service(
+        &sdk,
+        &config,
+        &sync.queue_url,
+        skyforge_clouds::all(&sdk, &CloudEndpoints::from_env()),
+    );
     lambda_runtime::run(service_fn(|event: LambdaEvent<SqsEvent>| async move {
         let messages = event
             .payload

@@ -1,13 +1,20 @@
-//! Demo data for `make up`, clearly labelled: a user with a personal organisation, and a demo
+//! Demo data for `make up`, clearly labelled: a user with a personal organisation; a demo
 //! AWS account on the stand-in (instances in three regions, volumes, addresses, buckets, VPCs)
-//! connected to it through the same role path customers use, then synced once.
+//! connected through the same role path customers use; a demo Azure subscription and GCP
+//! project served by the HTTP doubles the tests use (buckets by the Cloud Storage emulator);
+//! each synced once.
 
 use std::net::SocketAddr;
 
 use skyforge_app::auth::SignupInput;
+use skyforge_app::config::CloudEndpoints;
 use skyforge_app::credentials::{CredentialService, NewCredential};
 use skyforge_app::{AppError, Caller, Services};
-use skyforge_domain::credentials::CredentialInput;
+use skyforge_cloud_doubles::azure::AzureDouble;
+use skyforge_cloud_doubles::demo as clouds;
+use skyforge_cloud_doubles::gcp::GcpDouble;
+use skyforge_cloud_doubles::gcs::GcsEmulator;
+use skyforge_domain::credentials::{CredentialInput, Sensitive};
 use skyforge_domain::inventory::Provider;
 
 pub const EMAIL: &str = "demo@skyforge.local";
@@ -16,11 +23,46 @@ pub const NAME: &str = "Demo User";
 /// The demo AWS account lives in its own account on the stand-in, reached by assuming this role.
 pub const DEMO_ROLE_ARN: &str = "arn:aws:iam::111122223333:role/skyforge-readonly";
 
-/// Creates the demo user, the demo AWS account and its credential, unless they exist already.
+/// The stand-ins of the demo Azure subscription and GCP project.
+pub struct DemoClouds {
+    azure: AzureDouble,
+    gcp: GcpDouble,
+    storage: GcsEmulator,
+    gcp_key: String,
+}
+
+impl DemoClouds {
+    pub async fn start() -> anyhow::Result<Self> {
+        let azure = AzureDouble::start(clouds::azure_world()).await;
+        let gcp = GcpDouble::start(clouds::gcp_world("")).await;
+        let (gcp_key, public_key) =
+            skyforge_cloud_doubles::service_account_key(clouds::GCP_EMAIL, clouds::GCP_PROJECT, &gcp.token_uri());
+        gcp.update(|world| world.public_key_pem = public_key);
+        let storage = GcsEmulator::start().await.map_err(|e| anyhow::anyhow!("the demo GCP buckets: {e}"))?;
+        for bucket in ["skyforge-demo-assets", "skyforge-demo-backups"] {
+            storage.create_bucket(clouds::GCP_PROJECT, bucket).await.map_err(|e| anyhow::anyhow!(e))?;
+        }
+        tracing::info!(azure = %azure.uri(), gcp = %gcp.uri(), storage = %storage.uri(), storage_pid = storage.pid(), "demo Azure and GCP stand-ins up");
+        Ok(Self { azure, gcp, storage, gcp_key })
+    }
+
+    pub fn endpoints(&self) -> CloudEndpoints {
+        CloudEndpoints {
+            azure_login: self.azure.uri(),
+            azure_arm: self.azure.uri(),
+            gcp_token: None,
+            gcp_compute: self.gcp.uri(),
+            gcp_storage: self.storage.uri().to_owned(),
+        }
+    }
+}
+
+/// Creates the demo user and connects the demo accounts, unless they exist already.
 pub async fn seed(
     services: &Services,
     credentials: &CredentialService,
     sdk: &aws_config::SdkConfig,
+    demo_clouds: Option<&DemoClouds>,
 ) -> anyhow::Result<()> {
     let caller = Caller::anonymous(Some("127.0.0.1".into()));
     let input = SignupInput { email: EMAIL, password: PASSWORD, name: NAME };
@@ -45,22 +87,50 @@ pub async fn seed(
         .list(&access, &skyforge_domain::page::PageRequest::first(100))
         .await
         .map_err(|e| anyhow::anyhow!(e))?;
-    if existing.items.iter().any(|c| c.hint == DEMO_ROLE_ARN) {
-        return Ok(());
-    }
-    let new = NewCredential {
+    let mut demos = vec![NewCredential {
         provider: Provider::Aws,
         name: "Demo AWS account (demo data)".into(),
         regions: None,
         input: CredentialInput { role_arn: Some(DEMO_ROLE_ARN.into()), ..Default::default() },
-    };
+    }];
+    if let Some(demo_clouds) = demo_clouds {
+        demos.push(NewCredential {
+            provider: Provider::Azure,
+            name: "Demo Azure subscription (demo data)".into(),
+            regions: None,
+            input: CredentialInput {
+                tenant_id: Some(clouds::AZURE_TENANT.into()),
+                client_id: Some(clouds::AZURE_CLIENT.into()),
+                client_secret: Some(Sensitive::new(clouds::AZURE_SECRET)),
+                subscription_ids: Some(vec![clouds::AZURE_SUBSCRIPTION.into()]),
+                ..Default::default()
+            },
+        });
+        demos.push(NewCredential {
+            provider: Provider::Gcp,
+            name: "Demo GCP project (demo data)".into(),
+            regions: None,
+            input: CredentialInput {
+                service_account_key: Some(Sensitive::new(demo_clouds.gcp_key.clone())),
+                project_ids: Some(vec![clouds::GCP_PROJECT.into()]),
+                ..Default::default()
+            },
+        });
+    }
     let caller = Caller::of(&principal, Some("127.0.0.1".into()));
-    let credential = credentials
-        .add(&access, new, &caller)
-        .await
-        .map_err(|e| anyhow::anyhow!(e).context("connecting the demo AWS account"))?;
-    credentials.sync_now(&access, &credential.id.to_string(), &caller).await.map_err(|e| anyhow::anyhow!(e))?;
-    tracing::info!(credential = %credential.id, "demo AWS account connected; first sync queued");
+    for new in demos {
+        // one demo credential per provider: a restart with the same table keeps the first
+        if existing.items.iter().any(|c| c.provider == new.provider) {
+            continue;
+        }
+        let (provider, name) = (new.provider, new.name.clone());
+        let credential = credentials
+            .add(&access, new, &caller)
+            .await
+            .map_err(|e| anyhow::anyhow!(e).context(format!("connecting the {name}")))?;
+        credentials.sync_now(&access, &credential.id.to_string(), &caller).await.map_err(|e| anyhow::anyhow!(e))?;
+        tracing::info!(credential = %credential.id, %provider, "demo account connected; first sync queued");
+    }
     Ok(())
 }
 

@@ -25,7 +25,7 @@ use std::sync::Arc;
 
 use skyforge_api::routes::credentials::CredentialsState;
 use skyforge_api::routes::inventory::InventoryState;
-use skyforge_app::config::SyncConfig;
+use skyforge_app::config::{CloudEndpoints, SyncConfig};
 use tracing_subscriber::EnvFilter;
 
 use crate::config::LocalConfig;
@@ -67,10 +67,19 @@ async fn serve(seed_demo: bool) -> anyhow::Result<()> {
         role_template_url: format!("http://{address}/customer-role.yaml"),
     };
 
+    // the demo's Azure subscription and GCP project are served by the doubles the tests use;
+    // they live as long as the process
+    let demo_clouds = match seed_demo {
+        true => Some(demo::DemoClouds::start().await?),
+        false => None,
+    };
+    let endpoints = demo_clouds.as_ref().map_or_else(CloudEndpoints::from_env, demo::DemoClouds::endpoints);
+
     let services = skyforge_aws::services(&sdk, &local.app).await?;
-    let credentials = Arc::new(skyforge_aws::credential_service(&sdk, &local.app, &sync_config, &services));
+    let credentials = Arc::new(skyforge_aws::credential_service(&sdk, &local.app, &sync_config, &services, &endpoints));
     let inventory = Arc::new(skyforge_aws::inventory_service(&sdk, &local.app));
-    let sync = Arc::new(skyforge_aws::sync_service(&sdk, &local.app, &queue_url, skyforge_clouds::all(&sdk)));
+    let sync =
+        Arc::new(skyforge_aws::sync_service(&sdk, &local.app, &queue_url, skyforge_clouds::all(&sdk, &endpoints)));
 
     let api = skyforge_api::auth_router(services.clone())
         .merge(skyforge_api::health_router(services.health.clone()))
@@ -87,7 +96,7 @@ async fn serve(seed_demo: bool) -> anyhow::Result<()> {
         tokio::spawn(sync::scheduler(sync.clone(), std::time::Duration::from_secs(local.sync_interval_secs)));
     }
     if seed_demo {
-        demo::seed(&services, &credentials, &sdk).await?;
+        demo::seed(&services, &credentials, &sdk, demo_clouds.as_ref()).await?;
     }
 
     // tests and scripts read this line to find the port

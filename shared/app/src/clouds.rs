@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use skyforge_domain::credentials::CloudSecret;
-use skyforge_domain::inventory::{Provider, Resource, ResourceKey};
+use skyforge_domain::inventory::{Provider, Resource};
 
 /// Why a provider call failed, in words that are safe to show and store (never a secret).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -94,11 +94,18 @@ pub trait CloudInventory: Send + Sync {
         region: &str,
     ) -> Result<RegionListing, (CloudError, Vec<ApiCall>)>;
 
-    /// Whether listing `region` is what finds the stored resource `key`, so that when that
-    /// listing fails the resource is kept rather than marked deleted. By default a listing
-    /// covers its own region; AWS's `global` listing covers the buckets of every region.
-    fn covers(&self, region: &str, key: &ResourceKey) -> bool {
-        key.region == region
+    /// Whether listing `region` of `account` is what finds the stored `resource`, so that when
+    /// that listing fails the resource is kept rather than marked deleted. By default a
+    /// listing covers its own region; AWS's `global` listing covers the buckets of every
+    /// region; an Azure subscription or GCP project is listed whole.
+    fn covers(&self, account: &str, region: &str, resource: &Resource) -> bool {
+        resource.account == account && resource.region == region
+    }
+
+    /// What a unit is called in sync errors and provider health: the region for AWS, the
+    /// subscription or project where the whole of one is listed at once.
+    fn unit_label(&self, _account: &str, region: &str) -> String {
+        region.to_owned()
     }
 }
 

@@ -248,26 +248,22 @@ impl SyncService {
 
         let now = self.clock.now();
         let mut seen = Vec::new();
-        let mut failed_regions: Vec<String> = Vec::new();
+        let mut failed_units: Vec<(String, String)> = Vec::new();
         let mut health = Vec::with_capacity(listings.len());
         for ((account, region), result, calls) in listings {
             let timings: Vec<(u64, Option<&str>)> =
                 calls.iter().map(|c| (c.latency.as_millis() as u64, c.error)).collect();
-            health.push(ProviderHealth::from_calls(credential.id, credential.provider, &region, now, &timings));
+            let label = cloud.unit_label(&account, &region);
+            health.push(ProviderHealth::from_calls(credential.id, credential.provider, &label, now, &timings));
             match result {
                 Ok(resources) => {
                     run.counts.regions_listed += 1;
-                    seen.extend(resources);
+                    seen.extend(resources.into_iter().filter(|r| in_regions(credential, r)));
                 }
                 Err(error) => {
                     run.counts.regions_failed += 1;
-                    let label = if account.is_empty() || credential.provider == Provider::Aws {
-                        region.clone()
-                    } else {
-                        format!("{account}/{region}")
-                    };
                     run.errors.push(SyncError { region: label, code: error.code().into(), message: error.to_string() });
-                    failed_regions.push(region);
+                    failed_units.push((account, region));
                 }
             }
         }
@@ -276,7 +272,9 @@ impl SyncService {
         let mut live: BTreeMap<ResourceKey, Resource> =
             stored.iter().filter(|s| !s.deleted).map(|s| (s.resource.key(), s.resource.clone())).collect();
         run.counts.seen = seen.len() as u64;
-        let diff = diff_inventory(stored, seen, |key| failed_regions.iter().any(|region| cloud.covers(region, key)));
+        let diff = diff_inventory(stored, seen, |resource| {
+            failed_units.iter().any(|(account, region)| cloud.covers(account, region, resource))
+        });
         run.counts.created = (diff.created.len() + diff.reappeared.len()) as u64;
         run.counts.changed = diff.changed.len() as u64;
         run.counts.deleted = diff.gone.len() as u64;
@@ -337,6 +335,18 @@ fn wanted(credential: &Credential, region: &str) -> bool {
         || credential.regions.as_ref().is_none_or(|regions| regions.iter().any(|r| r == region))
 }
 
+/// Whether a resource of a listing that spans regions (an Azure subscription, a GCP project)
+/// is in the regions the credential is limited to. A zone counts as its region
+/// (`us-central1-a` is in `us-central1`).
+fn in_regions(credential: &Credential, resource: &Resource) -> bool {
+    let Some(regions) = &credential.regions else { return true };
+    resource.region == crate::clouds::GLOBAL_REGION
+        || credential.provider == Provider::Aws
+        || regions.iter().any(|r| {
+            resource.region == *r || resource.region.strip_prefix(r.as_str()).is_some_and(|zone| zone.starts_with('-'))
+        })
+}
+
 /// One (account, region) listed: what was found or why not, and the calls it took.
 type UnitListing = ((String, String), Result<Vec<Resource>, CloudError>, Vec<ApiCall>);
 
@@ -348,5 +358,62 @@ async fn list_unit(
     match cloud.list_region(secret, &account, &region).await {
         Ok(listing) => ((account, region), Ok(listing.resources), listing.calls),
         Err((error, calls)) => ((account, region), Err(error), calls),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::Utc;
+    use skyforge_domain::ids::{CredentialId, OrgId, UserId};
+    use skyforge_domain::inventory::{ResourceState, ResourceType};
+
+    use super::*;
+
+    fn credential(provider: Provider, regions: Option<&[&str]>) -> Credential {
+        Credential {
+            id: CredentialId::new(),
+            org_id: OrgId::new(),
+            provider,
+            name: "c".into(),
+            method: "m".into(),
+            hint: "h".into(),
+            account_id: None,
+            scopes: vec![],
+            regions: regions.map(|r| r.iter().map(|s| s.to_string()).collect()),
+            sync_enabled: true,
+            secret_id: "s".into(),
+            created_by: UserId::new(),
+            created_at: Utc::now(),
+            updated_at: Utc::now(),
+        }
+    }
+
+    fn at(region: &str) -> Resource {
+        Resource {
+            provider: Provider::Gcp,
+            account: "p".into(),
+            region: region.into(),
+            kind: ResourceType::Vm,
+            native_id: "x".into(),
+            name: None,
+            state: ResourceState::Running,
+            size: None,
+            public_ips: vec![],
+            private_ips: vec![],
+            tags: Default::default(),
+            created_at: None,
+            attributes: Default::default(),
+        }
+    }
+
+    #[test]
+    fn a_project_wide_listing_keeps_only_the_chosen_regions_and_their_zones() {
+        let limited = credential(Provider::Gcp, Some(&["us-central1"]));
+        assert!(in_regions(&limited, &at("us-central1")));
+        assert!(in_regions(&limited, &at("us-central1-a")));
+        assert!(!in_regions(&limited, &at("us-central10-a")), "a longer region name is another region");
+        assert!(!in_regions(&limited, &at("europe-west1-b")));
+        assert!(in_regions(&limited, &at("global")), "networks have no region");
+        assert!(in_regions(&credential(Provider::Gcp, None), &at("europe-west1-b")));
     }
 }

@@ -19,7 +19,7 @@ use skyforge_app::Services;
 use std::collections::HashMap;
 
 use skyforge_app::clouds::{CloudInventory, CredentialVerifier};
-use skyforge_app::config::{Config, SyncConfig};
+use skyforge_app::config::{CloudEndpoints, Config, SyncConfig};
 use skyforge_app::credentials::{AwsRoleSetup, CredentialPorts, CredentialService};
 use skyforge_app::inventory::InventoryService;
 use skyforge_app::jwt::JwtCodec;
@@ -64,10 +64,12 @@ pub fn credential_service(
     config: &Config,
     sync: &SyncConfig,
     services: &Services,
+    endpoints: &CloudEndpoints,
 ) -> CredentialService {
     let store = store(sdk, config);
     let mut verifiers: HashMap<Provider, Arc<dyn CredentialVerifier>> = HashMap::new();
     verifiers.insert(Provider::Aws, Arc::new(sts::AwsVerifier::new(sdk.clone())));
+    verifiers.extend(skyforge_cloud_auth::verifiers(endpoints));
     let ports = CredentialPorts {
         credentials: store.clone(),
         secrets: Arc::new(SecretsManager::new(aws_sdk_secretsmanager::Client::new(sdk))),

@@ -245,7 +245,7 @@ pub fn status_error(op: Op, status: StatusCode, body: &[u8]) -> CloudError {
                 _ => String::new(),
             };
             let message = doc.error.message.unwrap_or_default();
-            clip(&format!("{code}: {message}").trim_start_matches(": ").to_owned())
+            clip(format!("{code}: {message}").trim_start_matches(": "))
         })
         .unwrap_or_else(|| status.canonical_reason().unwrap_or("error").to_owned());
     let what = format!("{} {} answered {}: {}", op.service, op.operation, status.as_u16(), detail);

@@ -309,7 +309,7 @@ fn disks(sub: &str, subscription: &AzureSubscription) -> Vec<Value> {
             "location": vm.location,
             "managedBy": id(sub, &vm.resource_group, "Microsoft.Compute/virtualMachines", &vm.name),
             "sku": { "name": "Premium_LRS", "tier": "Premium" },
-            "properties": { "diskSizeGB": vm.os_disk_gb, "diskState": "Attached", "provisioningState": "Succeeded", "timeCreated": "2026-01-15T10:00:00+00:00" },
+            "properties": { "creationData": { "createOption": "FromImage" }, "diskSizeGB": vm.os_disk_gb, "diskState": "Attached", "provisioningState": "Succeeded", "timeCreated": "2026-01-15T10:00:00+00:00" },
         })
     });
     let spare = subscription.unattached_disks.iter().map(|(name, location, gb)| {
@@ -319,7 +319,7 @@ fn disks(sub: &str, subscription: &AzureSubscription) -> Vec<Value> {
             "type": "Microsoft.Compute/disks",
             "location": location,
             "sku": { "name": "Standard_LRS", "tier": "Standard" },
-            "properties": { "diskSizeGB": gb, "diskState": "Unattached", "provisioningState": "Succeeded", "timeCreated": "2026-02-01T10:00:00+00:00" },
+            "properties": { "creationData": { "createOption": "Empty" }, "diskSizeGB": gb, "diskState": "Unattached", "provisioningState": "Succeeded", "timeCreated": "2026-02-01T10:00:00+00:00" },
         })
     });
     attached.chain(spare).collect()

@@ -1,25 +1,36 @@
 //! Inventory adapters of the cloud providers: what an account holds, listed region by region
-//! and normalised to the domain's one [`Resource`](skyforge_domain::inventory::Resource)
-//! shape. AWS is here (EC2 and S3); Azure and GCP come later. The heavy SDKs live only in this
+//! (AWS) or subscription and project whole (Azure, GCP), and normalised to the domain's one
+//! [`Resource`](skyforge_domain::inventory::Resource) shape. The heavy SDKs live only in this
 //! crate, so the HTTP functions that do not sync stay small.
 //!
 //! [`demo`] seeds a demo account on the local AWS stand-in.
 
 pub mod aws;
+pub mod azure;
 pub mod demo;
+pub mod gcp;
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use aws_config::SdkConfig;
 use skyforge_app::clouds::CloudInventory;
+use skyforge_app::config::CloudEndpoints;
+use skyforge_cloud_auth::{AzureAuth, GcpAuth, ProviderHttp};
 use skyforge_domain::inventory::Provider;
 
 pub use aws::AwsInventory;
+pub use azure::AzureInventory;
+pub use gcp::GcpInventory;
 
-/// The inventory adapter of every provider that has one, for the sync service. `platform` is
-/// the platform's own AWS config (its credentials assume customer roles).
-pub fn all(platform: &SdkConfig) -> HashMap<Provider, Arc<dyn CloudInventory>> {
+/// The inventory adapter of every provider, for the sync service. `platform` is the
+/// platform's own AWS config (its credentials assume customer roles); `endpoints` says where
+/// the Azure and GCP APIs are.
+pub fn all(platform: &SdkConfig, endpoints: &CloudEndpoints) -> HashMap<Provider, Arc<dyn CloudInventory>> {
+    let http = ProviderHttp::default();
     let aws: Arc<dyn CloudInventory> = Arc::new(AwsInventory::new(platform.clone()));
-    HashMap::from([(Provider::Aws, aws)])
+    let azure: Arc<dyn CloudInventory> =
+        Arc::new(AzureInventory::new(Arc::new(AzureAuth::new(http.clone(), endpoints))));
+    let gcp: Arc<dyn CloudInventory> = Arc::new(GcpInventory::new(Arc::new(GcpAuth::new(http, endpoints))));
+    HashMap::from([(Provider::Aws, aws), (Provider::Azure, azure), (Provider::Gcp, gcp)])
 }

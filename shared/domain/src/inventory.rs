@@ -181,6 +181,8 @@ pub fn normalise_state(provider: Provider, kind: ResourceType, native: &str) -> 
         (Provider::Gcp, ResourceType::Disk, "creating" | "restoring") => Pending,
         (Provider::Gcp, ResourceType::Disk, "ready") => Available,
         (Provider::Gcp, ResourceType::Disk, "failed") => Error,
+        // a READY disk with users is attached to an instance
+        (Provider::Gcp, ResourceType::Disk, "attached") => InUse,
         // networks, subnets, buckets: the provider says "available"/"succeeded"/"ready" or nothing
         (
             _,
@@ -305,7 +307,7 @@ impl InventoryDiff {
 pub fn diff_inventory(
     stored: Vec<StoredResource>,
     seen: Vec<Resource>,
-    incomplete: impl Fn(&ResourceKey) -> bool,
+    incomplete: impl Fn(&Resource) -> bool,
 ) -> InventoryDiff {
     let mut by_key: HashMap<ResourceKey, StoredResource> = stored.into_iter().map(|s| (s.resource.key(), s)).collect();
     let mut diff = InventoryDiff::default();
@@ -317,7 +319,7 @@ pub fn diff_inventory(
             Some(_) => diff.unchanged += 1,
         }
     }
-    diff.gone = by_key.into_values().filter(|s| !s.deleted && !incomplete(&s.resource.key())).collect();
+    diff.gone = by_key.into_values().filter(|s| !s.deleted && !incomplete(&s.resource)).collect();
     diff.gone.sort_by_key(|s| s.resource.key());
     diff
 }
@@ -642,6 +644,11 @@ mod tests {
             (Provider::Azure, ResourceType::Vm, "deallocated", ResourceState::Stopped),
             (Provider::Gcp, ResourceType::Vm, "TERMINATED", ResourceState::Stopped),
             (Provider::Gcp, ResourceType::Vm, "RUNNING", ResourceState::Running),
+            (Provider::Azure, ResourceType::Disk, "Unattached", ResourceState::Available),
+            (Provider::Azure, ResourceType::PublicIp, "unassociated", ResourceState::Available),
+            (Provider::Azure, ResourceType::Network, "Succeeded", ResourceState::Available),
+            (Provider::Gcp, ResourceType::Disk, "attached", ResourceState::InUse),
+            (Provider::Gcp, ResourceType::PublicIp, "reserved", ResourceState::Available),
             (Provider::Aws, ResourceType::PublicIp, "associated", ResourceState::InUse),
             (Provider::Aws, ResourceType::Vm, "exploding", ResourceState::Unknown),
         ];
@@ -691,7 +698,7 @@ mod tests {
         let diff = diff_inventory(
             vec![stored(&in_failed, false), stored(&was_deleted, true)],
             vec![was_deleted.clone()],
-            |key| key.region == "ap-south-1",
+            |resource| resource.region == "ap-south-1",
         );
         assert!(diff.gone.is_empty());
         assert_eq!(diff.reappeared, vec![was_deleted]);

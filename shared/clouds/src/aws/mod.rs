@@ -16,7 +16,7 @@ use aws_config::retry::RetryConfig;
 use skyforge_app::clouds::{ApiCall, CloudError, CloudInventory, GLOBAL_REGION, RegionListing};
 use skyforge_aws::sts::{aws_config_for_with, caller_identity, default_retry};
 use skyforge_domain::credentials::CloudSecret;
-use skyforge_domain::inventory::{Provider, Resource, ResourceKey, ResourceType};
+use skyforge_domain::inventory::{Provider, Resource, ResourceType};
 
 use calls::Calls;
 pub(crate) use s3::client as s3_client;
@@ -166,11 +166,11 @@ impl CloudInventory for AwsInventory {
     }
 
     /// `global` lists the buckets of every region; a real region everything else in it.
-    fn covers(&self, region: &str, key: &ResourceKey) -> bool {
+    fn covers(&self, _account: &str, region: &str, resource: &Resource) -> bool {
         if region == GLOBAL_REGION {
-            key.kind == ResourceType::Bucket
+            resource.kind == ResourceType::Bucket
         } else {
-            key.region == region && key.kind != ResourceType::Bucket
+            resource.region == region && resource.kind != ResourceType::Bucket
         }
     }
 }
@@ -179,17 +179,31 @@ impl CloudInventory for AwsInventory {
 mod tests {
     use super::*;
 
-    fn key(region: &str, kind: ResourceType) -> ResourceKey {
-        ResourceKey { region: region.into(), kind, native_id: "x".into() }
+    fn key(region: &str, kind: ResourceType) -> Resource {
+        Resource {
+            provider: Provider::Aws,
+            account: "111122223333".into(),
+            region: region.into(),
+            kind,
+            native_id: "x".into(),
+            name: None,
+            state: skyforge_domain::inventory::ResourceState::Available,
+            size: None,
+            public_ips: vec![],
+            private_ips: vec![],
+            tags: Default::default(),
+            created_at: None,
+            attributes: Default::default(),
+        }
     }
 
     #[test]
     fn global_covers_buckets_everywhere_and_regions_the_rest() {
         let inventory = AwsInventory::new(SdkConfig::builder().build());
-        assert!(inventory.covers(GLOBAL_REGION, &key("eu-west-1", ResourceType::Bucket)));
-        assert!(!inventory.covers(GLOBAL_REGION, &key("eu-west-1", ResourceType::Vm)));
-        assert!(inventory.covers("eu-west-1", &key("eu-west-1", ResourceType::Vm)));
-        assert!(!inventory.covers("eu-west-1", &key("eu-west-1", ResourceType::Bucket)));
-        assert!(!inventory.covers("eu-west-1", &key("us-east-1", ResourceType::Subnet)));
+        assert!(inventory.covers("a", GLOBAL_REGION, &key("eu-west-1", ResourceType::Bucket)));
+        assert!(!inventory.covers("a", GLOBAL_REGION, &key("eu-west-1", ResourceType::Vm)));
+        assert!(inventory.covers("a", "eu-west-1", &key("eu-west-1", ResourceType::Vm)));
+        assert!(!inventory.covers("a", "eu-west-1", &key("eu-west-1", ResourceType::Bucket)));
+        assert!(!inventory.covers("a", "eu-west-1", &key("us-east-1", ResourceType::Subnet)));
     }
 }
