@@ -1,5 +1,5 @@
 # Skyforge: the two commands a newcomer needs are `make up` and `make test`.
-.PHONY: up test bench web openapi fmt lint clean
+.PHONY: up test bench package web openapi fmt lint clean
 
 ## up: install what is missing, start the AWS stand-in and the platform with demo data
 up:
@@ -12,6 +12,10 @@ test:
 ## bench: sync and fan-out benchmarks against a fresh AWS stand-in (prints figures; minutes)
 bench:
 	@infra/scripts/bench.sh
+
+## package: release Lambda zips of every function (cargo lambda), their sizes and cold starts (~20 min)
+package:
+	@infra/scripts/package.sh
 
 ## web: build the web app into web/dist
 web:

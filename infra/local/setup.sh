@@ -3,14 +3,22 @@
 # packages, and Terraform with an offline provider mirror (.tools). Idempotent: a stamp of the
 # requirement files makes the next run a no-op until they change.
 #
-# Usage: infra/local/setup.sh [--checks]    (--checks also installs the lint tools for make test)
+# Usage: infra/local/setup.sh [--checks] [--package]
+#   --checks   also the lint tools for make test
+#   --package  also cargo-lambda and zig for make package
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
 venv=${SKYFORGE_VENV:-$root/.venv}
 tools=${SKYFORGE_TOOLS:-$root/.tools}
 files=("$root/infra/local/requirements.txt")
-[[ "${1:-}" == "--checks" ]] && files+=("$root/infra/local/requirements-checks.txt")
+for flag in "$@"; do
+  case "$flag" in
+    --checks) files+=("$root/infra/local/requirements-checks.txt") ;;
+    --package) files+=("$root/infra/local/requirements-package.txt") ;;
+    *) echo "setup: unknown flag $flag" >&2; exit 2 ;;
+  esac
+done
 
 python=${PYTHON:-python3}
 if ! "$python" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 9) else 1)' 2>/dev/null; then

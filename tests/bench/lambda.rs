@@ -1,0 +1,210 @@
+//! `make package`'s figures: each function's release binary and zip size, and its cold start,
+//! the time from starting the process to its first answered invocation, driven through a small
+//! Lambda Runtime API emulator on 127.0.0.1 (the same four endpoints Lambda serves).
+//!
+//! Usage: lambda-bench <lambda-dir>   (cargo lambda's output: <dir>/<function>/bootstrap.zip)
+//! Needs AWS_ENDPOINT_URL (the moto server): the functions read their table and secrets at init.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::extract::{Path as UrlPath, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::routing::{get, post};
+use serde_json::{Value, json};
+use tokio::sync::oneshot;
+
+/// Cold starts per function; the median is printed.
+const RUNS: usize = 5;
+
+/// What one function is given as its first event.
+fn first_event(function: &str) -> Value {
+    match function {
+        "sync-scheduler" => json!({
+            "version": "0", "id": "bench", "detail-type": "Scheduled Event", "source": "aws.scheduler",
+            "account": "123456789012", "time": "2026-11-22T00:00:00Z", "region": "us-east-1", "resources": [], "detail": {}
+        }),
+        "sync-worker" => json!({ "Records": [] }),
+        "run-events" => json!({
+            "version": "0", "id": "bench", "detail-type": "CodeBuild Build State Change", "source": "aws.codebuild",
+            "account": "123456789012", "time": "2026-11-22T00:00:00Z", "region": "us-east-1", "resources": [],
+            "detail": { "build-status": "IN_PROGRESS", "project-name": "terraform-runner", "build-id": "terraform-runner:bench", "additional-information": { "environment": { "environment-variables": [] } } }
+        }),
+        "log-forwarder" => json!({ "awslogs": { "data": "H4sIAAAAAAAA/6tWSkksSVSyUlAqLU4tUqoFAE6xl+kSAAAA" } }),
+        "ws" => json!({
+            "requestContext": { "routeKey": "$disconnect", "eventType": "DISCONNECT", "connectionId": "bench", "requestId": "r", "apiId": "a", "stage": "prod", "domainName": "localhost", "requestTimeEpoch": 0 },
+            "isBase64Encoded": false
+        }),
+        // every HTTP function: an unauthenticated read, answered 401 or 200 without a store write
+        _ => json!({
+            "version": "2.0", "routeKey": "GET /v1/health", "rawPath": "/v1/health", "rawQueryString": "",
+            "headers": { "host": "localhost" },
+            "requestContext": { "accountId": "123456789012", "apiId": "bench", "domainName": "localhost", "domainPrefix": "bench",
+                "http": { "method": "GET", "path": "/v1/health", "protocol": "HTTP/1.1", "sourceIp": "127.0.0.1", "userAgent": "bench" },
+                "requestId": "bench", "routeKey": "GET /v1/health", "stage": "$default", "time": "22/Nov/2026:00:00:00 +0000", "timeEpoch": 0 },
+            "isBase64Encoded": false
+        }),
+    }
+}
+
+/// One invocation handed out and the moment its answer arrives.
+struct Emulator {
+    event: Value,
+    handed_out: Mutex<bool>,
+    answered: Mutex<Option<oneshot::Sender<Result<(), String>>>>,
+}
+
+async fn next(State(emulator): State<Arc<Emulator>>) -> (StatusCode, HeaderMap, String) {
+    let first = !std::mem::replace(&mut *emulator.handed_out.lock().unwrap(), true);
+    if !first {
+        // one invocation only: hold later polls until the process is stopped
+        tokio::time::sleep(Duration::from_secs(3600)).await;
+    }
+    let mut headers = HeaderMap::new();
+    headers.insert("lambda-runtime-aws-request-id", HeaderValue::from_static("bench-request"));
+    let deadline = (chrono::Utc::now() + chrono::Duration::seconds(30)).timestamp_millis().to_string();
+    headers.insert("lambda-runtime-deadline-ms", HeaderValue::from_str(&deadline).unwrap());
+    headers.insert(
+        "lambda-runtime-invoked-function-arn",
+        HeaderValue::from_static("arn:aws:lambda:us-east-1:123456789012:function:bench"),
+    );
+    headers.insert("lambda-runtime-trace-id", HeaderValue::from_static("Root=1-00000000-000000000000000000000000"));
+    (StatusCode::OK, headers, emulator.event.to_string())
+}
+
+fn finish(emulator: &Emulator, outcome: Result<(), String>) -> StatusCode {
+    if let Some(sender) = emulator.answered.lock().unwrap().take() {
+        let _ = sender.send(outcome);
+    }
+    StatusCode::ACCEPTED
+}
+
+async fn response(State(emulator): State<Arc<Emulator>>, UrlPath(_id): UrlPath<String>) -> StatusCode {
+    finish(&emulator, Ok(()))
+}
+
+async fn error(State(emulator): State<Arc<Emulator>>, body: String) -> StatusCode {
+    finish(&emulator, Err(body))
+}
+
+/// Starts the process, serves it one event, and answers how long until it responded.
+async fn cold_start(bootstrap: &Path, function: &str, env: &BTreeMap<String, String>) -> Result<Duration, String> {
+    let (sender, answered) = oneshot::channel();
+    let emulator = Arc::new(Emulator {
+        event: first_event(function),
+        handed_out: Mutex::new(false),
+        answered: Mutex::new(Some(sender)),
+    });
+    let app = Router::new()
+        .route("/2018-06-01/runtime/invocation/next", get(next))
+        .route("/2018-06-01/runtime/invocation/{id}/response", post(response))
+        .route("/2018-06-01/runtime/invocation/{id}/error", post(error))
+        .route("/2018-06-01/runtime/init/error", post(error))
+        .with_state(emulator);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.map_err(|e| e.to_string())?;
+    let address = listener.local_addr().map_err(|e| e.to_string())?;
+    let server = tokio::spawn(async move { axum::serve(listener, app).await });
+
+    let started = Instant::now();
+    let mut child = tokio::process::Command::new(bootstrap)
+        .env_clear()
+        .envs(env)
+        .env("AWS_LAMBDA_RUNTIME_API", address.to_string())
+        .env("AWS_LAMBDA_FUNCTION_NAME", function)
+        .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "256")
+        .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
+        .env("AWS_LAMBDA_LOG_STREAM_NAME", "bench")
+        .env("AWS_LAMBDA_LOG_GROUP_NAME", "bench")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .map_err(|e| format!("starting {}: {e}", bootstrap.display()))?;
+    let outcome = tokio::time::timeout(Duration::from_secs(30), answered).await;
+    let elapsed = started.elapsed();
+    let _ = child.kill().await;
+    server.abort();
+    match outcome {
+        Ok(Ok(Ok(()))) => Ok(elapsed),
+        Ok(Ok(Err(error))) => Err(format!("answered an error: {error}")),
+        Ok(Err(_)) => Err("the emulator stopped".into()),
+        Err(_) => Err("no answer within 30 s".into()),
+    }
+}
+
+/// The environment every function gets: its configuration, pointed at the stand-in.
+async fn environment() -> BTreeMap<String, String> {
+    let sdk = skyforge_aws::sdk_config().await;
+    let id = ulid::Ulid::new().to_string().to_lowercase();
+    let table = format!("bench-lambda-{id}");
+    let secret = format!("bench-lambda/{id}/jwt");
+    let definition = skyforge_aws::table::TableDefinition::app_table().expect("template.yaml AppTable");
+    skyforge_aws::bootstrap::ensure_table(&aws_sdk_dynamodb::Client::new(&sdk), &table, &definition).await.unwrap();
+    skyforge_aws::bootstrap::ensure_jwt_secret(&aws_sdk_secretsmanager::Client::new(&sdk), &secret).await.unwrap();
+    let queue =
+        skyforge_aws::queue::ensure_queue(&aws_sdk_sqs::Client::new(&sdk), &format!("bench-{id}")).await.unwrap();
+    let mut env: BTreeMap<String, String> =
+        ["AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION"]
+            .into_iter()
+            .filter_map(|name| Some((name.to_owned(), std::env::var(name).ok()?)))
+            .collect();
+    env.extend(
+        [
+            ("SKYFORGE_TABLE_NAME", table.as_str()),
+            ("SKYFORGE_JWT_SECRET_ID", secret.as_str()),
+            ("SKYFORGE_SYNC_QUEUE_URL", queue.as_str()),
+            ("SKYFORGE_PLATFORM_PRINCIPAL", "arn:aws:iam::123456789012:root"),
+            ("SKYFORGE_ROLE_TEMPLATE_URL", "https://example.invalid/customer-role.yaml"),
+            ("RUST_LOG", "warn"),
+        ]
+        .map(|(k, v)| (k.to_owned(), v.to_owned())),
+    );
+    env
+}
+
+fn size(path: &Path) -> Option<u64> {
+    std::fs::metadata(path).ok().map(|m| m.len())
+}
+
+fn mib(bytes: Option<u64>) -> String {
+    bytes.map_or("-".into(), |b| format!("{:.2} MiB", b as f64 / 1_048_576.0))
+}
+
+#[tokio::main]
+async fn main() {
+    let dir: PathBuf = std::env::args().nth(1).expect("usage: lambda-bench <lambda-dir>").into();
+    assert!(std::env::var("AWS_ENDPOINT_URL").is_ok(), "run through `make package`, which starts the stand-in");
+    let env = environment().await;
+    let mut functions: Vec<String> = std::fs::read_dir(&dir)
+        .expect("the lambda dir")
+        .filter_map(|entry| Some(entry.ok()?.file_name().to_string_lossy().into_owned()))
+        .filter(|name| dir.join(name).join("bootstrap").exists())
+        .collect();
+    functions.sort();
+    println!("{:<18} {:>12} {:>12} {:>14}", "function", "binary", "zip", "cold start p50");
+    for function in functions {
+        let bootstrap = dir.join(&function).join("bootstrap");
+        let mut times = Vec::with_capacity(RUNS);
+        let mut failure = None;
+        for _ in 0..RUNS {
+            match cold_start(&bootstrap, &function, &env).await {
+                Ok(time) => times.push(time),
+                Err(error) => {
+                    failure = Some(error);
+                    break;
+                }
+            }
+        }
+        times.sort();
+        let cold = match (&failure, times.get(times.len() / 2)) {
+            (None, Some(median)) => format!("{:.0} ms", median.as_secs_f64() * 1000.0),
+            (Some(error), _) => format!("failed: {error}"),
+            _ => "-".into(),
+        };
+        let zip = size(&dir.join(&function).join("bootstrap.zip"));
+        println!("{:<18} {:>12} {:>12} {:>14}", function, mib(size(&bootstrap)), mib(zip), cold);
+    }
+}
