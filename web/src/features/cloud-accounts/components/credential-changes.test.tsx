@@ -14,7 +14,7 @@ const CREDENTIALS = '/v1/orgs/org_1/credentials';
 describe('Editing a cloud account', () => {
   it('renames it and limits it to regions, showing a bad region on the regions field', async () => {
     signIn();
-    let credential = makeCredential('cred_1', 'Production');
+    let credential = { ...makeCredential('cred_1', 'Production'), regions: null as string[] | null };
     const patches: unknown[] = [];
     server.use(
       http.get(CREDENTIALS, () => HttpResponse.json({ items: [credential], next_cursor: null })),

@@ -85,3 +85,28 @@ describe('Cloud accounts list', () => {
     expect(within(card).queryByRole('switch')).not.toBeInTheDocument();
   });
 });
+
+describe('Cloud accounts list while a scheduled sync runs', () => {
+  it('follows the sync until it has finished, without a click', async () => {
+    signIn();
+    const syncing = makeCredential('cred_1', 'Production', {
+      last_sync: { run_id: 'run_9', status: 'running', counts: makeSyncRun('run_9', 'running').counts, finished_at: null },
+    });
+    const done = makeCredential('cred_1', 'Production', {
+      last_sync: { ...makeSyncRun('run_9', 'succeeded', { seen: 7, created: 7 }), run_id: 'run_9' },
+    });
+    let calls = 0;
+    server.use(
+      http.get(CREDENTIALS, () => {
+        calls += 1;
+        return HttpResponse.json({ items: [calls === 1 ? syncing : done], next_cursor: null });
+      }),
+    );
+    renderWithProviders(<CredentialsList orgId="org_1" canChange />);
+
+    const card = await screen.findByRole('article', { name: 'Production' });
+    expect(within(card).getByText('Running')).toBeInTheDocument();
+    expect(await within(card).findByText('Succeeded', {}, { timeout: 5000 })).toBeInTheDocument();
+    expect(within(card).getByText(/7 seen · 7 new/)).toBeInTheDocument();
+  });
+});
