@@ -243,6 +243,16 @@ function CredentialCard({ orgId, credential, canChange, onDelete }: CredentialCa
                   ) : null}
                 </span>
                 <span className="text-xs text-zinc-600">{formatSyncCounts(sync.counts)}</span>
+                {(sync.status === 'partial' || sync.status === 'failed') && runId !== sync.run_id ? (
+                  <button
+                    type="button"
+                    onClick={() => setRunId(sync.run_id)}
+                    aria-label={`Show what failed in the last sync of ${credential.name}`}
+                    className="self-start rounded text-xs font-medium text-accent-700 hover:underline focus-visible:outline-2 focus-visible:outline-accent-600"
+                  >
+                    Show what failed
+                  </button>
+                ) : null}
               </>
             ) : (
               <span className="text-zinc-500">Never</span>
