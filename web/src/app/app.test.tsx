@@ -79,6 +79,8 @@ describe('app routes', () => {
 
     expect(await screen.findByRole('heading', { name: 'Log in to Skyforge' })).toBeInTheDocument();
     expect(router.state.location.pathname).toBe('/login');
+    // no way back to this organisation's page: the next person to log in may not be a member
+    expect(router.state.location.search).toBe('');
     expect(logouts).toEqual([{ refresh_token: 'refresh-initial' }]);
     expect(getRefreshToken()).toBeNull();
   });
