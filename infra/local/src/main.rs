@@ -87,7 +87,7 @@ async fn serve(seed_demo: bool) -> anyhow::Result<()> {
         tokio::spawn(sync::scheduler(sync.clone(), std::time::Duration::from_secs(local.sync_interval_secs)));
     }
     if seed_demo {
-        demo::seed(&services, &credentials, &sdk).await?;
+        demo::seed(&services, &credentials, &sdk, local.demo_bulk_instances).await?;
     }
 
     // tests and scripts read this line to find the port
