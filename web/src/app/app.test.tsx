@@ -3,7 +3,8 @@ import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { getRefreshToken } from '@/lib/session';
-import { makeDashboard, makeMe } from '@/testing/data';
+import { setLastOrgId } from '@/lib/navigation';
+import { makeDashboard, makeMe, tokenPair } from '@/testing/data';
 import { noContent, problem } from '@/testing/http';
 import { renderApp, signIn } from '@/testing/render';
 import { server } from '@/testing/server';
@@ -34,6 +35,36 @@ describe('app routes', () => {
       expect(within(nav).getByRole('link', { name: label })).toBeInTheDocument();
     }
     expect(screen.getByLabelText('Organisation')).toHaveValue('org_1');
+  });
+
+  it('after login, /v1/me and the last organisation’s dashboard load side by side', async () => {
+    setLastOrgId('org_1');
+    const events: string[] = [];
+    server.use(
+      http.post('/v1/auth/login', () => HttpResponse.json(tokenPair('login'))),
+      http.get('/v1/me', async () => {
+        events.push('me requested');
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        events.push('me answered');
+        return HttpResponse.json(makeMe());
+      }),
+      http.get('/v1/orgs/org_1/dashboard', () => {
+        events.push('dashboard requested');
+        return HttpResponse.json(makeDashboard([]));
+      }),
+    );
+    const user = userEvent.setup();
+    const { router } = await renderApp('/login');
+
+    await user.type(await screen.findByLabelText('Email', {}, { timeout: 5000 }), 'ada@example.com');
+    await user.type(screen.getByLabelText('Password'), 'correct horse battery staple');
+    await user.click(screen.getByRole('button', { name: 'Log in' }));
+
+    expect(await screen.findByRole('heading', { name: 'Connect a cloud account' })).toBeInTheDocument();
+    expect(router.state.location.pathname).toBe('/orgs/org_1/dashboard');
+    // the dashboard did not wait for /v1/me, and was fetched once
+    expect(events.indexOf('dashboard requested')).toBeLessThan(events.indexOf('me answered'));
+    expect(events.filter((event) => event === 'dashboard requested')).toHaveLength(1);
   });
 
   it('switching organisation keeps the current page', async () => {

@@ -1,13 +1,16 @@
 //! /login
+import { useQueryClient } from '@tanstack/react-query';
 import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
 import { AuthLayout } from '@/components/layouts/auth-layout';
 import { Alert } from '@/components/ui/alert';
 import { LoginForm } from '@/features/auth/components/login-form';
-import { safeNextPath } from '@/lib/navigation';
+import { getLastOrgId, safeNextPath } from '@/lib/navigation';
 import { hasSession } from '@/lib/session';
+import { preloadSignedInPages } from '../preload';
 
 export default function LoginRoute() {
   const navigate = useNavigate();
+  const queryClient = useQueryClient();
   const [params] = useSearchParams();
   const next = safeNextPath(params.get('next'));
 
@@ -35,7 +38,12 @@ export default function LoginRoute() {
           Your account is ready. Log in to continue.
         </Alert>
       ) : null}
-      <LoginForm onSuccess={() => navigate(next, { replace: true })} />
+      <LoginForm
+        onSuccess={() => {
+          preloadSignedInPages(queryClient, next, getLastOrgId());
+          navigate(next, { replace: true });
+        }}
+      />
     </AuthLayout>
   );
 }
