@@ -8,7 +8,6 @@ run_dir="$root/.run/bench-$$"
 mkdir -p "$run_dir"
 "$root/infra/local/setup.sh"
 which=${SKYFORGE_BENCH:-all}
-cargo build --quiet -p skyforge-e2e --bin sync-bench
 cargo build --quiet -p skyforge-local
 target_dir=$(cargo metadata --format-version 1 --no-deps | "$root/.venv/bin/python" -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
 port=$("$root/infra/scripts/free-port")
@@ -20,5 +19,6 @@ if [[ $which == all || $which == dashboard ]]; then
   SKYFORGE_LOCAL_BIN="$target_dir/debug/skyforge-local" "$root/infra/scripts/web.sh" bench
 fi
 if [[ $which == all || $which == sync ]]; then
+  cargo build --quiet -p skyforge-e2e --bin sync-bench
   cargo run --quiet -p skyforge-e2e --bin sync-bench
 fi
