@@ -198,7 +198,7 @@ describe('the web app against the local runtime', { concurrency: false }, () => 
     }
   });
 
-  test('on a phone the navigation is a drawer behind a menu button', async () => {
+  test('on a phone the navigation is a drawer behind a menu button, and a reload keeps the session', async () => {
     const { context, page, pageErrors } = await newPage(PHONE);
     try {
       await logIn(page, DEMO_EMAIL, DEMO_PASSWORD);
@@ -210,6 +210,14 @@ describe('the web app against the local runtime', { concurrency: false }, () => 
       await nav.getByRole('link', { name: 'Inventory' }).click();
       await page.getByRole('button', { name: /^Details of / }).first().waitFor();
       await screenshot(page, 'phone-inventory');
+
+      // A reload loses the access token (kept in memory only): the app renews the session with
+      // the refresh token and stays on the page, without a login.
+      const refreshed = page.waitForResponse((response) => response.url().endsWith('/v1/auth/refresh'));
+      await page.reload();
+      assert.equal((await refreshed).status(), 200);
+      await page.getByRole('button', { name: /^Details of / }).first().waitFor();
+      assert.match(page.url(), /\/orgs\/[^/]+\/inventory$/);
       assert.deepEqual(pageErrors, []);
     } finally {
       await context.close();
