@@ -54,6 +54,20 @@ export function getAccessToken(): string | null {
   return accessToken;
 }
 
+/// The signed-in user's id, read from the access token's `sub` claim (not verified here: the
+/// server checks the token; this only picks which remembered organisation to open), or null.
+export function signedInUserId(): string | null {
+  const payload = accessToken?.split('.')[1];
+  if (!payload) return null;
+  try {
+    const claims: unknown = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/')));
+    const sub = typeof claims === 'object' && claims !== null ? (claims as { sub?: unknown }).sub : undefined;
+    return typeof sub === 'string' ? sub : null;
+  } catch {
+    return null;
+  }
+}
+
 /// The current refresh token, read from storage every time so a rotation done by another tab
 /// is picked up.
 export function getRefreshToken(): string | null {

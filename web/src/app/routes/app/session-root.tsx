@@ -1,7 +1,7 @@
 //! Everything behind login: sends visitors without a session to /login and loads the
 //! signed-in user (`/v1/me`) once for all pages below.
 import { useSyncExternalStore } from 'react';
-import { Navigate, Outlet, useLocation } from 'react-router';
+import { Navigate, Outlet, useLocation, useMatch } from 'react-router';
 import { FullPageMessage, FullPageSpinner } from '@/components/layouts/full-page';
 import { ErrorState } from '@/components/ui/error-state';
 import { useMe } from '@/features/auth/api/get-me';
@@ -26,7 +26,10 @@ export default function SessionRoot() {
 
 function SignedIn() {
   const me = useMe();
-  if (me.isPending) return <FullPageSpinner />;
+  // An organisation's pages only need the organisation; the rest of the shell fills in when
+  // /v1/me answers.
+  const inOrg = useMatch('/orgs/:orgId/*') !== null;
+  if (me.isPending) return inOrg ? <Outlet context={{ me: undefined } satisfies SessionContext} /> : <FullPageSpinner />;
   if (me.isError) {
     return (
       <FullPageMessage>

@@ -5,7 +5,7 @@ import { AuthLayout } from '@/components/layouts/auth-layout';
 import { Alert } from '@/components/ui/alert';
 import { LoginForm } from '@/features/auth/components/login-form';
 import { getLastOrgId, safeNextPath } from '@/lib/navigation';
-import { hasSession } from '@/lib/session';
+import { hasSession, signedInUserId } from '@/lib/session';
 import { preloadSignedInPages } from '../preload';
 
 export default function LoginRoute() {
@@ -40,8 +40,11 @@ export default function LoginRoute() {
       ) : null}
       <LoginForm
         onSuccess={() => {
-          preloadSignedInPages(queryClient, next, getLastOrgId());
-          navigate(next, { replace: true });
+          // Back to the organisation this user had open last, without waiting for /v1/me to
+          // list their organisations; the home page picks one otherwise.
+          const lastOrgId = next === '/' ? getLastOrgId(signedInUserId()) : null;
+          preloadSignedInPages(queryClient, lastOrgId);
+          navigate(lastOrgId ? `/orgs/${lastOrgId}/dashboard` : next, { replace: true });
         }}
       />
     </AuthLayout>
