@@ -29,7 +29,7 @@ let browser;
 try {
   console.log(`== dashboard first render after login (${instances} bulk instances; runtime pid ${runtime.pid})`);
   const seeded = Date.now();
-  const { totals, orgId } = await waitForDemoSync(runtime.baseUrl, { minResources: Math.max(1, instances * 2), timeoutMs: 30 * 60_000 });
+  const { totals, orgId, userId } = await waitForDemoSync(runtime.baseUrl, { minResources: Math.max(1, instances * 2), timeoutMs: 30 * 60_000 });
   console.log(`first sync done in ${((Date.now() - seeded) / 1000).toFixed(1)} s: ${totals.resources} resources in the inventory`);
 
   browser = await launchBrowser();
@@ -44,7 +44,8 @@ try {
       // a fresh context each time: no session, no cached queries, no HTTP cache
       const context = await browser.newContext({ baseURL: runtime.baseUrl, viewport: { width: 1280, height: 860 } });
       if (returning) {
-        await context.addInitScript((id) => window.localStorage.setItem('skyforge.last_org', id), orgId);
+        // as the app keeps it (src/lib/navigation.ts): the user's id, then the organisation's
+        await context.addInitScript((value) => window.localStorage.setItem('skyforge.last_org', value), `${userId} ${orgId}`);
       }
       const page = await context.newPage();
       await page.goto('/login');

@@ -108,13 +108,14 @@ export async function waitForDemoSync(baseUrl, { minResources = 1, timeoutMs = 1
   const token = login.body.access_token;
   const me = await api(baseUrl, 'GET', '/v1/me', { token });
   const orgId = me.body.organizations[0].id;
+  const userId = me.body.user.id;
   const deadline = Date.now() + timeoutMs;
   let last;
   while (Date.now() < deadline) {
     last = await api(baseUrl, 'GET', `/v1/orgs/${orgId}/dashboard`, { token });
     const syncs = (last.body?.credentials ?? []).map((c) => c.last_sync?.status);
     const finished = syncs.length > 0 && syncs.every((status) => status && status !== 'queued' && status !== 'running');
-    if (finished && last.body.totals.resources >= minResources) return { orgId, totals: last.body.totals };
+    if (finished && last.body.totals.resources >= minResources) return { orgId, userId, totals: last.body.totals };
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
   throw new Error(`the demo sync did not finish within ${timeoutMs} ms; last dashboard: ${JSON.stringify(last?.body)}`);
