@@ -1,4 +1,5 @@
 //! /login
+import { useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
 import { AuthLayout } from '@/components/layouts/auth-layout';
@@ -14,7 +15,10 @@ export default function LoginRoute() {
   const [params] = useSearchParams();
   const next = safeNextPath(params.get('next'));
 
-  if (hasSession()) return <Navigate to={next} replace />;
+  // Only a visitor who arrives signed in is sent on from here; right after logging in,
+  // onSuccess below picks where to go (it may skip the home page).
+  const [signedInOnArrival] = useState(hasSession);
+  if (signedInOnArrival) return <Navigate to={next} replace />;
 
   return (
     <AuthLayout
