@@ -9,7 +9,7 @@ up:
 test:
 	@infra/scripts/test.sh
 
-## bench: sync and fan-out benchmarks against a fresh AWS stand-in (prints figures; minutes)
+## bench: dashboard render, sync and fan-out benchmarks against a fresh AWS stand-in (prints figures; minutes)
 bench:
 	@infra/scripts/bench.sh
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make test`: installs what is missing, starts its own AWS stand-in on a free port, runs every
-# test (Rust unit, adapter and end-to-end tests; web tests; Terraform checks), stops what it
-# started, and exits non-zero on any failure.
+# test (Rust unit, adapter and end-to-end tests; web unit and browser tests; Terraform checks),
+# stops what it started, and exits non-zero on any failure.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -45,6 +45,8 @@ step "$root/infra/scripts/check-terraform.sh"
 step "$root/.venv/bin/cfn-lint" template.yaml infra/customer-role.yaml
 if [[ -f "$root/web/package.json" ]]; then
   step "$root/infra/scripts/web.sh" test
+  # the browser tests: the app just built, in Chromium, against skyforge-local on this stand-in
+  step "$root/infra/scripts/web.sh" e2e --no-build
 fi
 
 if [[ $status -ne 0 ]]; then

@@ -21,6 +21,10 @@ pub struct LocalConfig {
     pub sync_interval_secs: u64,
     /// `SKYFORGE_PLATFORM_PRINCIPAL`, default the stand-in's account root.
     pub platform_principal: String,
+    /// `SKYFORGE_DEMO_BULK_INSTANCES`, default 0: with `--seed-demo`, this many more instances
+    /// in the demo AWS account (spread over its regions), for the dashboard benchmark. Each
+    /// start adds them again, so it is meant for a fresh stand-in.
+    pub demo_bulk_instances: usize,
 }
 
 impl LocalConfig {
@@ -49,6 +53,12 @@ impl LocalConfig {
                     .with_context(|| format!("SKYFORGE_SYNC_INTERVAL_SECS must be a number of seconds, not {raw:?}"))?
             },
             platform_principal: var("SKYFORGE_PLATFORM_PRINCIPAL", "arn:aws:iam::123456789012:root"),
+            demo_bulk_instances: {
+                let raw = var("SKYFORGE_DEMO_BULK_INSTANCES", "0");
+                raw.parse().with_context(|| {
+                    format!("SKYFORGE_DEMO_BULK_INSTANCES must be a number of instances, not {raw:?}")
+                })?
+            },
         })
     }
 }

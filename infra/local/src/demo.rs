@@ -22,6 +22,8 @@ pub const PASSWORD: &str = "skyforge-demo-password";
 pub const NAME: &str = "Demo User";
 /// The demo AWS account lives in its own account on the stand-in, reached by assuming this role.
 pub const DEMO_ROLE_ARN: &str = "arn:aws:iam::111122223333:role/skyforge-readonly";
+/// Where bulk instances go (the demo account's regions).
+const BULK_REGIONS: [&str; 3] = ["us-east-1", "eu-west-1", "ap-southeast-2"];
 
 /// The stand-ins of the demo Azure subscription and GCP project.
 pub struct DemoClouds {
@@ -57,12 +59,15 @@ impl DemoClouds {
     }
 }
 
-/// Creates the demo user and connects the demo accounts, unless they exist already.
+/// Creates the demo user and connects the demo accounts, unless they exist already;
+/// `bulk_instances` more instances in the demo AWS account first, when asked (the dashboard
+/// benchmark), so the first sync brings them in.
 pub async fn seed(
     services: &Services,
     credentials: &CredentialService,
     sdk: &aws_config::SdkConfig,
     demo_clouds: Option<&DemoClouds>,
+    bulk_instances: usize,
 ) -> anyhow::Result<()> {
     let caller = Caller::anonymous(Some("127.0.0.1".into()));
     let input = SignupInput { email: EMAIL, password: PASSWORD, name: NAME };
@@ -76,6 +81,13 @@ pub async fn seed(
         .await
         .map_err(|e| anyhow::anyhow!("seeding the demo AWS account: {e}"))?;
     tracing::info!(?summary, "demo AWS account ready");
+    if bulk_instances > 0 {
+        let per_region = bulk_instances.div_ceil(BULK_REGIONS.len());
+        let seeded = skyforge_clouds::demo::seed_bulk_instances(sdk, DEMO_ROLE_ARN, &BULK_REGIONS, per_region)
+            .await
+            .map_err(|e| anyhow::anyhow!("seeding bulk demo instances: {e}"))?;
+        tracing::info!(?seeded, "bulk demo instances started");
+    }
 
     // act as the demo user, through the same services the API uses
     let tokens = services.auth.login(EMAIL, PASSWORD, &caller).await.map_err(|e| anyhow::anyhow!(e))?;

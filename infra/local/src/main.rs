@@ -96,7 +96,7 @@ async fn serve(seed_demo: bool) -> anyhow::Result<()> {
         tokio::spawn(sync::scheduler(sync.clone(), std::time::Duration::from_secs(local.sync_interval_secs)));
     }
     if seed_demo {
-        demo::seed(&services, &credentials, &sdk, demo_clouds.as_ref()).await?;
+        demo::seed(&services, &credentials, &sdk, demo_clouds.as_ref(), local.demo_bulk_instances).await?;
     }
 
     // tests and scripts read this line to find the port

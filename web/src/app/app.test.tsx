@@ -3,10 +3,17 @@ import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { getRefreshToken } from '@/lib/session';
-import { makeDashboard, makeMe } from '@/testing/data';
+import { setLastOrgId } from '@/lib/navigation';
+import { NOW, makeDashboard, makeMe, tokenPair } from '@/testing/data';
 import { noContent, problem } from '@/testing/http';
 import { renderApp, signIn } from '@/testing/render';
 import { server } from '@/testing/server';
+
+/// An access token shaped like the server's (only its `sub` claim is read by the app).
+function accessTokenFor(userId: string) {
+  const encode = (value: object) => btoa(JSON.stringify(value)).replace(/=+$/, '');
+  return `${encode({ alg: 'HS256' })}.${encode({ sub: userId })}.signature`;
+}
 
 describe('app routes', () => {
   it('a visitor without a session is sent to the login page', async () => {
@@ -36,6 +43,65 @@ describe('app routes', () => {
     expect(screen.getByLabelText('Organisation')).toHaveValue('org_1');
   });
 
+  it('after login, a returning user sees their last organisation before /v1/me answers', async () => {
+    setLastOrgId('usr_me', 'org_1');
+    const events: string[] = [];
+    let answerMe: () => void = () => {};
+    const meAnswered = new Promise<void>((resolve) => {
+      answerMe = resolve;
+    });
+    server.use(
+      http.post('/v1/auth/login', () => HttpResponse.json({ ...tokenPair('login'), access_token: accessTokenFor('usr_me') })),
+      http.get('/v1/me', async () => {
+        events.push('me requested');
+        await meAnswered;
+        return HttpResponse.json(makeMe());
+      }),
+      http.get('/v1/orgs/org_1', () => {
+        events.push('org requested');
+        return HttpResponse.json({ id: 'org_1', name: 'Analytical Engines', role: 'owner', created_at: NOW });
+      }),
+      http.get('/v1/orgs/org_1/dashboard', () => {
+        events.push('dashboard requested');
+        return HttpResponse.json(makeDashboard([]));
+      }),
+    );
+    const user = userEvent.setup();
+    const { router } = await renderApp('/login');
+
+    await user.type(await screen.findByLabelText('Email', {}, { timeout: 5000 }), 'ada@example.com');
+    await user.type(screen.getByLabelText('Password'), 'correct horse battery staple');
+    await user.click(screen.getByRole('button', { name: 'Log in' }));
+
+    // the dashboard is on screen while /v1/me has not answered
+    expect(await screen.findByRole('heading', { name: 'Connect a cloud account' })).toBeInTheDocument();
+    expect(router.state.location.pathname).toBe('/orgs/org_1/dashboard');
+    expect(screen.getByText('Resources and cloud accounts of Analytical Engines.')).toBeInTheDocument();
+    expect(events).toContain('me requested');
+    expect(events.filter((event) => event === 'dashboard requested')).toHaveLength(1);
+
+    answerMe();
+    expect(await screen.findByText('Ada Lovelace')).toBeInTheDocument();
+  });
+
+  it('after login, an organisation remembered for another user is not opened', async () => {
+    setLastOrgId('usr_someone_else', 'org_9');
+    server.use(
+      http.post('/v1/auth/login', () => HttpResponse.json({ ...tokenPair('login'), access_token: accessTokenFor('usr_me') })),
+      http.get('/v1/me', () => HttpResponse.json(makeMe())),
+      http.get('/v1/orgs/org_1/dashboard', () => HttpResponse.json(makeDashboard([]))),
+    );
+    const user = userEvent.setup();
+    const { router } = await renderApp('/login');
+
+    await user.type(await screen.findByLabelText('Email', {}, { timeout: 5000 }), 'ada@example.com');
+    await user.type(screen.getByLabelText('Password'), 'correct horse battery staple');
+    await user.click(screen.getByRole('button', { name: 'Log in' }));
+
+    expect(await screen.findByRole('heading', { name: 'Connect a cloud account' })).toBeInTheDocument();
+    expect(router.state.location.pathname).toBe('/orgs/org_1/dashboard');
+  });
+
   it('switching organisation keeps the current page', async () => {
     signIn();
     server.use(
@@ -54,7 +120,9 @@ describe('app routes', () => {
     const user = userEvent.setup();
     const { router } = await renderApp('/orgs/org_1/health');
 
-    await user.selectOptions(await screen.findByLabelText('Organisation'), 'org_2');
+    // the switcher lists every organisation once /v1/me has answered
+    await screen.findByRole('option', { name: 'Difference Engines' });
+    await user.selectOptions(screen.getByLabelText('Organisation'), 'org_2');
 
     await waitFor(() => expect(router.state.location.pathname).toBe('/orgs/org_2/health'));
     expect(await screen.findByText('All systems operational')).toBeInTheDocument();
@@ -79,6 +147,8 @@ describe('app routes', () => {
 
     expect(await screen.findByRole('heading', { name: 'Log in to Skyforge' })).toBeInTheDocument();
     expect(router.state.location.pathname).toBe('/login');
+    // no way back to this organisation's page: the next person to log in may not be a member
+    expect(router.state.location.search).toBe('');
     expect(logouts).toEqual([{ refresh_token: 'refresh-initial' }]);
     expect(getRefreshToken()).toBeNull();
   });

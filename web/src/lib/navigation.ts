@@ -9,18 +9,21 @@ export function safeNextPath(next: string | null | undefined, fallback = '/'): s
 
 const LAST_ORG_KEY = 'skyforge.last_org';
 
-/// The organisation the user last looked at, to open it again next time.
-export function getLastOrgId(): string | null {
+/// The organisation `userId` last looked at in this browser, to open it again next time. It is
+/// kept with the user's id, so someone else logging in on the same browser is not sent there.
+export function getLastOrgId(userId: string | null): string | null {
+  if (userId === null) return null;
   try {
-    return window.localStorage.getItem(LAST_ORG_KEY);
+    const [user, org] = (window.localStorage.getItem(LAST_ORG_KEY) ?? '').split(' ');
+    return user === userId && org ? org : null;
   } catch {
     return null;
   }
 }
 
-export function setLastOrgId(orgId: string) {
+export function setLastOrgId(userId: string, orgId: string) {
   try {
-    window.localStorage.setItem(LAST_ORG_KEY, orgId);
+    window.localStorage.setItem(LAST_ORG_KEY, `${userId} ${orgId}`);
   } catch {
     // Remembering the organisation is a convenience; without storage the first one opens.
   }

@@ -23,7 +23,7 @@ export type SessionTokens = {
 
 let accessToken: string | null = null;
 let accessTokenExpiresAt = 0;
-let endedByExpiry = false;
+let endReason: 'logout' | 'expired' | null = null;
 const listeners = new Set<() => void>();
 
 function notify() {
@@ -54,6 +54,20 @@ export function getAccessToken(): string | null {
   return accessToken;
 }
 
+/// The signed-in user's id, read from the access token's `sub` claim (not verified here: the
+/// server checks the token; this only picks which remembered organisation to open), or null.
+export function signedInUserId(): string | null {
+  const payload = accessToken?.split('.')[1];
+  if (!payload) return null;
+  try {
+    const claims: unknown = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/')));
+    const sub = typeof claims === 'object' && claims !== null ? (claims as { sub?: unknown }).sub : undefined;
+    return typeof sub === 'string' ? sub : null;
+  } catch {
+    return null;
+  }
+}
+
 /// The current refresh token, read from storage every time so a rotation done by another tab
 /// is picked up.
 export function getRefreshToken(): string | null {
@@ -70,7 +84,7 @@ export function hasSession(): boolean {
 export function setSession(tokens: SessionTokens) {
   accessToken = tokens.access_token;
   accessTokenExpiresAt = Date.now() + tokens.expires_in * 1000;
-  endedByExpiry = false;
+  endReason = null;
   writeStorage(tokens.refresh_token);
   notify();
 }
@@ -80,14 +94,19 @@ export function setSession(tokens: SessionTokens) {
 export function clearSession(reason: 'logout' | 'expired' = 'logout') {
   accessToken = null;
   accessTokenExpiresAt = 0;
-  endedByExpiry = reason === 'expired';
+  endReason = reason;
   writeStorage(null);
   notify();
 }
 
 /// True when the last session ended because it expired rather than by logging out.
 export function sessionEndedByExpiry(): boolean {
-  return endedByExpiry;
+  return endReason === 'expired';
+}
+
+/// True when this tab's session ended by logging out (not by expiry, nor never signed in).
+export function sessionEndedByLogout(): boolean {
+  return endReason === 'logout';
 }
 
 /// Subscribes to session changes in this tab and in other tabs (via the storage event).

@@ -1,4 +1,13 @@
 //! The mocked API: tests add handlers with `server.use(...)`.
+import { delay, http } from 'msw';
 import { setupServer } from 'msw/node';
 
-export const server = setupServer();
+/// The organisation pages ask for their organisation while /v1/me loads; unless a test answers
+/// it, that request never answers, so the page waits for /v1/me as a test expects.
+const defaults = [
+  http.get('/v1/orgs/:org', async () => {
+    await delay('infinite');
+  }),
+];
+
+export const server = setupServer(...defaults);

@@ -2,6 +2,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { Navigate, useNavigate } from 'react-router';
 import { AuthLayout } from '@/components/layouts/auth-layout';
+import { FullPageSpinner } from '@/components/layouts/full-page';
 import { meQueryOptions } from '@/features/auth/api/get-me';
 import { CreateOrgForm } from '@/features/orgs/components/create-org-form';
 import { getLastOrgId } from '@/lib/navigation';
@@ -11,8 +12,9 @@ export default function HomeRoute() {
   const { me } = useSessionContext();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
+  if (!me) return <FullPageSpinner />;
 
-  const lastOrgId = getLastOrgId();
+  const lastOrgId = getLastOrgId(me.user.id);
   const org = me.organizations.find((o) => o.id === lastOrgId) ?? me.organizations[0];
   if (org) return <Navigate to={`/orgs/${org.id}/dashboard`} replace />;
 

@@ -3,6 +3,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { Alert } from '@/components/ui/alert';
 import { Card } from '@/components/ui/card';
 import { PageHeader } from '@/components/ui/page-header';
+import { LoadingBlock } from '@/components/ui/spinner';
 import { meQueryOptions } from '@/features/auth/api/get-me';
 import { AddMemberForm } from '@/features/members/components/add-member-form';
 import { MembersList } from '@/features/members/components/members-list';
@@ -25,14 +26,19 @@ export default function MembersRoute() {
         ) : (
           <Alert tone="info">Only owners and admins can add members or change roles.</Alert>
         )}
-        <MembersList
-          orgId={org.id}
-          currentUserId={me.user.id}
-          canManage={canManage}
-          // The caller's own role or membership changed: reload the organisations and roles
-          // the shell shows.
-          onOwnMembershipChanged={() => queryClient.invalidateQueries({ queryKey: meQueryOptions().queryKey })}
-        />
+        {/* the list marks the caller's own row, so it waits for /v1/me */}
+        {me ? (
+          <MembersList
+            orgId={org.id}
+            currentUserId={me.user.id}
+            canManage={canManage}
+            // The caller's own role or membership changed: reload the organisations and roles
+            // the shell shows.
+            onOwnMembershipChanged={() => queryClient.invalidateQueries({ queryKey: meQueryOptions().queryKey })}
+          />
+        ) : (
+          <LoadingBlock label="Loading members" />
+        )}
       </div>
     </>
   );

@@ -2,7 +2,9 @@
 import { useOutletContext } from 'react-router';
 import type { Me, Membership } from '@/features/auth/api/get-me';
 
-export type SessionContext = { me: Me };
+/// `me` is undefined while `/v1/me` loads: an organisation's pages render from the organisation
+/// alone (`GET /v1/orgs/{org}`) so they do not wait for it.
+export type SessionContext = { me: Me | undefined };
 export type OrgContext = SessionContext & { org: Membership };
 
 export function useSessionContext(): SessionContext {

@@ -20,10 +20,14 @@ import { UserMenu } from '@/components/layouts/user-menu';
 import { buttonClass } from '@/components/ui/button';
 import { Dialog } from '@/components/ui/dialog';
 import { EmptyState } from '@/components/ui/empty-state';
+import { ErrorState } from '@/components/ui/error-state';
+import { LoadingBlock } from '@/components/ui/spinner';
 import { meQueryOptions } from '@/features/auth/api/get-me';
 import { useLogout } from '@/features/auth/api/logout';
 import { CreateOrgForm } from '@/features/orgs/components/create-org-form';
+import { useOrg } from '@/features/orgs/api/get-org';
 import { OrgSwitcher } from '@/features/orgs/components/org-switcher';
+import { isApiError } from '@/lib/api-client';
 import { cn } from '@/lib/cn';
 import { setLastOrgId } from '@/lib/navigation';
 import { useSessionContext, type OrgContext } from './org-context';
@@ -61,11 +65,15 @@ export default function OrgLayout() {
   const logout = useLogout();
   const [creatingOrg, setCreatingOrg] = useState(false);
 
-  const org = me.organizations.find((o) => o.id === orgId);
+  // Until /v1/me answers, the organisation comes from GET /v1/orgs/{org} (one item, quick);
+  // once it has, its list decides (a membership just removed shows as not found).
+  const fetchedOrg = useOrg(orgId, { enabled: me === undefined });
+  const org = me ? me.organizations.find((o) => o.id === orgId) : fetchedOrg.data;
+  const orgMissing = me ? org === undefined : isApiError(fetchedOrg.error) && [403, 404].includes(fetchedOrg.error.status);
 
   useEffect(() => {
-    if (org) setLastOrgId(org.id);
-  }, [org]);
+    if (me && org) setLastOrgId(me.user.id, org.id);
+  }, [me, org]);
 
   const switchOrg = (nextOrgId: string) => {
     // Stay on the same page of the other organisation.
@@ -77,7 +85,7 @@ export default function OrgLayout() {
     <>
       <div className="px-4 pb-4">
         <OrgSwitcher
-          organizations={me.organizations}
+          organizations={me?.organizations ?? (org ? [org] : [])}
           currentOrgId={orgId}
           onSelect={switchOrg}
           onCreate={() => setCreatingOrg(true)}
@@ -111,8 +119,8 @@ export default function OrgLayout() {
       </nav>
       <div className="border-t border-zinc-200 p-3">
         <UserMenu
-          name={me.user.name}
-          email={me.user.email}
+          name={me?.user.name ?? ''}
+          email={me?.user.email ?? ''}
           isLoggingOut={logout.isPending}
           onLogout={() => logout.mutate(undefined, { onSettled: () => navigate('/login', { replace: true }) })}
         />
@@ -124,6 +132,10 @@ export default function OrgLayout() {
     <SidebarLayout sidebar={sidebar}>
       {org ? (
         <Outlet context={{ me, org } satisfies OrgContext} />
+      ) : !orgMissing && fetchedOrg.isError ? (
+        <ErrorState title="Could not load the organisation" error={fetchedOrg.error} onRetry={() => fetchedOrg.refetch()} />
+      ) : !orgMissing ? (
+        <LoadingBlock label="Loading the organisation" />
       ) : (
         <EmptyState
           icon={Users}

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { apiClient } from '@/lib/api-client';
 import { PAGE_SIZE, pageSchema, timestampSchema, type Equals, type Expect, type Page } from '@/lib/api-common';
 import type { components } from '@/lib/api-schema';
-import { syncSummarySchema } from '@/lib/sync';
+import { isSyncActive, syncSummarySchema } from '@/lib/sync';
 
 /// A connected cloud account. Never contains its secret.
 export const credentialSchema = z.object({
@@ -42,12 +42,22 @@ export function getCredentials({ orgId, cursor, signal }: GetCredentialsParams):
   return apiClient.get(credentialsPath(orgId), credentialsPageSchema, { query: { limit: PAGE_SIZE, cursor }, signal });
 }
 
+/// How often the list reloads while one of its accounts is syncing (a scheduled sync, or one
+/// started in another tab), so its last sync moves on by itself.
+export const CREDENTIALS_SYNC_POLL_MS = 3000;
+
 export function credentialsQueryOptions(orgId: string) {
   return infiniteQueryOptions({
     queryKey: ['orgs', orgId, 'credentials'],
     queryFn: ({ pageParam, signal }) => getCredentials({ orgId, cursor: pageParam, signal }),
     initialPageParam: null as string | null,
     getNextPageParam: (lastPage) => lastPage.next_cursor,
+    refetchInterval: (query) =>
+      query.state.data?.pages.some((page) =>
+        page.items.some((credential) => credential.last_sync && isSyncActive(credential.last_sync.status)),
+      )
+        ? CREDENTIALS_SYNC_POLL_MS
+        : false,
   });
 }
 

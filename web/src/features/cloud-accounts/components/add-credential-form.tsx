@@ -101,7 +101,7 @@ export function toRequest(values: FormValues): AddCredentialRequest {
 }
 
 /// List items are reported as `subscription_ids[1]`: shown on the list's field, naming the item.
-function withListErrorsOnTheirField(error: unknown): unknown {
+export function withListErrorsOnTheirField(error: unknown): unknown {
   if (!isApiError(error)) return error;
   return new ApiError({
     ...error,

@@ -85,3 +85,52 @@ describe('Cloud accounts list', () => {
     expect(within(card).queryByRole('switch')).not.toBeInTheDocument();
   });
 });
+
+describe('Cloud accounts list while a scheduled sync runs', () => {
+  it('follows the sync until it has finished, without a click', async () => {
+    signIn();
+    const syncing = makeCredential('cred_1', 'Production', {
+      last_sync: { run_id: 'run_9', status: 'running', counts: makeSyncRun('run_9', 'running').counts, finished_at: null },
+    });
+    const done = makeCredential('cred_1', 'Production', {
+      last_sync: { ...makeSyncRun('run_9', 'succeeded', { seen: 7, created: 7 }), run_id: 'run_9' },
+    });
+    let calls = 0;
+    server.use(
+      http.get(CREDENTIALS, () => {
+        calls += 1;
+        return HttpResponse.json({ items: [calls === 1 ? syncing : done], next_cursor: null });
+      }),
+    );
+    renderWithProviders(<CredentialsList orgId="org_1" canChange />);
+
+    const card = await screen.findByRole('article', { name: 'Production' });
+    expect(within(card).getByText('Running')).toBeInTheDocument();
+    expect(await within(card).findByText('Succeeded', {}, { timeout: 5000 })).toBeInTheDocument();
+    expect(within(card).getByText(/7 seen · 7 new/)).toBeInTheDocument();
+  });
+});
+
+describe('Cloud accounts list after a failed sync', () => {
+  it('shows what failed in the last sync on request', async () => {
+    signIn();
+    const failedRun = makeSyncRun('run_7', 'partial', { seen: 3, regions_listed: 2, regions_failed: 1 }, [
+      { region: 'eu-west-1', code: 'access_denied', message: 'not authorised to list volumes' },
+    ]);
+    const credential = makeCredential('cred_1', 'Production', {
+      last_sync: { run_id: 'run_7', status: 'partial', counts: failedRun.counts, finished_at: failedRun.finished_at },
+    });
+    server.use(
+      http.get(CREDENTIALS, () => HttpResponse.json({ items: [credential], next_cursor: null })),
+      http.get(`${CREDENTIALS}/cred_1/syncs/run_7`, () => HttpResponse.json(failedRun)),
+    );
+    const user = userEvent.setup();
+    renderWithProviders(<CredentialsList orgId="org_1" canChange={false} />);
+
+    const card = await screen.findByRole('article', { name: 'Production' });
+    expect(within(card).queryByText(/not authorised/)).not.toBeInTheDocument();
+    await user.click(within(card).getByRole('button', { name: 'Show what failed in the last sync of Production' }));
+    const result = await within(card).findByText('Sync finished with errors');
+    expect(result.closest('[role="status"]')).toHaveTextContent('eu-west-1: not authorised to list volumes');
+  });
+});

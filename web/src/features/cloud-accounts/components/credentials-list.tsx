@@ -1,11 +1,12 @@
-//! The connected cloud accounts, with "Sync now", sync on/off and removal for everyone but
-//! viewers.
+//! The connected cloud accounts, with "Sync now", sync on/off, rename and regions, secret
+//! rotation and removal for everyone but viewers.
 import { useState } from 'react';
-import { Cloud, RefreshCw, Trash } from 'lucide-react';
+import { Cloud, KeyRound, Pencil, RefreshCw, Trash } from 'lucide-react';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
+import { Dialog } from '@/components/ui/dialog';
 import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorState } from '@/components/ui/error-state';
 import { LoadMore } from '@/components/ui/load-more';
@@ -18,6 +19,8 @@ import { formatSyncCounts, isSyncActive, syncStatusLabel, syncStatusTone } from 
 import { methodLabel, useCredentials, type Credential } from '../api/get-credentials';
 import { useStartSync, useSyncRun } from '../api/sync-credential';
 import { useDeleteCredential, useUpdateCredential } from '../api/update-credential';
+import { EditCredentialForm } from './edit-credential-form';
+import { RotateCredentialForm } from './rotate-credential-form';
 import { SyncRunProgress } from './sync-run-progress';
 
 type CredentialsListProps = {
@@ -113,6 +116,8 @@ function CredentialCard({ orgId, credential, canChange, onDelete }: CredentialCa
   const startSync = useStartSync(orgId);
   const [runId, setRunId] = useState<string | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [dialog, setDialog] = useState<'edit' | 'rotate' | null>(null);
   const sync = credential.last_sync;
   const syncEnabled = update.isPending ? Boolean(update.variables.body.sync_enabled) : credential.sync_enabled;
   const run = useSyncRun(orgId, credential.id, runId);
@@ -156,6 +161,30 @@ function CredentialCard({ orgId, credential, canChange, onDelete }: CredentialCa
             <Button
               variant="ghost"
               size="sm"
+              icon={<Pencil aria-hidden className="size-4" />}
+              aria-label={`Edit ${credential.name}`}
+              onClick={() => {
+                setNotice(null);
+                setDialog('edit');
+              }}
+            >
+              <span className="max-sm:hidden">Edit</span>
+            </Button>
+            <Button
+              variant="ghost"
+              size="sm"
+              icon={<KeyRound aria-hidden className="size-4" />}
+              aria-label={`Rotate the secret of ${credential.name}`}
+              onClick={() => {
+                setNotice(null);
+                setDialog('rotate');
+              }}
+            >
+              <span className="max-sm:hidden">Rotate secret</span>
+            </Button>
+            <Button
+              variant="ghost"
+              size="sm"
               icon={<Trash aria-hidden className="size-4" />}
               aria-label={`Remove ${credential.name}`}
               onClick={onDelete}
@@ -166,11 +195,17 @@ function CredentialCard({ orgId, credential, canChange, onDelete }: CredentialCa
         ) : null}
       </header>
 
-      <dl className="grid grid-cols-1 gap-x-6 gap-y-3 text-sm sm:grid-cols-3">
+      <dl className="grid grid-cols-1 gap-x-6 gap-y-3 text-sm sm:grid-cols-2 lg:grid-cols-4">
         <div>
           <dt className="text-xs text-zinc-500">{credential.provider === 'aws' ? 'Account ID' : 'Scopes'}</dt>
           <dd className="mt-0.5 break-all text-zinc-900">
             {credential.provider === 'aws' ? (credential.account_id ?? '—') : credential.scopes.join(', ') || '—'}
+          </dd>
+        </div>
+        <div>
+          <dt className="text-xs text-zinc-500">Regions</dt>
+          <dd className="mt-0.5 break-words text-zinc-900">
+            {credential.regions && credential.regions.length > 0 ? credential.regions.join(', ') : 'Every enabled region'}
           </dd>
         </div>
         <div>
@@ -208,6 +243,16 @@ function CredentialCard({ orgId, credential, canChange, onDelete }: CredentialCa
                   ) : null}
                 </span>
                 <span className="text-xs text-zinc-600">{formatSyncCounts(sync.counts)}</span>
+                {(sync.status === 'partial' || sync.status === 'failed') && runId !== sync.run_id ? (
+                  <button
+                    type="button"
+                    onClick={() => setRunId(sync.run_id)}
+                    aria-label={`Show what failed in the last sync of ${credential.name}`}
+                    className="self-start rounded text-xs font-medium text-accent-700 hover:underline focus-visible:outline-2 focus-visible:outline-accent-600"
+                  >
+                    Show what failed
+                  </button>
+                ) : null}
               </>
             ) : (
               <span className="text-zinc-500">Never</span>
@@ -217,9 +262,37 @@ function CredentialCard({ orgId, credential, canChange, onDelete }: CredentialCa
       </dl>
 
       {actionError ? <Alert>{actionError}</Alert> : null}
+      {notice ? <Alert tone="success">{notice}</Alert> : null}
       {runId ? (
         <SyncRunProgress orgId={orgId} credentialId={credential.id} runId={runId} onDismiss={() => setRunId(null)} />
       ) : null}
+      <Dialog open={dialog === 'edit'} onClose={() => setDialog(null)} title={`Edit ${credential.name}`}>
+        <EditCredentialForm
+          orgId={orgId}
+          credential={credential}
+          onCancel={() => setDialog(null)}
+          onSaved={(saved) => {
+            setDialog(null);
+            setNotice(`${saved.name} is saved.`);
+          }}
+        />
+      </Dialog>
+      <Dialog
+        open={dialog === 'rotate'}
+        onClose={() => setDialog(null)}
+        title="Rotate secret"
+        description={`A new secret for ${credential.name} (${methodLabel(credential.method)}). It must reach the same account.`}
+      >
+        <RotateCredentialForm
+          orgId={orgId}
+          credential={credential}
+          onCancel={() => setDialog(null)}
+          onRotated={() => {
+            setDialog(null);
+            setNotice('The secret is rotated; the next sync uses the new one.');
+          }}
+        />
+      </Dialog>
     </article>
   );
 }

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { apiClient } from '@/lib/api-client';
 import type { Equals, Expect } from '@/lib/api-common';
 import type { components } from '@/lib/api-schema';
-import { syncSummarySchema } from '@/lib/sync';
+import { isSyncActive, syncSummarySchema } from '@/lib/sync';
 
 const countsSchema = z.record(z.string(), z.number().int());
 
@@ -52,10 +52,18 @@ export function getDashboard(orgId: string, signal?: AbortSignal): Promise<Dashb
   return apiClient.get(`/v1/orgs/${encodeURIComponent(orgId)}/dashboard`, dashboardSchema, { signal });
 }
 
+/// How often the dashboard reloads while a cloud account is syncing, so its totals and last
+/// sync catch up without a page reload.
+export const DASHBOARD_SYNC_POLL_MS = 5000;
+
 export function dashboardQueryOptions(orgId: string) {
   return queryOptions({
     queryKey: ['orgs', orgId, 'dashboard'],
     queryFn: ({ signal }) => getDashboard(orgId, signal),
+    refetchInterval: (query) =>
+      query.state.data?.credentials.some((c) => c.last_sync && isSyncActive(c.last_sync.status))
+        ? DASHBOARD_SYNC_POLL_MS
+        : false,
   });
 }
 

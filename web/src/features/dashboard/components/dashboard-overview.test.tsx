@@ -73,6 +73,33 @@ describe('Dashboard', () => {
     expect(within(health).getByRole('row', { name: /ap-south-1 Error 900 ms/ })).toBeInTheDocument();
   });
 
+  it('sums up many regions, lists the failing ones, and shows all on request', async () => {
+    signIn();
+    const dashboard = makeDashboard([{ credential_id: 'cred_1', name: 'Production', provider: 'aws' }]);
+    const health = Array.from({ length: 12 }, (_, i) => ({ region: `region-${i + 1}`, ok: i !== 4, latency_ms: (i + 1) * 10 }));
+    server.use(
+      http.get(DASHBOARD, () =>
+        HttpResponse.json({ ...dashboard, credentials: [{ ...dashboard.credentials[0], health }] }),
+      ),
+    );
+    const user = userEvent.setup();
+    renderDashboard();
+
+    const account = await screen.findByRole('article', { name: 'Production' });
+    expect(account).toHaveTextContent('11 of 12 regions OK · median latency 70 ms');
+    const failing = within(account).getByRole('table', { name: 'Regions with errors in Production' });
+    expect(within(failing).getAllByRole('row')).toHaveLength(2);
+    expect(within(failing).getByRole('row', { name: /region-5 Error 50 ms/ })).toBeInTheDocument();
+    expect(within(account).queryByRole('table', { name: 'Region health of Production' })).not.toBeInTheDocument();
+
+    const toggle = within(account).getByRole('button', { name: 'Show all 12 regions' });
+    expect(toggle).toHaveAttribute('aria-expanded', 'false');
+    await user.click(toggle);
+    const all = within(account).getByRole('table', { name: 'Region health of Production' });
+    expect(within(all).getAllByRole('row')).toHaveLength(13);
+    expect(within(account).getByRole('button', { name: 'Hide the regions' })).toHaveAttribute('aria-expanded', 'true');
+  });
+
   it('shows an error with a retry', async () => {
     signIn();
     server.use(http.get(DASHBOARD, () => problem(500, 'internal', { detail: 'the database is unavailable' })));

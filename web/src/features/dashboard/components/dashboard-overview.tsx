@@ -1,6 +1,6 @@
 //! The organisation's landing page: totals, resources by provider and type, and each cloud
 //! account's last sync and region health.
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { Cloud } from 'lucide-react';
 import { Badge } from '@/components/ui/badge';
@@ -12,7 +12,7 @@ import { LoadingBlock } from '@/components/ui/spinner';
 import { formatDateTime, formatRelative } from '@/lib/format';
 import { providerLabel, resourceTypeLabel } from '@/lib/providers';
 import { formatSyncCounts, syncStatusLabel, syncStatusTone } from '@/lib/sync';
-import { useDashboard, type CredentialStatus } from '../api/get-dashboard';
+import { useDashboard, type CredentialStatus, type RegionHealth } from '../api/get-dashboard';
 
 type DashboardOverviewProps = {
   orgId: string;
@@ -136,37 +136,74 @@ function AccountStatus({ credential }: { credential: CredentialStatus }) {
           {formatSyncCounts(sync.counts)}
         </p>
       ) : null}
-      {credential.health.length > 0 ? (
-        <table className="w-full text-sm">
-          <caption className="sr-only">Region health of {credential.name}</caption>
-          <thead>
-            <tr className="text-left text-xs text-zinc-500">
-              <th scope="col" className="pb-1 font-medium">
-                Region
-              </th>
-              <th scope="col" className="pb-1 font-medium">
-                Status
-              </th>
-              <th scope="col" className="pb-1 text-right font-medium">
-                p50 latency
-              </th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-zinc-100">
-            {credential.health.map((region) => (
-              <tr key={region.region}>
-                <td className="py-1.5 text-zinc-700">{region.region}</td>
-                <td className="py-1.5">
-                  <Badge tone={region.ok ? 'success' : 'danger'}>{region.ok ? 'OK' : 'Error'}</Badge>
-                </td>
-                <td className="py-1.5 text-right text-zinc-700 tabular-nums">{region.latency_ms} ms</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : (
-        <p className="text-xs text-zinc-500">No region health yet.</p>
-      )}
+      <RegionHealthSummary name={credential.name} regions={credential.health} />
     </article>
+  );
+}
+
+/// Up to this many regions are listed as they are; more (an AWS account has two dozen) are
+/// summed up, with the failing ones listed and the rest behind "Show all regions".
+const REGIONS_SHOWN = 6;
+
+function RegionHealthSummary({ name, regions }: { name: string; regions: RegionHealth[] }) {
+  const [showAll, setShowAll] = useState(false);
+  if (regions.length === 0) return <p className="text-xs text-zinc-500">No region health yet.</p>;
+  if (regions.length <= REGIONS_SHOWN) return <RegionTable caption={`Region health of ${name}`} regions={regions} />;
+
+  const failing = regions.filter((region) => !region.ok);
+  const latencies = regions.map((region) => region.latency_ms).sort((a, b) => a - b);
+  const median = latencies[Math.floor(latencies.length / 2)];
+  const tableId = `region-health-${name.replace(/\W+/g, '-')}`;
+  return (
+    <div className="flex flex-col gap-2">
+      <p className="text-sm text-zinc-600">
+        {regions.length - failing.length} of {regions.length} regions OK · median latency {median} ms
+      </p>
+      {failing.length > 0 && !showAll ? <RegionTable caption={`Regions with errors in ${name}`} regions={failing} /> : null}
+      <button
+        type="button"
+        aria-expanded={showAll}
+        aria-controls={tableId}
+        onClick={() => setShowAll((value) => !value)}
+        className="self-start rounded text-xs font-medium text-accent-700 hover:underline focus-visible:outline-2 focus-visible:outline-accent-600"
+      >
+        {showAll ? 'Hide the regions' : `Show all ${regions.length} regions`}
+      </button>
+      <div id={tableId} hidden={!showAll}>
+        {showAll ? <RegionTable caption={`Region health of ${name}`} regions={regions} /> : null}
+      </div>
+    </div>
+  );
+}
+
+function RegionTable({ caption, regions }: { caption: string; regions: RegionHealth[] }) {
+  return (
+    <table className="w-full text-sm">
+      <caption className="sr-only">{caption}</caption>
+      <thead>
+        <tr className="text-left text-xs text-zinc-500">
+          <th scope="col" className="pb-1 font-medium">
+            Region
+          </th>
+          <th scope="col" className="pb-1 font-medium">
+            Status
+          </th>
+          <th scope="col" className="pb-1 text-right font-medium">
+            p50 latency
+          </th>
+        </tr>
+      </thead>
+      <tbody className="divide-y divide-zinc-100">
+        {regions.map((region) => (
+          <tr key={region.region}>
+            <td className="py-1.5 text-zinc-700">{region.region}</td>
+            <td className="py-1.5">
+              <Badge tone={region.ok ? 'success' : 'danger'}>{region.ok ? 'OK' : 'Error'}</Badge>
+            </td>
+            <td className="py-1.5 text-right text-zinc-700 tabular-nums">{region.latency_ms} ms</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }

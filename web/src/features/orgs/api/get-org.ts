@@ -25,6 +25,6 @@ export function orgQueryOptions(orgId: string) {
   });
 }
 
-export function useOrg(orgId: string) {
-  return useQuery(orgQueryOptions(orgId));
+export function useOrg(orgId: string, { enabled = true }: { enabled?: boolean } = {}) {
+  return useQuery({ ...orgQueryOptions(orgId), enabled });
 }

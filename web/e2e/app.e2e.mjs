@@ -1,0 +1,238 @@
+//! End-to-end: the built app in Debian's Chromium against the real local runtime with its demo
+//! data. Run by `infra/scripts/web.sh e2e` (and so by `make test`), which provides the AWS
+//! stand-in and the runtime binary. Screenshots of each main page land in
+//! .run/test-artifacts/screenshots/.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { launchBrowser, screenshot } from './support/browser.mjs';
+import { DEMO_EMAIL, DEMO_PASSWORD, startRuntime, waitForDemoSync } from './support/runtime.mjs';
+
+const DESKTOP = { width: 1280, height: 860 };
+const PHONE = { width: 390, height: 844 };
+const TIMEOUT_MS = 15_000;
+
+let runtime;
+let browser;
+
+before(async () => {
+  runtime = await startRuntime({ name: 'web-e2e' });
+  // The demo account is synced in the background after start; the inventory test needs it.
+  await waitForDemoSync(runtime.baseUrl);
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await runtime?.stop();
+});
+
+/// A fresh browser context (own storage, so its own session) with a page that fails the test
+/// on any uncaught error in the app.
+async function newPage(viewport = DESKTOP) {
+  const context = await browser.newContext({ baseURL: runtime.baseUrl, viewport });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: runtime.baseUrl });
+  context.setDefaultTimeout(TIMEOUT_MS);
+  const page = await context.newPage();
+  const pageErrors = [];
+  page.on('pageerror', (error) => pageErrors.push(error));
+  return { context, page, pageErrors };
+}
+
+async function logIn(page, email, password) {
+  await page.goto('/login');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.waitForURL(/\/orgs\/[^/]+\/dashboard$/);
+}
+
+async function logOut(page) {
+  await page.getByRole('button', { name: /Account menu/ }).click();
+  await page.getByRole('menuitem', { name: 'Log out' }).click();
+  // no ?next=: the next person to log in goes to their own organisation
+  await page.waitForURL(/\/login$/);
+  await page.getByRole('button', { name: 'Log in' }).waitFor();
+}
+
+/// Follows a link of the main navigation and waits for the page's heading and its data.
+async function openSection(page, link, heading = link) {
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: link }).click();
+  await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+  // loading indicators are status elements whose text starts with "Loading"
+  await page.waitForFunction(
+    () => ![...document.querySelectorAll('main [role="status"]')].some((el) => /^\s*Loading/.test(el.textContent ?? '')),
+  );
+}
+
+describe('the web app against the local runtime', { concurrency: false }, () => {
+  test('a new user signs up, lands on an empty dashboard and logs out', async () => {
+    const { context, page, pageErrors } = await newPage();
+    try {
+      const email = `e2e-${Date.now()}@example.com`;
+      await page.goto('/signup');
+      await screenshot(page, 'signup');
+      await page.getByLabel('Name').fill('Browser Tester');
+      await page.getByLabel('Email').fill(email);
+      await page.getByLabel('Password').fill('correct horse battery staple');
+      await page.getByRole('button', { name: 'Create account' }).click();
+      await page.waitForURL(/\/orgs\/[^/]+\/dashboard$/);
+      // A new organisation has no cloud account yet: the dashboard says what to do.
+      await page.getByRole('link', { name: 'Connect a cloud account' }).waitFor();
+      await screenshot(page, 'dashboard-new-user');
+
+      await logOut(page);
+      // The session is gone: a signed-in page sends the visitor back to the login page.
+      await page.goto('/');
+      await page.waitForURL(/\/login/);
+      assert.deepEqual(pageErrors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a wrong password is refused on the login page', async () => {
+    const { context, page } = await newPage();
+    try {
+      await page.goto('/login');
+      await screenshot(page, 'login');
+      await page.getByLabel('Email').fill(DEMO_EMAIL);
+      await page.getByLabel('Password').fill('not-the-password');
+      await page.getByRole('button', { name: 'Log in' }).click();
+      await page.getByRole('alert').waitFor();
+      assert.match(page.url(), /\/login$/);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('the demo user sees the demo inventory, opens a resource, meets a bad key, manages a token, logs out', async () => {
+    const { context, page, pageErrors } = await newPage();
+    try {
+      await logIn(page, DEMO_EMAIL, DEMO_PASSWORD);
+
+      // Dashboard: totals and the demo account's last sync.
+      await page.getByRole('article', { name: 'Demo AWS account (demo data)' }).waitFor();
+      const resources = await page.locator('dt', { hasText: 'Resources' }).locator('xpath=../dd').textContent();
+      assert.ok(Number(resources?.replace(/\D/g, '')) > 0, `resources on the dashboard: ${resources}`);
+      await screenshot(page, 'dashboard');
+
+      // Inventory: the demo account's resources, and a resource's drawer.
+      await openSection(page, 'Inventory');
+      await page.getByRole('button', { name: /^Details of / }).first().waitFor();
+      await screenshot(page, 'inventory');
+      const filters = page.getByRole('search', { name: 'Filter resources' });
+      await filters.getByLabel('Type').selectOption({ label: 'VM' });
+      await filters.getByLabel('Search').fill('web');
+      await filters.getByLabel('Search').press('Enter');
+      await page.waitForURL(/[?&]q=web/);
+      await page.getByRole('button', { name: 'Details of web-1' }).waitFor();
+      await page.getByRole('button', { name: 'Details of web-2' }).waitFor();
+      assert.equal(await page.getByRole('button', { name: /^Details of / }).count(), 2, 'only the two web VMs match');
+      await screenshot(page, 'inventory-filtered');
+      await page.getByRole('button', { name: 'Details of web-1' }).click();
+      const drawer = page.getByRole('dialog', { name: 'web-1' });
+      await drawer.waitFor();
+      await drawer.getByRole('heading', { name: 'Tags' }).waitFor();
+      await drawer.getByText('skyforge-demo').first().waitFor();
+      await drawer.getByRole('heading', { name: 'History' }).waitFor();
+      await screenshot(page, 'inventory-resource-drawer');
+      await page.keyboard.press('Escape');
+      await drawer.waitFor({ state: 'detached' });
+
+      // Cloud accounts: a malformed access key is reported on its own field.
+      await openSection(page, 'Cloud accounts');
+      await page.getByRole('article', { name: 'Demo AWS account (demo data)' }).waitFor();
+      await screenshot(page, 'cloud-accounts');
+      await page.getByRole('button', { name: 'Add account' }).first().click();
+      const form = page.getByRole('form', { name: 'Add cloud account' });
+      await form.getByLabel('Access keys').check();
+      await form.getByLabel('Name').fill('Bad key');
+      await form.getByLabel('Access key ID').fill('nope');
+      await form.getByLabel('Secret access key').fill('short');
+      await form.getByRole('button', { name: 'Add account' }).click();
+      const keyField = form.getByLabel('Access key ID');
+      await page.waitForFunction(
+        (el) => el?.getAttribute('aria-invalid') === 'true',
+        await keyField.elementHandle(),
+      );
+      const keyError = await describedBy(keyField);
+      assert.ok(keyError.length > 0, 'the access key id field shows an error');
+      assert.equal(await form.getByLabel('Name').getAttribute('aria-invalid'), null, 'the name field has no error');
+      await screenshot(page, 'cloud-accounts-bad-key');
+      await form.getByRole('button', { name: 'Cancel' }).click();
+
+      // API tokens: created, shown once with a copy button, then revoked.
+      await openSection(page, 'API tokens');
+      const tokenName = `e2e token ${Date.now()}`;
+      await page.getByRole('form', { name: 'Create API token' }).getByLabel('Name').fill(tokenName);
+      await page.getByRole('button', { name: 'Create token' }).click();
+      const secret = page.getByLabel('New API token');
+      await secret.waitFor();
+      const value = await secret.inputValue();
+      assert.ok(value.length > 20, 'the new token is shown');
+      await page.getByRole('button', { name: 'Copy token' }).click();
+      await page.getByRole('button', { name: 'Copied', exact: true }).waitFor();
+      assert.equal(await page.evaluate(() => navigator.clipboard.readText()), value);
+      await screenshot(page, 'tokens-created');
+      await page.getByRole('button', { name: "I've copied it" }).click();
+      await secret.waitFor({ state: 'detached' });
+      await page.getByRole('button', { name: `Revoke ${tokenName}` }).click();
+      await page.getByRole('dialog', { name: 'Revoke token?' }).getByRole('button', { name: 'Revoke token' }).click();
+      await page.getByRole('cell', { name: tokenName, exact: true }).waitFor({ state: 'detached' });
+      await screenshot(page, 'tokens');
+
+      // The other pages render (screenshots for the record).
+      for (const [link, heading, file] of [
+        ['Members', 'Members', 'members'],
+        ['Audit', 'Audit log', 'audit'],
+        ['Health', 'Platform health', 'health'],
+      ]) {
+        await openSection(page, link, heading);
+        await screenshot(page, file);
+      }
+
+      await logOut(page);
+      assert.deepEqual(pageErrors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('on a phone the navigation is a drawer behind a menu button, and a reload keeps the session', async () => {
+    const { context, page, pageErrors } = await newPage(PHONE);
+    try {
+      await logIn(page, DEMO_EMAIL, DEMO_PASSWORD);
+      await page.getByRole('article', { name: 'Demo AWS account (demo data)' }).waitFor();
+      await screenshot(page, 'phone-dashboard');
+      const nav = page.getByRole('navigation', { name: 'Main' });
+      assert.equal(await nav.isVisible(), false, 'the navigation is hidden until opened');
+      await page.getByRole('button', { name: 'Open navigation' }).click();
+      await nav.getByRole('link', { name: 'Inventory' }).click();
+      await page.getByRole('button', { name: /^Details of / }).first().waitFor();
+      await screenshot(page, 'phone-inventory');
+
+      // A reload loses the access token (kept in memory only): the app renews the session with
+      // the refresh token and stays on the page, without a login.
+      const refreshed = page.waitForResponse((response) => response.url().endsWith('/v1/auth/refresh'));
+      await page.reload();
+      assert.equal((await refreshed).status(), 200);
+      await page.getByRole('button', { name: /^Details of / }).first().waitFor();
+      assert.match(page.url(), /\/orgs\/[^/]+\/inventory$/);
+      assert.deepEqual(pageErrors, []);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+/// The text of the elements that describe a control (its error or hint).
+async function describedBy(locator) {
+  return locator.evaluate((el) =>
+    (el.getAttribute('aria-describedby') ?? '')
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((id) => document.getElementById(id)?.textContent ?? '')
+      .join(' ')
+      .trim(),
+  );
+}
