@@ -127,7 +127,9 @@ describe('the web app against the local runtime', { concurrency: false }, () => 
       await page.waitForURL(/[?&]q=web/);
       await page.getByRole('button', { name: 'Details of web-1' }).waitFor();
       await page.getByRole('button', { name: 'Details of web-2' }).waitFor();
-      assert.equal(await page.getByRole('button', { name: /^Details of / }).count(), 2, 'only the two web VMs match');
+      await page.getByRole('button', { name: 'Details of demo-web-1' }).waitFor();
+      // two on AWS, one on the demo Azure subscription; no GCP instance is called web
+      assert.equal(await page.getByRole('button', { name: /^Details of / }).count(), 3, 'only the web VMs match');
       await screenshot(page, 'inventory-filtered');
       await page.getByRole('button', { name: 'Details of web-1' }).click();
       const drawer = page.getByRole('dialog', { name: 'web-1' });
