@@ -73,6 +73,32 @@ describe('Dashboard', () => {
     expect(within(health).getByRole('row', { name: /ap-south-1 Error 900 ms/ })).toBeInTheDocument();
   });
 
+  it('shows Azure health per subscription and GCP health per project', async () => {
+    signIn();
+    const dashboard = makeDashboard([
+      { credential_id: 'cred_1', name: 'Azure prod', provider: 'azure' },
+      { credential_id: 'cred_2', name: 'GCP prod', provider: 'gcp' },
+    ]);
+    const [azure, gcp] = dashboard.credentials;
+    server.use(
+      http.get(DASHBOARD, () =>
+        HttpResponse.json({
+          ...dashboard,
+          credentials: [
+            { ...azure, health: [{ region: 'sub-guid', ok: true, latency_ms: 40 }] },
+            { ...gcp, health: [{ region: 'my-project', ok: false, latency_ms: 70 }] },
+          ],
+        }),
+      ),
+    );
+    renderDashboard();
+
+    const subscriptions = await screen.findByRole('table', { name: 'Subscription health of Azure prod' });
+    expect(within(subscriptions).getByRole('columnheader', { name: 'Subscription' })).toBeInTheDocument();
+    const projects = screen.getByRole('table', { name: 'Project health of GCP prod' });
+    expect(within(projects).getByRole('row', { name: /my-project Error 70 ms/ })).toBeInTheDocument();
+  });
+
   it('sums up many regions, lists the failing ones, and shows all on request', async () => {
     signIn();
     const dashboard = makeDashboard([{ credential_id: 'cred_1', name: 'Production', provider: 'aws' }]);

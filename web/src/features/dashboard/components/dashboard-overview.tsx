@@ -136,7 +136,7 @@ function AccountStatus({ credential }: { credential: CredentialStatus }) {
           {formatSyncCounts(sync.counts)}
         </p>
       ) : null}
-      <RegionHealthSummary name={credential.name} regions={credential.health} />
+      <RegionHealthSummary name={credential.name} regions={credential.health} unit={unitOf(credential.provider)} />
     </article>
   );
 }
@@ -145,10 +145,18 @@ function AccountStatus({ credential }: { credential: CredentialStatus }) {
 /// summed up, with the failing ones listed and the rest behind "Show all regions".
 const REGIONS_SHOWN = 6;
 
-function RegionHealthSummary({ name, regions }: { name: string; regions: RegionHealth[] }) {
+/// What a health row is per: ARM and Compute Engine list a subscription or project whole.
+function unitOf(provider: string | null | undefined): string {
+  if (provider === 'azure') return 'Subscription';
+  if (provider === 'gcp') return 'Project';
+  return 'Region';
+}
+
+function RegionHealthSummary({ name, regions, unit }: { name: string; regions: RegionHealth[]; unit: string }) {
   const [showAll, setShowAll] = useState(false);
   if (regions.length === 0) return <p className="text-xs text-zinc-500">No region health yet.</p>;
-  if (regions.length <= REGIONS_SHOWN) return <RegionTable caption={`Region health of ${name}`} regions={regions} />;
+  if (regions.length <= REGIONS_SHOWN)
+    return <RegionTable caption={`${unit} health of ${name}`} regions={regions} unit={unit} />;
 
   const failing = regions.filter((region) => !region.ok);
   const latencies = regions.map((region) => region.latency_ms).sort((a, b) => a - b);
@@ -159,7 +167,7 @@ function RegionHealthSummary({ name, regions }: { name: string; regions: RegionH
       <p className="text-sm text-zinc-600">
         {regions.length - failing.length} of {regions.length} regions OK · median latency {median} ms
       </p>
-      {failing.length > 0 && !showAll ? <RegionTable caption={`Regions with errors in ${name}`} regions={failing} /> : null}
+      {failing.length > 0 && !showAll ? <RegionTable caption={`Regions with errors in ${name}`} regions={failing} unit={unit} /> : null}
       <button
         type="button"
         aria-expanded={showAll}
@@ -170,20 +178,20 @@ function RegionHealthSummary({ name, regions }: { name: string; regions: RegionH
         {showAll ? 'Hide the regions' : `Show all ${regions.length} regions`}
       </button>
       <div id={tableId} hidden={!showAll}>
-        {showAll ? <RegionTable caption={`Region health of ${name}`} regions={regions} /> : null}
+        {showAll ? <RegionTable caption={`Region health of ${name}`} regions={regions} unit={unit} /> : null}
       </div>
     </div>
   );
 }
 
-function RegionTable({ caption, regions }: { caption: string; regions: RegionHealth[] }) {
+function RegionTable({ caption, regions, unit }: { caption: string; regions: RegionHealth[]; unit: string }) {
   return (
     <table className="w-full text-sm">
       <caption className="sr-only">{caption}</caption>
       <thead>
         <tr className="text-left text-xs text-zinc-500">
           <th scope="col" className="pb-1 font-medium">
-            Region
+            {unit}
           </th>
           <th scope="col" className="pb-1 font-medium">
             Status
