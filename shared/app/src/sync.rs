@@ -365,7 +365,7 @@ async fn list_unit(
 mod tests {
     use chrono::Utc;
     use skyforge_domain::ids::{CredentialId, OrgId, UserId};
-    use skyforge_domain::inventory::{ResourceState, ResourceType};
+    use skyforge_domain::inventory::ResourceType;
 
     use super::*;
 
@@ -389,21 +389,7 @@ mod tests {
     }
 
     fn at(region: &str) -> Resource {
-        Resource {
-            provider: Provider::Gcp,
-            account: "p".into(),
-            region: region.into(),
-            kind: ResourceType::Vm,
-            native_id: "x".into(),
-            name: None,
-            state: ResourceState::Running,
-            size: None,
-            public_ips: vec![],
-            private_ips: vec![],
-            tags: Default::default(),
-            created_at: None,
-            attributes: Default::default(),
-        }
+        Resource::new(Provider::Gcp, "p", region, ResourceType::Vm, "x", "RUNNING")
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod aws;
 pub mod azure;
 pub mod demo;
 pub mod gcp;
+pub mod whole_account;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -22,6 +23,7 @@ use skyforge_domain::inventory::Provider;
 pub use aws::AwsInventory;
 pub use azure::AzureInventory;
 pub use gcp::GcpInventory;
+pub use whole_account::WholeAccount;
 
 /// The inventory adapter of every provider, for the sync service. `platform` is the
 /// platform's own AWS config (its credentials assume customer roles); `endpoints` says where
@@ -30,7 +32,8 @@ pub fn all(platform: &SdkConfig, endpoints: &CloudEndpoints) -> HashMap<Provider
     let http = ProviderHttp::default();
     let aws: Arc<dyn CloudInventory> = Arc::new(AwsInventory::new(platform.clone()));
     let azure: Arc<dyn CloudInventory> =
-        Arc::new(AzureInventory::new(Arc::new(AzureAuth::new(http.clone(), endpoints))));
-    let gcp: Arc<dyn CloudInventory> = Arc::new(GcpInventory::new(Arc::new(GcpAuth::new(http, endpoints))));
+        Arc::new(WholeAccount(AzureInventory::new(Arc::new(AzureAuth::new(http.clone(), endpoints)))));
+    let gcp: Arc<dyn CloudInventory> =
+        Arc::new(WholeAccount(GcpInventory::new(Arc::new(GcpAuth::new(http, endpoints)))));
     HashMap::from([(Provider::Aws, aws), (Provider::Azure, azure), (Provider::Gcp, gcp)])
 }

@@ -15,7 +15,7 @@ use skyforge_cloud_doubles::demo::{
 use skyforge_cloud_doubles::gcp::GcpDouble;
 use skyforge_cloud_doubles::gcs::GcsEmulator;
 use skyforge_cloud_doubles::service_account_key;
-use skyforge_clouds::{AzureInventory, GcpInventory};
+use skyforge_clouds::{AzureInventory, GcpInventory, WholeAccount};
 use skyforge_domain::credentials::{CloudSecret, Sensitive};
 use skyforge_domain::inventory::{Resource, ResourceState, ResourceType};
 
@@ -28,9 +28,9 @@ fn azure_secret(secret: &str) -> CloudSecret {
     }
 }
 
-fn azure(double: &AzureDouble) -> AzureInventory {
+fn azure(double: &AzureDouble) -> WholeAccount<AzureInventory> {
     let endpoints = CloudEndpoints { azure_login: double.uri(), azure_arm: double.uri(), ..CloudEndpoints::default() };
-    AzureInventory::new(Arc::new(AzureAuth::new(ProviderHttp::default(), &endpoints)))
+    WholeAccount(AzureInventory::new(Arc::new(AzureAuth::new(ProviderHttp::default(), &endpoints))))
 }
 
 fn by_name(listing: &RegionListing, kind: ResourceType) -> BTreeMap<String, Resource> {
@@ -151,13 +151,13 @@ async fn gcp() -> Gcp {
 }
 
 impl Gcp {
-    fn inventory(&self) -> GcpInventory {
+    fn inventory(&self) -> WholeAccount<GcpInventory> {
         let endpoints = CloudEndpoints {
             gcp_compute: self.double.uri(),
             gcp_storage: self.storage.uri().to_owned(),
             ..CloudEndpoints::default()
         };
-        GcpInventory::new(Arc::new(GcpAuth::new(ProviderHttp::default(), &endpoints)))
+        WholeAccount(GcpInventory::new(Arc::new(GcpAuth::new(ProviderHttp::default(), &endpoints))))
     }
 
     fn secret(&self) -> CloudSecret {

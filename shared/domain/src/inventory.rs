@@ -224,6 +224,33 @@ pub struct Resource {
 pub const DEPLOYMENT_TAG: &str = "skyforge-deployment";
 
 impl Resource {
+    /// A resource with nothing but its identity and its state in the provider's own word
+    /// (normalised here); adapters fill in the rest.
+    pub fn new(
+        provider: Provider,
+        account: &str,
+        region: &str,
+        kind: ResourceType,
+        native_id: &str,
+        native_state: &str,
+    ) -> Self {
+        Self {
+            provider,
+            account: account.to_owned(),
+            region: region.to_lowercase(),
+            kind,
+            native_id: native_id.to_owned(),
+            name: None,
+            state: normalise_state(provider, kind, native_state),
+            size: None,
+            public_ips: Vec::new(),
+            private_ips: Vec::new(),
+            tags: BTreeMap::new(),
+            created_at: None,
+            attributes: BTreeMap::new(),
+        }
+    }
+
     /// SHA-256 over the resource's content (keys sorted, IPs in a stable order): equal hashes
     /// mean nothing a user could see has changed, so nothing needs writing.
     pub fn content_hash(&self) -> String {

@@ -180,21 +180,7 @@ mod tests {
     use super::*;
 
     fn key(region: &str, kind: ResourceType) -> Resource {
-        Resource {
-            provider: Provider::Aws,
-            account: "111122223333".into(),
-            region: region.into(),
-            kind,
-            native_id: "x".into(),
-            name: None,
-            state: skyforge_domain::inventory::ResourceState::Available,
-            size: None,
-            public_ips: vec![],
-            private_ips: vec![],
-            tags: Default::default(),
-            created_at: None,
-            attributes: Default::default(),
-        }
+        Resource::new(Provider::Aws, "111122223333", region, kind, "x", "available")
     }
 
     #[test]

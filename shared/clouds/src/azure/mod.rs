@@ -12,10 +12,12 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use azure_mgmt_compute::package_2024_07_01::models::{Disk, VirtualMachine};
 use serde::Deserialize;
-use skyforge_app::clouds::{ApiCall, CloudError, CloudInventory, GLOBAL_REGION, RegionListing};
+use skyforge_app::clouds::CloudError;
 use skyforge_cloud_auth::{AzureAuth, CallLog, Op};
 use skyforge_domain::credentials::CloudSecret;
-use skyforge_domain::inventory::{Provider, Resource, ResourceType, normalise_state};
+use skyforge_domain::inventory::{Provider, Resource, ResourceType};
+
+use crate::whole_account::AccountLister;
 
 const NETWORK_API: &str = "2024-05-01";
 const STORAGE_API: &str = "2023-05-01";
@@ -73,39 +75,20 @@ impl AzureInventory {
 }
 
 #[async_trait]
-impl CloudInventory for AzureInventory {
+impl AccountLister for AzureInventory {
     fn provider(&self) -> Provider {
         Provider::Azure
     }
 
-    /// Each subscription of the credential is one unit, listed whole.
-    async fn scopes(&self, secret: &CloudSecret) -> Result<Vec<(String, Vec<String>)>, CloudError> {
-        let CloudSecret::AzureServicePrincipal { subscription_ids, .. } = secret else {
-            return Err(CloudError::InvalidCredential("not an Azure service principal".into()));
-        };
-        Ok(subscription_ids.iter().map(|sub| (sub.clone(), vec![GLOBAL_REGION.to_owned()])).collect())
-    }
-
-    async fn list_region(
-        &self,
-        secret: &CloudSecret,
-        account: &str,
-        _region: &str,
-    ) -> Result<RegionListing, (CloudError, Vec<ApiCall>)> {
-        let log = CallLog::default();
-        match self.list_subscription(secret, account, &log).await {
-            Ok(resources) => Ok(RegionListing { resources, calls: log.take() }),
-            Err(error) => Err((error, log.take())),
+    fn accounts(&self, secret: &CloudSecret) -> Result<Vec<String>, CloudError> {
+        match secret {
+            CloudSecret::AzureServicePrincipal { subscription_ids, .. } => Ok(subscription_ids.clone()),
+            _ => Err(CloudError::InvalidCredential("not an Azure service principal".into())),
         }
     }
 
-    /// A subscription's listing covers everything stored for that subscription.
-    fn covers(&self, account: &str, _region: &str, resource: &Resource) -> bool {
-        resource.account == account
-    }
-
-    fn unit_label(&self, account: &str, _region: &str) -> String {
-        account.to_owned()
+    async fn list_account(&self, secret: &CloudSecret, sub: &str, log: &CallLog) -> Result<Vec<Resource>, CloudError> {
+        self.list_subscription(secret, sub, log).await
     }
 }
 
@@ -133,21 +116,7 @@ fn created(time: Option<time::OffsetDateTime>) -> Option<chrono::DateTime<chrono
 }
 
 fn base(sub: &str, region: &str, kind: ResourceType, id: &str, name: Option<String>, state: &str) -> Resource {
-    Resource {
-        provider: Provider::Azure,
-        account: sub.to_owned(),
-        region: region.to_lowercase(),
-        kind,
-        native_id: id.to_owned(),
-        name,
-        state: normalise_state(Provider::Azure, kind, state),
-        size: None,
-        public_ips: Vec::new(),
-        private_ips: Vec::new(),
-        tags: BTreeMap::new(),
-        created_at: None,
-        attributes: BTreeMap::new(),
-    }
+    Resource { name, ..Resource::new(Provider::Azure, sub, region, kind, id, state) }
 }
 
 /// The addresses of each VM: private ones from its NICs, public ones through the public IPs

@@ -13,10 +13,12 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use serde::Deserialize;
-use skyforge_app::clouds::{ApiCall, CloudError, CloudInventory, GLOBAL_REGION, RegionListing};
+use skyforge_app::clouds::{CloudError, GLOBAL_REGION};
 use skyforge_cloud_auth::{CallLog, GcpAuth, Op};
 use skyforge_domain::credentials::CloudSecret;
-use skyforge_domain::inventory::{Provider, Resource, ResourceType, normalise_state};
+use skyforge_domain::inventory::{Provider, Resource, ResourceType};
+
+use crate::whole_account::AccountLister;
 
 pub struct GcpInventory {
     auth: Arc<GcpAuth>,
@@ -91,38 +93,25 @@ impl GcpInventory {
 }
 
 #[async_trait]
-impl CloudInventory for GcpInventory {
+impl AccountLister for GcpInventory {
     fn provider(&self) -> Provider {
         Provider::Gcp
     }
 
-    /// Each project of the credential is one unit, listed whole.
-    async fn scopes(&self, secret: &CloudSecret) -> Result<Vec<(String, Vec<String>)>, CloudError> {
-        let CloudSecret::GcpServiceAccount { project_ids, .. } = secret else {
-            return Err(CloudError::InvalidCredential("not a GCP service account".into()));
-        };
-        Ok(project_ids.iter().map(|p| (p.clone(), vec![GLOBAL_REGION.to_owned()])).collect())
-    }
-
-    async fn list_region(
-        &self,
-        secret: &CloudSecret,
-        account: &str,
-        _region: &str,
-    ) -> Result<RegionListing, (CloudError, Vec<ApiCall>)> {
-        let log = CallLog::default();
-        match self.list_project(secret, account, &log).await {
-            Ok(resources) => Ok(RegionListing { resources, calls: log.take() }),
-            Err(error) => Err((error, log.take())),
+    fn accounts(&self, secret: &CloudSecret) -> Result<Vec<String>, CloudError> {
+        match secret {
+            CloudSecret::GcpServiceAccount { project_ids, .. } => Ok(project_ids.clone()),
+            _ => Err(CloudError::InvalidCredential("not a GCP service account".into())),
         }
     }
 
-    fn covers(&self, account: &str, _region: &str, resource: &Resource) -> bool {
-        resource.account == account
-    }
-
-    fn unit_label(&self, account: &str, _region: &str) -> String {
-        account.to_owned()
+    async fn list_account(
+        &self,
+        secret: &CloudSecret,
+        project: &str,
+        log: &CallLog,
+    ) -> Result<Vec<Resource>, CloudError> {
+        self.list_project(secret, project, log).await
     }
 }
 
@@ -144,21 +133,7 @@ fn timestamp(value: Option<&str>) -> Option<chrono::DateTime<chrono::Utc>> {
 }
 
 fn base(project: &str, region: &str, kind: ResourceType, id: &str, name: &str, state: &str) -> Resource {
-    Resource {
-        provider: Provider::Gcp,
-        account: project.to_owned(),
-        region: region.to_lowercase(),
-        kind,
-        native_id: id.to_owned(),
-        name: Some(name.to_owned()),
-        state: normalise_state(Provider::Gcp, kind, state),
-        size: None,
-        public_ips: Vec::new(),
-        private_ips: Vec::new(),
-        tags: BTreeMap::new(),
-        created_at: None,
-        attributes: BTreeMap::new(),
-    }
+    Resource { name: Some(name.to_owned()), ..Resource::new(Provider::Gcp, project, region, kind, id, state) }
 }
 
 fn instance_resource(project: &str, i: Instance) -> Resource {
