@@ -478,10 +478,10 @@ impl TemplateVariable {
                 return Err(self.rule_failure(field, "invalid_format", format!("must match {pattern}")));
             }
         }
-        if let Some(number) = value.as_f64() {
-            if self.minimum.is_some_and(|min| number < min) || self.maximum.is_some_and(|max| number > max) {
-                return Err(self.rule_failure(field, "out_of_range", "is out of range".into()));
-            }
+        if let Some(number) = value.as_f64()
+            && (self.minimum.is_some_and(|min| number < min) || self.maximum.is_some_and(|max| number > max))
+        {
+            return Err(self.rule_failure(field, "out_of_range", "is out of range".into()));
         }
         Ok(())
     }
