@@ -505,6 +505,8 @@ pub struct Deployment {
     pub outputs: Option<Value>,
     /// Key of the Terraform state object in the state bucket.
     pub state_key: String,
+    /// The run holding the deployment (planning until it ends); others wait queued.
+    pub active_run_id: Option<RunId>,
     pub created_by: UserId,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -816,6 +818,52 @@ pub fn parse_plan_json(document: &[u8]) -> Result<PlanSummary, PlanParseError> {
         }
     }
     Ok(summary)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Logs and the live protocol
+// ---------------------------------------------------------------------------------------------
+
+/// One line of a run's log; `seq` counts from 1 over the whole run (both phases).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogLine {
+    pub seq: u64,
+    pub phase: Phase,
+    pub text: String,
+}
+
+/// What a WebSocket client receives: the same JSON on API Gateway and in the local runtime.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum LiveMessage {
+    /// The subscription is in place; lines after `seq` will follow (read earlier ones from the API).
+    Subscribed {
+        run_id: RunId,
+        status: RunStatus,
+    },
+    Log {
+        run_id: RunId,
+        seq: u64,
+        phase: Phase,
+        line: String,
+    },
+    Status {
+        run_id: RunId,
+        status: RunStatus,
+    },
+    /// A request that was refused (unknown run, bad JSON).
+    Error {
+        code: String,
+        message: String,
+    },
+}
+
+/// What a WebSocket client sends.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum ClientMessage {
+    Subscribe { run_id: String },
+    Unsubscribe { run_id: String },
 }
 
 #[cfg(test)]
