@@ -6,7 +6,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use skyforge_domain::deployments::{Deployment, LiveMessage, LogLine, Phase, Run, RunKind, RunStatus};
-use skyforge_domain::ids::{DeploymentId, OrgId, RunId};
+use skyforge_domain::ids::{DeploymentId, OrgId, RunId, UserId};
 use skyforge_domain::inventory::Provider;
 use skyforge_domain::page::{Page, PageRequest};
 
@@ -43,8 +43,8 @@ pub trait Runs: Send + Sync {
     /// Replaces the run only if its status is still `expected`; `Conflict::Concurrent` when
     /// another writer moved it first. This is what makes two racing approvals apply once.
     async fn transition(&self, run: &Run, expected: RunStatus) -> StoreResult<()>;
-    /// Reserves `count` log sequence numbers; answers the first.
-    async fn reserve_log_lines(&self, org: OrgId, id: RunId, count: u64) -> StoreResult<u64>;
+    /// Reserves `count` log sequence numbers of the run (an atomic counter); answers the first.
+    async fn reserve_log_lines(&self, run: &Run, count: u64) -> StoreResult<u64>;
 }
 
 /// Everything one phase's build needs. Secrets travel by reference only.
@@ -97,4 +97,18 @@ pub trait LogHub: Send + Sync {
 #[async_trait]
 pub trait SyncRequester: Send + Sync {
     async fn request_sync(&self, org: OrgId, credential: skyforge_domain::ids::CredentialId) -> Result<(), BoxError>;
+}
+
+/// WebSocket connections and what they subscribed to (API Gateway keeps the socket; the store
+/// keeps who it is). Items expire on their own after a few hours.
+#[async_trait]
+pub trait Connections: Send + Sync {
+    async fn connect(&self, connection: &str, user: UserId, now: DateTime<Utc>) -> StoreResult<()>;
+    /// The user of a live connection.
+    async fn user(&self, connection: &str) -> StoreResult<Option<UserId>>;
+    async fn subscribe(&self, connection: &str, org: OrgId, run: RunId, now: DateTime<Utc>) -> StoreResult<()>;
+    /// The connections subscribed to a run.
+    async fn subscribers(&self, run: RunId) -> StoreResult<Vec<String>>;
+    /// Forgets the connection and its subscriptions (`$disconnect`, or a post answered 410 Gone).
+    async fn disconnect(&self, connection: &str) -> StoreResult<()>;
 }

@@ -545,7 +545,7 @@ impl DeploymentService {
             return Ok(());
         }
         let Some(run) = self.ports.runs.get(org, run_id).await? else { return Ok(()) };
-        let first = self.ports.runs.reserve_log_lines(org, run_id, texts.len() as u64).await?;
+        let first = self.ports.runs.reserve_log_lines(&run, texts.len() as u64).await?;
         let lines: Vec<LogLine> =
             texts.into_iter().enumerate().map(|(i, text)| LogLine { seq: first + i as u64, phase, text }).collect();
         let messages: Vec<LiveMessage> = lines

@@ -502,10 +502,12 @@ pub struct Deployment {
     pub credential_id: Option<CredentialId>,
     pub variables: BTreeMap<String, Value>,
     /// From `terraform output -json` after the last apply; empty after a destroy.
+    #[serde(default)]
     pub outputs: Option<Value>,
     /// Key of the Terraform state object in the state bucket.
     pub state_key: String,
     /// The run holding the deployment (planning until it ends); others wait queued.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active_run_id: Option<RunId>,
     pub created_by: UserId,
     pub created_at: DateTime<Utc>,
