@@ -5,6 +5,8 @@
 pub mod bootstrap;
 pub mod dynamo;
 pub mod probes;
+#[cfg(feature = "provisioning")]
+pub mod provisioning;
 pub mod queue;
 pub mod secrets;
 pub mod sts;

@@ -99,7 +99,9 @@ impl Deployments for DynamoStore {
             .key(PK, s(pk))
             .key(SK, s(sk))
             .update_expression("SET active_run_id = :run")
-            .condition_expression("attribute_exists(pk) AND (attribute_not_exists(active_run_id) OR active_run_id = :run)")
+            .condition_expression(
+                "attribute_exists(pk) AND (attribute_not_exists(active_run_id) OR active_run_id = :run)",
+            )
             .expression_attribute_values(":run", s(run.to_string()))
             .send()
             .await;
@@ -185,12 +187,7 @@ impl Runs for DynamoStore {
         Ok(self.get_item::<RunItem>(keys::deployment_run(org, reference.deployment_id, id)).await?.map(|i| i.run))
     }
 
-    async fn for_deployment(
-        &self,
-        org: OrgId,
-        deployment: DeploymentId,
-        page: &PageRequest,
-    ) -> StoreResult<Page<Run>> {
+    async fn for_deployment(&self, org: OrgId, deployment: DeploymentId, page: &PageRequest) -> StoreResult<Page<Run>> {
         Ok(self
             .query_page::<RunItem>(keys::deployment_runs_pk(org, deployment), keys::RUN_PREFIX, page, false)
             .await?
@@ -259,7 +256,11 @@ impl Connections for DynamoStore {
     async fn user(&self, connection: &str) -> StoreResult<Option<UserId>> {
         let now = Utc::now().timestamp();
         // TTL deletion lags (and the stand-in never deletes): expired items count as gone
-        Ok(self.get_item::<ConnectionItem>(keys::ws_connection(connection)).await?.filter(|c| c.ttl > now).map(|c| c.user_id))
+        Ok(self
+            .get_item::<ConnectionItem>(keys::ws_connection(connection))
+            .await?
+            .filter(|c| c.ttl > now)
+            .map(|c| c.user_id))
     }
 
     async fn subscribe(&self, connection: &str, org: OrgId, run: RunId, now: DateTime<Utc>) -> StoreResult<()> {
