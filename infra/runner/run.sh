@@ -98,7 +98,7 @@ if [[ -n "${AWS_ENDPOINT_URL:-}" ]]; then
     -backend-config="skip_region_validation=true"
   )
 fi
-echo "runner: terraform init ($SKYFORGE_MODULE, state $SKYFORGE_STATE_KEY)"
+echo "runner: terraform init ($SKYFORGE_MODULE, state $SKYFORGE_STATE_KEY, cli config ${TF_CLI_CONFIG_FILE:-none})"
 "$terraform" init -input=false -no-color "${backend[@]}" "${backend_profile[@]}"
 
 echo "$SKYFORGE_TFVARS_B64" | base64 -d > terraform.tfvars.json

@@ -37,7 +37,10 @@ pub trait Deployments: Send + Sync {
 #[async_trait]
 pub trait Runs: Send + Sync {
     async fn create(&self, run: &Run) -> StoreResult<()>;
+    /// The run, if it is the organisation's.
     async fn get(&self, org: OrgId, id: RunId) -> StoreResult<Option<Run>>;
+    /// Where a run belongs, from its id alone (a WebSocket subscription names only the run).
+    async fn locate(&self, id: RunId) -> StoreResult<Option<(OrgId, DeploymentId)>>;
     /// Oldest first (the queue order).
     async fn for_deployment(&self, org: OrgId, deployment: DeploymentId, page: &PageRequest) -> StoreResult<Page<Run>>;
     /// Replaces the run only if its status is still `expected`; `Conflict::Concurrent` when

@@ -206,7 +206,14 @@ impl DeploymentService {
         }
     }
 
-    /// A run of the organisation by id alone (the WebSocket subscription).
+    /// The organisation a run belongs to, from its id alone (a WebSocket subscription); the
+    /// caller then checks the user's membership of it.
+    pub async fn run_org(&self, id: &str) -> Result<OrgId, AppError> {
+        let id: RunId = id.parse().map_err(|_| AppError::NotFound("run"))?;
+        Ok(self.ports.runs.locate(id).await?.ok_or(AppError::NotFound("run"))?.0)
+    }
+
+    /// A run of the organisation by id alone, for a member who may read it.
     pub async fn run_of_org(&self, access: &OrgAccess, id: &str) -> Result<Run, AppError> {
         access.require(Permission::Read)?;
         let id: RunId = id.parse().map_err(|_| AppError::NotFound("run"))?;

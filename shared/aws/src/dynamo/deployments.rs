@@ -39,6 +39,7 @@ struct RunItem {
 struct RunRefItem {
     pk: String,
     sk: String,
+    org_id: OrgId,
     deployment_id: DeploymentId,
 }
 
@@ -149,8 +150,9 @@ impl Deployments for DynamoStore {
             .table_name(&self.table)
             .key(PK, s(pk))
             .key(SK, s(sk))
-            .update_expression("SET outputs = :outputs, updated_at = :now")
+            .update_expression("SET #outputs = :outputs, updated_at = :now")
             .condition_expression("attribute_exists(pk)")
+            .expression_attribute_names("#outputs", "outputs")
             .expression_attribute_values(":outputs", outputs)
             .expression_attribute_values(":now", s(now.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)))
             .send()
@@ -169,9 +171,10 @@ impl Deployments for DynamoStore {
 impl Runs for DynamoStore {
     async fn create(&self, run: &Run) -> StoreResult<()> {
         let (pk, sk) = keys::deployment_run(run.org_id, run.deployment_id, run.id);
-        let (ref_pk, ref_sk) = keys::run_ref(run.org_id, run.id);
+        let (ref_pk, ref_sk) = keys::run_ref(run.id);
         let run_item = to_item(&RunItem { pk, sk, run: run.clone() })?;
-        let ref_item = to_item(&RunRefItem { pk: ref_pk, sk: ref_sk, deployment_id: run.deployment_id })?;
+        let ref_item =
+            to_item(&RunRefItem { pk: ref_pk, sk: ref_sk, org_id: run.org_id, deployment_id: run.deployment_id })?;
         self.transact(vec![
             tx::put(&self.table, run_item, Some("attribute_not_exists(pk)"))?,
             tx::put(&self.table, ref_item, Some("attribute_not_exists(pk)"))?,
@@ -181,10 +184,15 @@ impl Runs for DynamoStore {
     }
 
     async fn get(&self, org: OrgId, id: RunId) -> StoreResult<Option<Run>> {
-        let Some(reference) = self.get_item::<RunRefItem>(keys::run_ref(org, id)).await? else {
+        let Some((owner, deployment)) = self.locate(id).await? else { return Ok(None) };
+        if owner != org {
             return Ok(None);
-        };
-        Ok(self.get_item::<RunItem>(keys::deployment_run(org, reference.deployment_id, id)).await?.map(|i| i.run))
+        }
+        Ok(self.get_item::<RunItem>(keys::deployment_run(org, deployment, id)).await?.map(|i| i.run))
+    }
+
+    async fn locate(&self, id: RunId) -> StoreResult<Option<(OrgId, DeploymentId)>> {
+        Ok(self.get_item::<RunRefItem>(keys::run_ref(id)).await?.map(|r| (r.org_id, r.deployment_id)))
     }
 
     async fn for_deployment(&self, org: OrgId, deployment: DeploymentId, page: &PageRequest) -> StoreResult<Page<Run>> {
@@ -224,7 +232,7 @@ impl Runs for DynamoStore {
             .table_name(&self.table)
             .key(PK, s(pk))
             .key(SK, s(sk))
-            .update_expression("ADD lines :count")
+            .update_expression("ADD line_count :count")
             .expression_attribute_values(":count", n(count as i64))
             .return_values(ReturnValue::UpdatedNew)
             .send()
@@ -232,7 +240,7 @@ impl Runs for DynamoStore {
             .map_err(unavailable)?;
         let last: u64 = output
             .attributes
-            .and_then(|a| a.get("lines").and_then(|v| v.as_n().ok()).and_then(|v| v.parse().ok()))
+            .and_then(|a| a.get("line_count").and_then(|v| v.as_n().ok()).and_then(|v| v.parse().ok()))
             .ok_or_else(|| StoreError::Unavailable("the log counter returned no value".into()))?;
         Ok(last + 1 - count)
     }

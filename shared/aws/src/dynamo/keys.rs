@@ -142,8 +142,8 @@ pub fn run_log_counter(org: OrgId, deployment: DeploymentId, run: RunId) -> Key 
 }
 
 /// Finds a run's deployment from the run id alone (WebSocket subscriptions).
-pub fn run_ref(org: OrgId, run: RunId) -> Key {
-    (format!("RUNREF#{org}#{run}"), "RUNREF".into())
+pub fn run_ref(run: RunId) -> Key {
+    (format!("RUNREF#{run}"), "RUNREF".into())
 }
 
 /// A WebSocket connection (API Gateway connection id).

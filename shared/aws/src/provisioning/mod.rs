@@ -4,6 +4,7 @@
 
 pub mod artifacts;
 pub mod codebuild;
+pub mod setup;
 pub mod websocket;
 
 pub use artifacts::S3Artifacts;
