@@ -56,6 +56,11 @@ pub fn ports(sdk: &SdkConfig, config: &Config) -> Ports {
     }
 }
 
+/// The app table's store, for a function that uses ports directly (the WebSocket connections).
+pub fn app_store(sdk: &SdkConfig, config: &Config) -> Arc<DynamoStore> {
+    store(sdk, config)
+}
+
 fn store(sdk: &SdkConfig, config: &Config) -> Arc<DynamoStore> {
     Arc::new(DynamoStore::new(aws_sdk_dynamodb::Client::new(sdk), &config.table_name))
 }

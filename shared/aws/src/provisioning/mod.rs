@@ -4,6 +4,7 @@
 
 pub mod artifacts;
 pub mod codebuild;
+pub mod events;
 pub mod setup;
 pub mod websocket;
 
