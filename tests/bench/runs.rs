@@ -32,8 +32,7 @@ async fn main() -> anyhow::Result<()> {
     std::fs::write(
         &wrapper,
         format!(
-            "#!/usr/bin/env bash\nset -o pipefail\nbash {root}/infra/runner/run.sh 2>&1 | {python} -u -c 'import sys,time\nfor l in sys.stdin: sys.stdout.write(\"@%d %s\" % (time.time_ns()//1000, l)); sys.stdout.flush()'\n",
-            python = format!("{root}/.venv/bin/python"),
+            "#!/usr/bin/env bash\nset -o pipefail\nbash {root}/infra/runner/run.sh 2>&1 | {root}/.venv/bin/python -u -c 'import sys,time\nfor l in sys.stdin: sys.stdout.write(\"@%d %s\" % (time.time_ns()//1000, l)); sys.stdout.flush()'\n",
         ),
     )?;
     let wrapper_path = wrapper.to_string_lossy().into_owned();
@@ -91,15 +90,18 @@ async fn main() -> anyhow::Result<()> {
     let mut ids = Vec::new();
     for i in 0..count {
         let reply = platform
-            .post(&deployments, Some(&user.access), json!({"template": "sandbox", "name": format!("b{i}"), "variables": {"step_delay_seconds": 0}}))
+            .post(
+                &deployments,
+                Some(&user.access),
+                json!({"template": "sandbox", "name": format!("b{i}"), "variables": {"step_delay_seconds": 0}}),
+            )
             .await;
         ids.push(reply.body["id"].as_str().unwrap().to_owned());
     }
+    let paths: Vec<String> = ids.iter().map(|d| format!("{deployments}/{d}/runs")).collect();
     let started = Instant::now();
-    let replies = futures::future::join_all(
-        ids.iter().map(|d| platform.post(&format!("{deployments}/{d}/runs"), Some(&user.access), json!({}))),
-    )
-    .await;
+    let replies =
+        futures::future::join_all(paths.iter().map(|p| platform.post(p, Some(&user.access), json!({})))).await;
     let elapsed = started.elapsed();
     let planning = replies.iter().filter(|r| r.body["status"] == "planning").count();
     println!(

@@ -216,10 +216,17 @@ async fn a_cancelled_plan_ends_cancelled_and_a_failing_plan_ends_errored_with_it
     let next = start_run(&platform, &user, &deployment, "plan_and_apply").await;
     let planned = wait_for(&platform, &user, &deployment, &next, &["awaiting_approval", "errored"]).await;
     assert_eq!(planned["status"], "awaiting_approval", "{planned}");
+    // while it awaits approval it holds the deployment: another run waits queued, then starts
+    let third =
+        platform.post(&format!("{}/{deployment}/runs", deployments(&user)), Some(&user.access), json!({})).await;
+    assert_eq!(third.body["status"], "queued", "{:?}", third.body);
+    let third = third.body["id"].as_str().unwrap().to_owned();
     let discarded = platform
         .post(&format!("{}/{deployment}/runs/{next}/discard", deployments(&user)), Some(&user.access), json!({}))
         .await;
     assert_eq!(discarded.body["status"], "discarded");
+    let planned = wait_for(&platform, &user, &deployment, &third, &["awaiting_approval", "errored"]).await;
+    assert_eq!(planned["status"], "awaiting_approval", "{planned}");
 
     // 1.5 instances passes the schema (a number from 1 to 5) but Terraform's count refuses it
     let failing = sandbox(&platform, &user, json!({"instance_count": 1.5})).await;

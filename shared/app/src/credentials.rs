@@ -367,18 +367,6 @@ fn urlencode(value: &str) -> String {
         .collect()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn external_ids_are_random_and_urls_encoded() {
-        assert_ne!(new_external_id(), new_external_id());
-        assert!(new_external_id().starts_with("skyforge-") && new_external_id().len() == 9 + 32);
-        assert_eq!(urlencode("https://x/y?z=1&a b"), "https%3A%2F%2Fx%2Fy%3Fz%3D1%26a%20b");
-    }
-}
-
 /// After a run applied or destroyed resources, its credential is synced so the inventory shows
 /// the change within a minute.
 #[async_trait::async_trait]
@@ -388,5 +376,17 @@ impl crate::deployment_ports::SyncRequester for CredentialService {
             return Ok(()); // deleted meanwhile: nothing to sync
         };
         self.queue_sync(&credential, SyncTrigger::Deployment).await.map(|_| ()).map_err(Into::into)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn external_ids_are_random_and_urls_encoded() {
+        assert_ne!(new_external_id(), new_external_id());
+        assert!(new_external_id().starts_with("skyforge-") && new_external_id().len() == 9 + 32);
+        assert_eq!(urlencode("https://x/y?z=1&a b"), "https%3A%2F%2Fx%2Fy%3Fz%3D1%26a%20b");
     }
 }

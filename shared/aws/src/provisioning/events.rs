@@ -103,7 +103,8 @@ pub enum LogsPayloadError {
 
 /// Decodes `{"awslogs": {"data": "<base64 gzip json>"}}`.
 pub fn decode_logs(event: &Value) -> Result<LogsData, LogsPayloadError> {
-    let data = event.get("awslogs").and_then(|a| a.get("data")).and_then(Value::as_str).ok_or(LogsPayloadError::Missing)?;
+    let data =
+        event.get("awslogs").and_then(|a| a.get("data")).and_then(Value::as_str).ok_or(LogsPayloadError::Missing)?;
     let compressed = base64::engine::general_purpose::STANDARD.decode(data)?;
     let mut json = Vec::new();
     flate2::read::GzDecoder::new(compressed.as_slice()).read_to_end(&mut json)?;
@@ -151,7 +152,10 @@ pub fn socket_event(event: &Value) -> Option<SocketEvent> {
             SocketEvent::Connect { connection, token }
         }
         "$disconnect" => SocketEvent::Disconnect { connection },
-        _ => SocketEvent::Message { connection, body: event.get("body").and_then(Value::as_str).unwrap_or("").to_owned() },
+        _ => SocketEvent::Message {
+            connection,
+            body: event.get("body").and_then(Value::as_str).unwrap_or("").to_owned(),
+        },
     })
 }
 
@@ -208,9 +212,16 @@ mod tests {
         assert_eq!(phase.run.to_string(), "run_01JD7Z8Y3Q4W5E6R7T8Y9V0K1R");
         assert_eq!(
             lines,
-            ["null_resource.this[0]: Creating...", "[sandbox] sandbox-0: step 1/4 preparing", "Apply complete! Resources: 1 added, 0 changed, 0 destroyed."]
+            [
+                "null_resource.this[0]: Creating...",
+                "[sandbox] sandbox-0: step 1/4 preparing",
+                "Apply complete! Resources: 1 added, 0 changed, 0 destroyed."
+            ]
         );
-        assert!(matches!(decode_logs(&serde_json::json!({"awslogs": {"data": "not base64!"}})), Err(LogsPayloadError::Base64(_))));
+        assert!(matches!(
+            decode_logs(&serde_json::json!({"awslogs": {"data": "not base64!"}})),
+            Err(LogsPayloadError::Base64(_))
+        ));
         assert!(matches!(decode_logs(&serde_json::json!({})), Err(LogsPayloadError::Missing)));
     }
 

@@ -9,14 +9,10 @@ use aws_credential_types::Credentials;
 use aws_credential_types::provider::SharedCredentialsProvider;
 use chrono::Utc;
 use serde_json::{Value, json};
-use skyforge_app::deployment_ports::{
-    Connections, Deployments, LogHub, PhaseRequest, RunArtifacts, RunExecutor, Runs,
-};
+use skyforge_app::deployment_ports::{Connections, Deployments, LogHub, PhaseRequest, RunArtifacts, RunExecutor, Runs};
 use skyforge_app::ports::{Conflict, StoreError};
 use skyforge_aws::provisioning::{ApiGatewayHub, CodeBuildExecutor, S3Artifacts};
-use skyforge_domain::deployments::{
-    Deployment, LiveMessage, LogLine, Phase, Run, RunEvent, RunKind, RunStatus,
-};
+use skyforge_domain::deployments::{Deployment, LiveMessage, LogLine, Phase, Run, RunEvent, RunKind, RunStatus};
 use skyforge_domain::ids::{CredentialId, DeploymentId, OrgId, RunId, UserId};
 use skyforge_domain::inventory::Provider;
 use skyforge_domain::page::PageRequest;
@@ -82,7 +78,10 @@ async fn racing_transitions_from_the_same_state_write_once() {
     let (mut a, mut b) = (run.clone(), run.clone());
     a.apply(RunEvent::Approve, Utc::now()).unwrap();
     b.apply(RunEvent::Discard, Utc::now()).unwrap();
-    let (ra, rb) = tokio::join!(store.transition(&a, RunStatus::AwaitingApproval), store.transition(&b, RunStatus::AwaitingApproval));
+    let (ra, rb) = tokio::join!(
+        store.transition(&a, RunStatus::AwaitingApproval),
+        store.transition(&b, RunStatus::AwaitingApproval)
+    );
     let wins = [&ra, &rb].iter().filter(|r| r.is_ok()).count();
     assert_eq!(wins, 1, "{ra:?} {rb:?}");
     assert!([&ra, &rb].iter().any(|r| matches!(r, Err(StoreError::Conflict(Conflict::Concurrent)))));
@@ -101,8 +100,7 @@ async fn racing_transitions_from_the_same_state_write_once() {
 async fn log_line_numbers_never_repeat() {
     let store = fresh_store().await;
     let run = Run::new(OrgId::new(), DeploymentId::new(), RunKind::PlanAndApply, UserId::new(), Utc::now());
-    let results =
-        futures::future::join_all((0..8).map(|_| store.reserve_log_lines(&run, 5))).await;
+    let results = futures::future::join_all((0..8).map(|_| store.reserve_log_lines(&run, 5))).await;
     let mut firsts: Vec<u64> = results.into_iter().map(Result::unwrap).collect();
     firsts.sort();
     assert_eq!(firsts, (0..8).map(|i| 1 + i * 5).collect::<Vec<_>>());
@@ -210,7 +208,10 @@ async fn codebuild_start_passes_the_credential_only_as_a_secrets_manager_referen
     assert_eq!(body["projectName"], "terraform-runner");
     let vars = body["environmentVariablesOverride"].as_array().unwrap();
     let var = |name: &str| vars.iter().find(|v| v["name"] == name).cloned().unwrap_or(Value::Null);
-    assert_eq!(var("SKYFORGE_CLOUD_CREDENTIALS"), json!({"name": "SKYFORGE_CLOUD_CREDENTIALS", "value": secret, "type": "SECRETS_MANAGER"}));
+    assert_eq!(
+        var("SKYFORGE_CLOUD_CREDENTIALS"),
+        json!({"name": "SKYFORGE_CLOUD_CREDENTIALS", "value": secret, "type": "SECRETS_MANAGER"})
+    );
     assert!(vars.iter().filter(|v| v["name"] != "SKYFORGE_CLOUD_CREDENTIALS").all(|v| v["type"] == "PLAINTEXT"));
     assert_eq!(var("SKYFORGE_RUN_ID")["value"], request.run_id.to_string());
     assert_eq!(var("SKYFORGE_PHASE")["value"], "plan");
@@ -233,7 +234,13 @@ impl Connections for FixedSubscribers {
     async fn user(&self, _: &str) -> skyforge_app::ports::StoreResult<Option<UserId>> {
         Ok(None)
     }
-    async fn subscribe(&self, _: &str, _: OrgId, _: RunId, _: chrono::DateTime<Utc>) -> skyforge_app::ports::StoreResult<()> {
+    async fn subscribe(
+        &self,
+        _: &str,
+        _: OrgId,
+        _: RunId,
+        _: chrono::DateTime<Utc>,
+    ) -> skyforge_app::ports::StoreResult<()> {
         Ok(())
     }
     async fn subscribers(&self, _: RunId) -> skyforge_app::ports::StoreResult<Vec<String>> {
@@ -255,7 +262,11 @@ async fn live_messages_are_posted_to_each_subscriber_and_gone_connections_are_fo
         .await;
     Mock::given(method("POST"))
         .and(path("/live/@connections/gone"))
-        .respond_with(ResponseTemplate::new(410).insert_header("x-amzn-errortype", "GoneException").set_body_json(json!({"message": "gone"})))
+        .respond_with(
+            ResponseTemplate::new(410)
+                .insert_header("x-amzn-errortype", "GoneException")
+                .set_body_json(json!({"message": "gone"})),
+        )
         .mount(&double)
         .await;
     let sdk = sdk_at(&double.uri()).await;
