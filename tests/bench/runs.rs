@@ -103,7 +103,12 @@ async fn main() -> anyhow::Result<()> {
     let replies =
         futures::future::join_all(paths.iter().map(|p| platform.post(p, Some(&user.access), json!({})))).await;
     let elapsed = started.elapsed();
-    let planning = replies.iter().filter(|r| r.body["status"] == "planning").count();
+    // started: planning, or already past it when a quick plan ended before the reply was read
+    let is_started = |r: &&skyforge_e2e::Reply| r.status == 201 && r.body["status"] != "queued";
+    let planning = replies.iter().filter(is_started).count();
+    for other in replies.iter().filter(|r| !is_started(r)) {
+        println!("  not started: {} {}", other.status, other.body);
+    }
     println!(
         "runs started: {planning} of {count} in {:.2} s = {:.1} runs/s (each answered once its runner subprocess started)",
         elapsed.as_secs_f64(),
