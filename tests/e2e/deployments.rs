@@ -286,3 +286,17 @@ async fn deployments_refuse_bad_variables_wrong_credentials_and_unauthenticated_
         }
     }
 }
+
+#[tokio::test]
+async fn a_phase_that_outlives_its_timeout_is_errored_and_stopped() {
+    // init alone takes longer than a second here
+    let platform = Platform::start_with(&[("SKYFORGE_PHASE_TIMEOUT_SECS", "1")]).await;
+    let user = platform.user("ops").await;
+    let deployment = sandbox(&platform, &user, json!({})).await;
+    let run = start_run(&platform, &user, &deployment, "plan_and_apply").await;
+    let errored = wait_for(&platform, &user, &deployment, &run, &["errored", "awaiting_approval"]).await;
+    assert_eq!(errored["status"], "errored", "{errored}");
+    assert!(errored["error"].as_str().unwrap().contains("exceeded its timeout"), "{errored}");
+    let dep = platform.get(&format!("{}/{deployment}", deployments(&user)), &user.access).await;
+    assert!(dep.body["active_run_id"].is_null(), "the deployment is free again: {}", dep.body);
+}

@@ -140,7 +140,9 @@ impl RunExecutor for LocalExecutor {
                 )),
                 Ok(Err(e)) => PhaseOutcome::Failed(format!("the runner could not be awaited: {e}")),
                 Err(_) => {
-                    let _ = child.start_kill();
+                    // the whole process group, as a cancel does, then reap the runner
+                    kill_group(pid);
+                    let _ = child.wait().await;
                     PhaseOutcome::Failed(format!("the {} phase exceeded its timeout", phase.as_str()))
                 }
             };
@@ -157,11 +159,16 @@ impl RunExecutor for LocalExecutor {
     async fn stop(&self, execution_id: &str) -> Result<(), BoxError> {
         let pid = self.running.lock().expect("lock").get(execution_id).copied();
         if let Some(pid) = pid {
-            // the whole process group: bash, terraform and its provisioners
-            let _ = std::process::Command::new("kill").arg("-TERM").arg(format!("-{pid}")).status();
+            kill_group(pid);
         }
         Ok(())
     }
+}
+
+/// Stops a runner and everything it started: bash, terraform and its provisioners share the
+/// runner's process group.
+fn kill_group(pid: u32) {
+    let _ = std::process::Command::new("kill").arg("-TERM").arg(format!("-{pid}")).status();
 }
 
 async fn forward_lines(
