@@ -91,8 +91,20 @@ impl Platform {
         std::fs::create_dir_all(&log_dir).unwrap();
         let log_path = log_dir.join(format!("{id}.log"));
         let log = std::fs::File::create(&log_path).unwrap();
-        let mut child = Command::new(binary())
+        let mut command = Command::new(binary());
+        // the runner's Terraform and its offline provider mirror: `infra/local/setup.sh` puts them
+        // in the checkout's .tools; SKYFORGE_TERRAFORM / SKYFORGE_TF_CLI_CONFIG_FILE override
+        let tools = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.tools"));
+        let terraform =
+            std::env::var_os("SKYFORGE_TERRAFORM").map(PathBuf::from).unwrap_or(tools.join("bin/terraform"));
+        let cli_config =
+            std::env::var_os("SKYFORGE_TF_CLI_CONFIG_FILE").map(PathBuf::from).unwrap_or(tools.join("terraformrc"));
+        if cli_config.exists() {
+            command.env("TF_CLI_CONFIG_FILE", cli_config);
+        }
+        let mut child = command
             .arg("serve")
+            .env("SKYFORGE_TERRAFORM", terraform)
             .env("AWS_ENDPOINT_URL", endpoint)
             .env("SKYFORGE_PORT", "0")
             .env("SKYFORGE_TABLE_NAME", format!("e2e-{id}"))
@@ -100,6 +112,9 @@ impl Platform {
             .env("SKYFORGE_WEB_DIR", log_dir.join("no-web"))
             .env("SKYFORGE_SYNC_QUEUE_NAME", format!("e2e-{id}"))
             .env("SKYFORGE_SYNC_INTERVAL_SECS", "0")
+            .env("SKYFORGE_ARTIFACT_BUCKET", format!("e2e-artifacts-{id}"))
+            .env("SKYFORGE_STATE_BUCKET", format!("e2e-state-{id}"))
+            .env("SKYFORGE_LOCK_TABLE", format!("e2e-locks-{id}"))
             .envs(env.iter().copied())
             .env(
                 "RUST_LOG",
@@ -166,6 +181,15 @@ impl Platform {
         let bytes = response.bytes().await.unwrap();
         let body = if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).unwrap_or(Value::Null) };
         Reply { status, headers, body }
+    }
+
+    /// The WebSocket URL of the live endpoint, with a token (or none).
+    pub fn live_url(&self, token: Option<&str>) -> String {
+        let base = self.base.replacen("http://", "ws://", 1);
+        match token {
+            Some(token) => format!("{base}/v1/live?token={token}"),
+            None => format!("{base}/v1/live"),
+        }
     }
 
     pub fn raw(&self, method: Method, path: &str) -> reqwest::RequestBuilder {

@@ -25,6 +25,34 @@ pub struct LocalConfig {
     /// in the demo AWS account (spread over its regions), for the dashboard benchmark. Each
     /// start adds them again, so it is meant for a fresh stand-in.
     pub demo_bulk_instances: usize,
+    /// `SKYFORGE_ARTIFACT_BUCKET`, default `skyforge-artifacts`: plans, outputs, run logs.
+    pub artifact_bucket: String,
+    /// `SKYFORGE_STATE_BUCKET`, default `skyforge-tfstate`: Terraform state, one key per deployment.
+    pub state_bucket: String,
+    /// `SKYFORGE_LOCK_TABLE`, default `skyforge-tflocks`: Terraform's state locks.
+    pub lock_table: String,
+    /// `SKYFORGE_TERRAFORM`, default `.tools/bin/terraform` of the checkout (from `infra/local/setup.sh`).
+    pub terraform: PathBuf,
+    /// `TF_CLI_CONFIG_FILE`, default `.tools/terraformrc` of the checkout (the offline provider mirror).
+    pub terraform_cli_config: Option<PathBuf>,
+    /// `SKYFORGE_PYTHON`, default `.venv/bin/python` of the checkout: the runner uploads with boto3.
+    pub python: PathBuf,
+    /// `SKYFORGE_RUNNER_SCRIPT`, default `infra/runner/run.sh` of the checkout.
+    pub runner_script: PathBuf,
+    /// `SKYFORGE_RUN_DIR`, default a folder in the system temp dir: the runs' working folders.
+    pub run_dir: PathBuf,
+    /// `SKYFORGE_PHASE_TIMEOUT_SECS`, default 3600: a phase running longer is errored and stopped.
+    pub phase_timeout_secs: u64,
+}
+
+/// The checkout this binary was built from (the local runtime is a developer tool).
+fn checkout() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+}
+
+fn in_checkout_or(relative: &str, fallback: &str) -> PathBuf {
+    let path = checkout().join(relative);
+    if path.exists() { path } else { PathBuf::from(fallback) }
 }
 
 impl LocalConfig {
@@ -58,6 +86,29 @@ impl LocalConfig {
                 raw.parse().with_context(|| {
                     format!("SKYFORGE_DEMO_BULK_INSTANCES must be a number of instances, not {raw:?}")
                 })?
+            },
+            artifact_bucket: var("SKYFORGE_ARTIFACT_BUCKET", "skyforge-artifacts"),
+            state_bucket: var("SKYFORGE_STATE_BUCKET", "skyforge-tfstate"),
+            lock_table: var("SKYFORGE_LOCK_TABLE", "skyforge-tflocks"),
+            terraform: env::var_os("SKYFORGE_TERRAFORM")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| in_checkout_or(".tools/bin/terraform", "terraform")),
+            terraform_cli_config: env::var_os("TF_CLI_CONFIG_FILE")
+                .map(PathBuf::from)
+                .or_else(|| Some(checkout().join(".tools/terraformrc")).filter(|p| p.exists())),
+            python: env::var_os("SKYFORGE_PYTHON")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| in_checkout_or(".venv/bin/python", "python3")),
+            runner_script: env::var_os("SKYFORGE_RUNNER_SCRIPT")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| checkout().join("infra/runner/run.sh")),
+            run_dir: env::var_os("SKYFORGE_RUN_DIR")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| env::temp_dir().join(format!("skyforge-runs-{}", std::process::id()))),
+            phase_timeout_secs: {
+                let raw = var("SKYFORGE_PHASE_TIMEOUT_SECS", "3600");
+                raw.parse()
+                    .with_context(|| format!("SKYFORGE_PHASE_TIMEOUT_SECS must be a number of seconds, not {raw:?}"))?
             },
         })
     }

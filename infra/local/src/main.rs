@@ -9,6 +9,7 @@
 
 mod config;
 mod demo;
+mod provisioning;
 mod sync;
 mod web;
 
@@ -24,6 +25,7 @@ use skyforge_aws::table::TableDefinition;
 use std::sync::Arc;
 
 use skyforge_api::routes::credentials::CredentialsState;
+use skyforge_api::routes::deployments::DeploymentsState;
 use skyforge_api::routes::inventory::InventoryState;
 use skyforge_app::config::{CloudEndpoints, SyncConfig};
 use tracing_subscriber::EnvFilter;
@@ -81,6 +83,39 @@ async fn serve(seed_demo: bool) -> anyhow::Result<()> {
     let sync =
         Arc::new(skyforge_aws::sync_service(&sdk, &local.app, &queue_url, skyforge_clouds::all(&sdk, &endpoints)));
 
+    // provisioning: what the SAM template creates, then the runner as a subprocess
+    let s3 = skyforge_aws::provisioning::s3_client(&sdk);
+    for bucket in [&local.artifact_bucket, &local.state_bucket] {
+        skyforge_aws::provisioning::setup::ensure_bucket(&s3, bucket).await?;
+    }
+    skyforge_aws::provisioning::setup::ensure_lock_table(&aws_sdk_dynamodb::Client::new(&sdk), &local.lock_table)
+        .await?;
+    let executor = provisioning::LocalExecutor::new(provisioning::RunnerSettings {
+        script: local.runner_script.clone(),
+        terraform: local.terraform.clone(),
+        python: local.python.clone(),
+        cli_config: local.terraform_cli_config.clone(),
+        state_bucket: local.state_bucket.clone(),
+        lock_table: local.lock_table.clone(),
+        artifact_bucket: local.artifact_bucket.clone(),
+        work_root: local.run_dir.clone(),
+        phase_timeout: std::time::Duration::from_secs(local.phase_timeout_secs),
+    });
+    let hub = provisioning::LocalHub::new();
+    let deployments = Arc::new(
+        skyforge_aws::deployment_service(
+            &sdk,
+            &local.app,
+            &local.artifact_bucket,
+            executor.clone(),
+            Arc::new(hub.clone()),
+            Some(credentials.clone()),
+            &services,
+        )
+        .with_phase_timeout(chrono::Duration::seconds(local.phase_timeout_secs as i64)),
+    );
+    executor.attach(deployments.clone());
+
     let api = skyforge_api::auth_router(services.clone())
         .merge(skyforge_api::health_router(services.health.clone()))
         .merge(skyforge_api::credentials_router(CredentialsState {
@@ -88,6 +123,18 @@ async fn serve(seed_demo: bool) -> anyhow::Result<()> {
             credentials: credentials.clone(),
         }))
         .merge(skyforge_api::inventory_router(InventoryState { services: services.clone(), inventory }))
+        .merge(skyforge_api::deployments_router(DeploymentsState {
+            services: services.clone(),
+            deployments: deployments.clone(),
+        }))
+        .route(
+            "/v1/live",
+            axum::routing::get(provisioning::connect).with_state(provisioning::LiveState {
+                services: services.clone(),
+                deployments: deployments.clone(),
+                hub,
+            }),
+        )
         .route("/customer-role.yaml", axum::routing::get(|| async { CUSTOMER_ROLE_TEMPLATE }));
     let router = skyforge_api::layers(api.merge(web::router(&local.web_dir))).layer(middleware::from_fn(client_ip));
 

@@ -7,6 +7,7 @@
 
 pub mod error;
 pub mod extract;
+pub mod live;
 pub mod routes;
 pub mod views;
 
@@ -48,6 +49,7 @@ impl axum::extract::FromRef<AppState> for Services {
         (name = "tokens", description = "personal API tokens"),
         (name = "credentials", description = "cloud accounts and their syncs"),
         (name = "inventory", description = "the inventory, dashboard and provider health"),
+        (name = "deployments", description = "templates, deployments, runs, approvals and logs"),
         (name = "health", description = "platform health and this document"),
     )
 )]
@@ -93,6 +95,12 @@ pub fn inventory_router(state: routes::inventory::InventoryState) -> Router {
     router.with_state(state)
 }
 
+/// The deployments area (api-deployments): templates, deployments, runs, approvals, logs.
+pub fn deployments_router(state: routes::deployments::DeploymentsState) -> Router {
+    let (router, _) = routes::deployments::routes().split_for_parts();
+    router.with_state(state)
+}
+
 /// The health area (api-health): platform health and the OpenAPI document.
 pub fn health_router(health: Arc<HealthService>) -> Router {
     let (router, _) = routes::health::routes().split_for_parts();
@@ -105,6 +113,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc.merge(auth_routes().split_for_parts().1);
     doc.merge(routes::credentials::routes().split_for_parts().1);
     doc.merge(routes::inventory::routes().split_for_parts().1);
+    doc.merge(routes::deployments::routes().split_for_parts().1);
     doc.merge(routes::health::routes().split_for_parts().1);
     doc.paths.paths.insert("/v1/openapi.json".into(), openapi_path_item());
     doc
@@ -182,6 +191,15 @@ mod tests {
             "/v1/orgs/{org}/inventory/{resource}/history",
             "/v1/orgs/{org}/dashboard",
             "/v1/orgs/{org}/health/providers",
+            "/v1/templates",
+            "/v1/orgs/{org}/deployments",
+            "/v1/orgs/{org}/deployments/{id}",
+            "/v1/orgs/{org}/deployments/{id}/runs",
+            "/v1/orgs/{org}/deployments/{id}/runs/{run}",
+            "/v1/orgs/{org}/deployments/{id}/runs/{run}/approve",
+            "/v1/orgs/{org}/deployments/{id}/runs/{run}/cancel",
+            "/v1/orgs/{org}/deployments/{id}/runs/{run}/discard",
+            "/v1/orgs/{org}/deployments/{id}/runs/{run}/logs",
         ] {
             assert!(paths.iter().any(|p| p.as_str() == expected), "{expected} missing from {paths:?}");
         }

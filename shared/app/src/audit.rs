@@ -60,6 +60,7 @@ pub fn error_detail(error: &AppError) -> &'static str {
         AppError::AlreadyMember => "already_member",
         AppError::LastOwner => "last_owner",
         AppError::RefreshTokenReused => "refresh_token_reused",
+        AppError::InvalidRunState(_) => "invalid_run_state",
         _ => "error",
     }
 }

@@ -164,3 +164,48 @@ mod endpoint_tests {
         assert_eq!(local.azure_login, "https://login.microsoftonline.com");
     }
 }
+
+/// What the provisioning functions need besides [`Config`].
+#[derive(Debug, Clone)]
+pub struct DeploymentConfig {
+    /// `SKYFORGE_ARTIFACT_BUCKET`: plans, outputs and archived run logs.
+    pub artifact_bucket: String,
+    /// `SKYFORGE_RUNNER_PROJECT`: the CodeBuild project that runs `infra/buildspec.yml`.
+    pub runner_project: String,
+    /// `SKYFORGE_RUNNER_LOG_GROUP`: the CloudWatch Logs group of its builds.
+    pub runner_log_group: String,
+    /// `SKYFORGE_WS_ENDPOINT`: the WebSocket API's management endpoint (`https://<api>.execute-api.<region>.amazonaws.com/<stage>`).
+    pub ws_endpoint: String,
+    /// `SKYFORGE_SYNC_QUEUE_URL`: syncs queued after a run changed resources.
+    pub queue_url: String,
+}
+
+impl DeploymentConfig {
+    pub const ARTIFACT_BUCKET: &'static str = "SKYFORGE_ARTIFACT_BUCKET";
+    pub const RUNNER_PROJECT: &'static str = "SKYFORGE_RUNNER_PROJECT";
+    pub const RUNNER_LOG_GROUP: &'static str = "SKYFORGE_RUNNER_LOG_GROUP";
+    pub const WS_ENDPOINT: &'static str = "SKYFORGE_WS_ENDPOINT";
+
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| env::var(name).ok())
+    }
+
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let mut missing = Vec::new();
+        let mut require = |name: &'static str| {
+            let value = lookup(name).filter(|v| !v.trim().is_empty());
+            if value.is_none() {
+                missing.push(name);
+            }
+            value.unwrap_or_default()
+        };
+        let config = Self {
+            artifact_bucket: require(Self::ARTIFACT_BUCKET),
+            runner_project: require(Self::RUNNER_PROJECT),
+            runner_log_group: require(Self::RUNNER_LOG_GROUP),
+            ws_endpoint: require(Self::WS_ENDPOINT),
+            queue_url: require(SyncConfig::QUEUE_URL),
+        };
+        if missing.is_empty() { Ok(config) } else { Err(ConfigError(missing)) }
+    }
+}

@@ -367,6 +367,18 @@ fn urlencode(value: &str) -> String {
         .collect()
 }
 
+/// After a run applied or destroyed resources, its credential is synced so the inventory shows
+/// the change within a minute.
+#[async_trait::async_trait]
+impl crate::deployment_ports::SyncRequester for CredentialService {
+    async fn request_sync(&self, org: OrgId, credential: CredentialId) -> Result<(), crate::error::BoxError> {
+        let Some(credential) = self.ports.credentials.get(org, credential).await? else {
+            return Ok(()); // deleted meanwhile: nothing to sync
+        };
+        self.queue_sync(&credential, SyncTrigger::Deployment).await.map(|_| ()).map_err(Into::into)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

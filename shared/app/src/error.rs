@@ -49,6 +49,10 @@ pub enum AppError {
     CredentialRejected(String),
     #[error("the new secret reaches account {found}, not {expected}; add it as a new credential instead")]
     AccountMismatch { expected: String, found: String },
+    /// The run is not in a state that allows the request (approve a run that is not awaiting
+    /// approval, a second racing approval).
+    #[error("{0}")]
+    InvalidRunState(String),
     #[error("a backing service is unavailable")]
     Unavailable(#[source] BoxError),
     #[error("internal error")]

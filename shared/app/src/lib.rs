@@ -7,6 +7,8 @@ pub mod auth;
 pub mod clouds;
 pub mod config;
 pub mod credentials;
+pub mod deployment_ports;
+pub mod deployments;
 pub mod error;
 pub mod health;
 pub mod inventory;

@@ -5,6 +5,8 @@
 pub mod bootstrap;
 pub mod dynamo;
 pub mod probes;
+#[cfg(feature = "provisioning")]
+pub mod provisioning;
 pub mod queue;
 pub mod secrets;
 pub mod sts;
@@ -52,6 +54,11 @@ pub fn ports(sdk: &SdkConfig, config: &Config) -> Ports {
         ],
         clock: Arc::new(SystemClock),
     }
+}
+
+/// The app table's store, for a function that uses ports directly (the WebSocket connections).
+pub fn app_store(sdk: &SdkConfig, config: &Config) -> Arc<DynamoStore> {
+    store(sdk, config)
 }
 
 fn store(sdk: &SdkConfig, config: &Config) -> Arc<DynamoStore> {
@@ -122,4 +129,48 @@ pub async fn services(sdk: &SdkConfig, config: &Config) -> anyhow::Result<Servic
         .with_context(|| format!("reading the JWT signing key from secret {}", config.jwt_secret_id))?;
     let jwt = JwtCodec::new(key.expose_secret().as_bytes()).context("the JWT signing key is too short")?;
     Ok(Services::new(ports(sdk, config), jwt))
+}
+
+/// Provisioning with the given executor and live hub (CodeBuild and API Gateway on AWS, a
+/// subprocess and an in-process hub locally); syncs after a run go through `sync` when given.
+#[cfg(feature = "provisioning")]
+pub fn deployment_service(
+    sdk: &SdkConfig,
+    config: &Config,
+    artifact_bucket: &str,
+    executor: Arc<dyn skyforge_app::deployment_ports::RunExecutor>,
+    hub: Arc<dyn skyforge_app::deployment_ports::LogHub>,
+    sync: Option<Arc<dyn skyforge_app::deployment_ports::SyncRequester>>,
+    services: &Services,
+) -> skyforge_app::deployments::DeploymentService {
+    use skyforge_app::deployments::{DeploymentPorts, DeploymentService};
+    let store = store(sdk, config);
+    let ports = DeploymentPorts {
+        deployments: store.clone(),
+        runs: store.clone(),
+        credentials: store,
+        executor,
+        artifacts: Arc::new(provisioning::S3Artifacts::new(provisioning::s3_client(sdk), artifact_bucket)),
+        hub,
+        sync,
+    };
+    DeploymentService::new(ports, Arc::new(SystemClock), services.audit.clone())
+}
+
+/// The AWS wiring of provisioning: CodeBuild runs the phases, API Gateway carries live logs.
+#[cfg(feature = "provisioning")]
+pub fn aws_deployment_service(
+    sdk: &SdkConfig,
+    config: &Config,
+    deployments: &skyforge_app::config::DeploymentConfig,
+    sync: Option<Arc<dyn skyforge_app::deployment_ports::SyncRequester>>,
+    services: &Services,
+) -> skyforge_app::deployments::DeploymentService {
+    let executor = Arc::new(provisioning::CodeBuildExecutor::new(
+        aws_sdk_codebuild::Client::new(sdk),
+        &deployments.runner_project,
+        &deployments.runner_log_group,
+    ));
+    let hub = Arc::new(provisioning::ApiGatewayHub::new(sdk, &deployments.ws_endpoint, store(sdk, config)));
+    deployment_service(sdk, config, &deployments.artifact_bucket, executor, hub, sync, services)
 }

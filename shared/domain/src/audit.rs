@@ -50,6 +50,16 @@ pub enum Action {
     CredentialDelete,
     #[serde(rename = "sync.request")]
     SyncRequest,
+    #[serde(rename = "deployment.create")]
+    DeploymentCreate,
+    #[serde(rename = "run.create")]
+    RunCreate,
+    #[serde(rename = "run.approve")]
+    RunApprove,
+    #[serde(rename = "run.cancel")]
+    RunCancel,
+    #[serde(rename = "run.discard")]
+    RunDiscard,
 }
 
 impl Action {
@@ -70,6 +80,11 @@ impl Action {
             Action::CredentialRotate => "credential.rotate",
             Action::CredentialDelete => "credential.delete",
             Action::SyncRequest => "sync.request",
+            Action::DeploymentCreate => "deployment.create",
+            Action::RunCreate => "run.create",
+            Action::RunApprove => "run.approve",
+            Action::RunCancel => "run.cancel",
+            Action::RunDiscard => "run.discard",
         }
     }
 }

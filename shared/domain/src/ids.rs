@@ -84,6 +84,10 @@ prefixed_id!(/// A connected cloud account (AWS account, Azure service principal
     CredentialId, "cred_", "credential");
 prefixed_id!(/// One sync of one credential.
     SyncRunId, "sync_", "sync run");
+prefixed_id!(/// A deployment: one Terraform module instance with its state.
+    DeploymentId, "dep_", "deployment");
+prefixed_id!(/// One run (plan and apply, or destroy) of a deployment.
+    RunId, "run_", "run");
 
 #[cfg(test)]
 mod tests {

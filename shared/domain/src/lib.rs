@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod audit;
 pub mod auth;
 pub mod credentials;
+pub mod deployments;
 pub mod error;
 pub mod ids;
 pub mod inventory;

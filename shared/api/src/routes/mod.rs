@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod credentials;
+pub mod deployments;
 pub mod health;
 pub mod inventory;
 pub mod me;

@@ -2,7 +2,7 @@
 //! (organisation or user) in the partition key.
 
 use skyforge_domain::auth::SecretDigest;
-use skyforge_domain::ids::{AuditId, CredentialId, OrgId, SessionId, SyncRunId, TokenId, UserId};
+use skyforge_domain::ids::{AuditId, CredentialId, DeploymentId, OrgId, RunId, SessionId, SyncRunId, TokenId, UserId};
 
 pub type Key = (String, String);
 
@@ -119,4 +119,43 @@ pub fn resource(org: OrgId, credential: CredentialId, id: &str) -> Key {
 
 pub fn history_pk(org: OrgId, resource: &str) -> String {
     format!("HIST#{org}#{resource}")
+}
+
+pub const DEPLOYMENT_PREFIX: &str = "DEP#";
+
+pub fn deployment(org: OrgId, id: DeploymentId) -> Key {
+    (org_pk(org), format!("{DEPLOYMENT_PREFIX}{id}"))
+}
+
+/// The partition of a deployment's runs (and their log counters), in queue order.
+pub fn deployment_runs_pk(org: OrgId, deployment: DeploymentId) -> String {
+    format!("DEP#{org}#{deployment}")
+}
+
+pub fn deployment_run(org: OrgId, deployment: DeploymentId, run: RunId) -> Key {
+    (deployment_runs_pk(org, deployment), format!("{RUN_PREFIX}{run}"))
+}
+
+/// A run's log line counter (its own item, so rewriting the run never resets it).
+pub fn run_log_counter(org: OrgId, deployment: DeploymentId, run: RunId) -> Key {
+    (deployment_runs_pk(org, deployment), format!("LOGSEQ#{run}"))
+}
+
+/// Finds a run's deployment from the run id alone (WebSocket subscriptions).
+pub fn run_ref(run: RunId) -> Key {
+    (format!("RUNREF#{run}"), "RUNREF".into())
+}
+
+/// A WebSocket connection (API Gateway connection id).
+pub fn ws_connection(connection: &str) -> Key {
+    (format!("WSCONN#{connection}"), "WSCONN".into())
+}
+
+/// The subscribers of a run: one item per connection.
+pub fn run_subscribers_pk(run: RunId) -> String {
+    format!("WSRUN#{run}")
+}
+
+pub fn run_subscriber(run: RunId, connection: &str) -> Key {
+    (run_subscribers_pk(run), format!("WSCONN#{connection}"))
 }

@@ -1,0 +1,408 @@
+//! Templates, deployments and their runs (api-deployments).
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::{FromRef, Path, Query, State};
+use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use skyforge_app::Services;
+use skyforge_app::deployments::{DeploymentService, NewDeployment};
+use skyforge_domain::FieldError;
+use skyforge_domain::deployments::{Deployment, LogLine, Run, RunKind, Template};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::extract::{ApiJson, Auth, OrgMember, PageParams, page_request};
+use crate::views::{ListOf, wire_word};
+
+#[derive(Clone)]
+pub struct DeploymentsState {
+    pub services: Services,
+    pub deployments: Arc<DeploymentService>,
+}
+
+impl FromRef<DeploymentsState> for Services {
+    fn from_ref(state: &DeploymentsState) -> Services {
+        state.services.clone()
+    }
+}
+
+pub fn routes() -> OpenApiRouter<DeploymentsState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_templates))
+        .routes(routes!(list_deployments, create_deployment))
+        .routes(routes!(get_deployment))
+        .routes(routes!(list_runs, create_run))
+        .routes(routes!(get_run))
+        .routes(routes!(approve_run))
+        .routes(routes!(cancel_run))
+        .routes(routes!(discard_run))
+        .routes(routes!(run_logs))
+}
+
+/// A deployable Terraform module.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TemplateView {
+    #[schema(example = "aws_vm")]
+    pub id: String,
+    pub title: String,
+    pub description: String,
+    /// aws, azure or gcp; null for the sandbox, which needs no cloud account.
+    pub provider: Option<String>,
+    /// The offline demo template (null provider): creates nothing outside Terraform's state.
+    pub sandbox: bool,
+    /// JSON Schema of `variables`, generated from the module's `variables.tf`.
+    #[schema(value_type = Object)]
+    pub variables_schema: Value,
+}
+
+impl From<&Template> for TemplateView {
+    fn from(t: &Template) -> Self {
+        Self {
+            id: t.id.into(),
+            title: t.title.into(),
+            description: t.description.into(),
+            provider: t.provider.map(|p| p.as_str().into()),
+            sandbox: t.sandbox,
+            variables_schema: t.json_schema(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TemplateList {
+    pub items: Vec<TemplateView>,
+}
+
+/// The template catalog: one template per Terraform module.
+#[utoipa::path(get, path = "/v1/templates", tag = "deployments", security(("bearer" = [])),
+    responses((status = 200, body = TemplateList), (status = 401, description = "unauthenticated", body = Problem, content_type = "application/problem+json")))]
+async fn list_templates(State(state): State<DeploymentsState>, _auth: Auth) -> Json<TemplateList> {
+    Json(TemplateList { items: state.deployments.templates().iter().map(Into::into).collect() })
+}
+
+/// A deployment: one module instance with its variables, state and outputs.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DeploymentView {
+    #[schema(example = "dep_01JD7Z8Y3Q4W5E6R7T8Y9U0I1O")]
+    pub id: String,
+    pub template: String,
+    pub name: String,
+    pub credential_id: Option<String>,
+    #[schema(value_type = Object)]
+    pub variables: Value,
+    /// `terraform output -json` of the last apply; null before one and after a destroy.
+    #[schema(value_type = Option<Object>)]
+    pub outputs: Option<Value>,
+    /// The run holding the deployment; queued runs wait for it.
+    pub active_run_id: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<Deployment> for DeploymentView {
+    fn from(d: Deployment) -> Self {
+        Self {
+            id: d.id.to_string(),
+            template: d.template,
+            name: d.name,
+            credential_id: d.credential_id.map(|c| c.to_string()),
+            variables: serde_json::to_value(d.variables).unwrap_or_default(),
+            outputs: d.outputs,
+            active_run_id: d.active_run_id.map(|r| r.to_string()),
+            created_at: d.created_at,
+            updated_at: d.updated_at,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateDeploymentRequest {
+    /// A template id from GET /v1/templates.
+    pub template: String,
+    pub name: String,
+    /// A credential of the template's provider; leave out for the sandbox.
+    #[serde(default)]
+    pub credential: Option<String>,
+    /// Values for the template's variables (see its `variables_schema`).
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub variables: Map<String, Value>,
+}
+
+/// Create a deployment (owners, admins, operators). Variables are checked against the
+/// template's schema; a 422 names each bad field (`variables.<name>`).
+#[utoipa::path(post, path = "/v1/orgs/{org}/deployments", tag = "deployments", security(("bearer" = [])),
+    params(("org" = String, Path, description = "organisation id")), request_body = CreateDeploymentRequest,
+    responses(
+        (status = 201, body = DeploymentView),
+        (status = 403, description = "forbidden", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "not_found", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "validation_failed", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn create_deployment(
+    State(state): State<DeploymentsState>,
+    member: OrgMember,
+    ApiJson(body): ApiJson<CreateDeploymentRequest>,
+) -> ApiResult<(StatusCode, Json<DeploymentView>)> {
+    let new = NewDeployment {
+        template: body.template,
+        name: body.name,
+        credential: body.credential,
+        variables: body.variables,
+    };
+    let deployment = state.deployments.create(&member.access, new, &member.auth.caller).await?;
+    Ok((StatusCode::CREATED, Json(deployment.into())))
+}
+
+/// The organisation's deployments, newest first.
+#[utoipa::path(get, path = "/v1/orgs/{org}/deployments", tag = "deployments", security(("bearer" = [])),
+    params(("org" = String, Path, description = "organisation id"), PageParams),
+    responses((status = 200, body = ListOf<DeploymentView>), (status = 404, description = "not_found", body = Problem, content_type = "application/problem+json")))]
+async fn list_deployments(
+    State(state): State<DeploymentsState>,
+    member: OrgMember,
+    Query(params): Query<PageParams>,
+) -> ApiResult<Json<ListOf<DeploymentView>>> {
+    let page = page_request(&params, "DEP#")?;
+    let deployments = state.deployments.list(&member.access, &page).await?;
+    Ok(Json(ListOf {
+        items: deployments.items.into_iter().map(Into::into).collect(),
+        next_cursor: deployments.next_cursor,
+    }))
+}
+
+/// One deployment, with the outputs of its last apply.
+#[utoipa::path(get, path = "/v1/orgs/{org}/deployments/{id}", tag = "deployments", security(("bearer" = [])),
+    params(("org" = String, Path, description = "organisation id"), ("id" = String, Path, description = "deployment id")),
+    responses((status = 200, body = DeploymentView), (status = 404, description = "not_found", body = Problem, content_type = "application/problem+json")))]
+async fn get_deployment(
+    State(state): State<DeploymentsState>,
+    member: OrgMember,
+    Path(path): Path<(String, String)>,
+) -> ApiResult<Json<DeploymentView>> {
+    Ok(Json(state.deployments.get(&member.access, &path.1).await?.into()))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StatusTimestampView {
+    pub status: String,
+    pub at: DateTime<Utc>,
+}
+
+/// What the plan will do, by resource address.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PlanSummaryView {
+    pub add: Vec<String>,
+    pub change: Vec<String>,
+    pub destroy: Vec<String>,
+}
+
+/// A run: plan and apply (or destroy) of a deployment.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RunView {
+    #[schema(example = "run_01JD7Z8Y3Q4W5E6R7T8Y9U0I1O")]
+    pub id: String,
+    pub deployment_id: String,
+    /// plan_and_apply or destroy
+    pub kind: String,
+    /// queued, planning, planned, awaiting_approval, applying, applied, errored, cancelled, discarded
+    pub status: String,
+    /// When the run entered each state, in order.
+    pub timestamps: Vec<StatusTimestampView>,
+    pub plan: Option<PlanSummaryView>,
+    pub error: Option<String>,
+    pub created_by: String,
+    pub approved_by: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<Run> for RunView {
+    fn from(r: Run) -> Self {
+        Self {
+            id: r.id.to_string(),
+            deployment_id: r.deployment_id.to_string(),
+            kind: wire_word(&r.kind),
+            status: r.status.as_str().into(),
+            timestamps: r
+                .timestamps
+                .iter()
+                .map(|t| StatusTimestampView { status: t.status.as_str().into(), at: t.at })
+                .collect(),
+            plan: r.plan.map(|p| PlanSummaryView { add: p.add, change: p.change, destroy: p.destroy }),
+            error: r.error,
+            created_by: r.created_by.to_string(),
+            approved_by: r.approved_by.map(|u| u.to_string()),
+            created_at: r.created_at,
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateRunRequest {
+    /// plan_and_apply (default) or destroy
+    #[serde(default)]
+    pub kind: Option<String>,
+}
+
+/// Start a run (owners, admins, operators). It plans at once if the deployment is free, or
+/// waits queued behind the active run.
+#[utoipa::path(post, path = "/v1/orgs/{org}/deployments/{id}/runs", tag = "deployments", security(("bearer" = [])),
+    params(("org" = String, Path, description = "organisation id"), ("id" = String, Path, description = "deployment id")),
+    request_body = CreateRunRequest,
+    responses(
+        (status = 201, body = RunView),
+        (status = 403, description = "forbidden", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "not_found", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "validation_failed", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn create_run(
+    State(state): State<DeploymentsState>,
+    member: OrgMember,
+    Path(path): Path<(String, String)>,
+    ApiJson(body): ApiJson<CreateRunRequest>,
+) -> ApiResult<(StatusCode, Json<RunView>)> {
+    let kind = match body.kind.as_deref() {
+        None | Some("plan_and_apply") => RunKind::PlanAndApply,
+        Some("destroy") => RunKind::Destroy,
+        Some(_) => {
+            return Err(FieldError::new("kind", "invalid_value", "kind is plan_and_apply or destroy").into());
+        }
+    };
+    let run = state.deployments.create_run(&member.access, &path.1, kind, &member.auth.caller).await?;
+    Ok((StatusCode::CREATED, Json(run.into())))
+}
+
+/// The deployment's runs, oldest first.
+#[utoipa::path(get, path = "/v1/orgs/{org}/deployments/{id}/runs", tag = "deployments", security(("bearer" = [])),
+    params(("org" = String, Path, description = "organisation id"), ("id" = String, Path, description = "deployment id"), PageParams),
+    responses((status = 200, body = ListOf<RunView>), (status = 404, description = "not_found", body = Problem, content_type = "application/problem+json")))]
+async fn list_runs(
+    State(state): State<DeploymentsState>,
+    member: OrgMember,
+    Path(path): Path<(String, String)>,
+    Query(params): Query<PageParams>,
+) -> ApiResult<Json<ListOf<RunView>>> {
+    let page = page_request(&params, "RUN#")?;
+    let runs = state.deployments.runs(&member.access, &path.1, &page).await?;
+    Ok(Json(ListOf { items: runs.items.into_iter().map(Into::into).collect(), next_cursor: runs.next_cursor }))
+}
+
+/// One run, with its plan summary once planned.
+#[utoipa::path(get, path = "/v1/orgs/{org}/deployments/{id}/runs/{run}", tag = "deployments", security(("bearer" = [])),
+    params(("org" = String, Path, description = "organisation id"), ("id" = String, Path, description = "deployment id"), ("run" = String, Path, description = "run id")),
+    responses((status = 200, body = RunView), (status = 404, description = "not_found", body = Problem, content_type = "application/problem+json")))]
+async fn get_run(
+    State(state): State<DeploymentsState>,
+    member: OrgMember,
+    Path(path): Path<(String, String, String)>,
+) -> ApiResult<Json<RunView>> {
+    Ok(Json(state.deployments.run(&member.access, &path.1, &path.2).await?.into()))
+}
+
+/// Approve a plan that awaits approval (owners, admins, operators): applies exactly the saved
+/// plan. Of two racing approvals one wins; the other gets 409 `invalid_run_state`.
+#[utoipa::path(post, path = "/v1/orgs/{org}/deployments/{id}/runs/{run}/approve", tag = "deployments", security(("bearer" = [])),
+    params(("org" = String, Path, description = "organisation id"), ("id" = String, Path, description = "deployment id"), ("run" = String, Path, description = "run id")),
+    responses(
+        (status = 200, body = RunView),
+        (status = 403, description = "forbidden", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "not_found", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "invalid_run_state", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn approve_run(
+    State(state): State<DeploymentsState>,
+    member: OrgMember,
+    Path(path): Path<(String, String, String)>,
+) -> ApiResult<Json<RunView>> {
+    Ok(Json(state.deployments.approve(&member.access, &path.1, &path.2, &member.auth.caller).await?.into()))
+}
+
+/// Cancel a queued, planning or applying run (owners, admins, operators); its build is stopped.
+#[utoipa::path(post, path = "/v1/orgs/{org}/deployments/{id}/runs/{run}/cancel", tag = "deployments", security(("bearer" = [])),
+    params(("org" = String, Path, description = "organisation id"), ("id" = String, Path, description = "deployment id"), ("run" = String, Path, description = "run id")),
+    responses(
+        (status = 200, body = RunView),
+        (status = 403, description = "forbidden", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "not_found", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "invalid_run_state", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn cancel_run(
+    State(state): State<DeploymentsState>,
+    member: OrgMember,
+    Path(path): Path<(String, String, String)>,
+) -> ApiResult<Json<RunView>> {
+    Ok(Json(state.deployments.cancel(&member.access, &path.1, &path.2, &member.auth.caller).await?.into()))
+}
+
+/// Reject a plan (owners, admins, operators): the run ends discarded and nothing is applied.
+#[utoipa::path(post, path = "/v1/orgs/{org}/deployments/{id}/runs/{run}/discard", tag = "deployments", security(("bearer" = [])),
+    params(("org" = String, Path, description = "organisation id"), ("id" = String, Path, description = "deployment id"), ("run" = String, Path, description = "run id")),
+    responses(
+        (status = 200, body = RunView),
+        (status = 403, description = "forbidden", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "not_found", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "invalid_run_state", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn discard_run(
+    State(state): State<DeploymentsState>,
+    member: OrgMember,
+    Path(path): Path<(String, String, String)>,
+) -> ApiResult<Json<RunView>> {
+    Ok(Json(state.deployments.discard(&member.access, &path.1, &path.2, &member.auth.caller).await?.into()))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct LogParams {
+    /// Return lines after this sequence number (0: from the start).
+    pub after: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LogLineView {
+    pub seq: u64,
+    /// plan or apply
+    pub phase: String,
+    pub text: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RunLogView {
+    pub lines: Vec<LogLineView>,
+    /// Pass as `after` to read on; equal to the request's `after` when nothing new was archived.
+    pub next_after: u64,
+}
+
+impl From<LogLine> for LogLineView {
+    fn from(l: LogLine) -> Self {
+        Self { seq: l.seq, phase: l.phase.as_str().into(), text: l.text }
+    }
+}
+
+/// The archived log (both phases), so a finished or reconnecting client reads everything.
+#[utoipa::path(get, path = "/v1/orgs/{org}/deployments/{id}/runs/{run}/logs", tag = "deployments", security(("bearer" = [])),
+    params(("org" = String, Path, description = "organisation id"), ("id" = String, Path, description = "deployment id"), ("run" = String, Path, description = "run id"), LogParams),
+    responses((status = 200, body = RunLogView), (status = 400, description = "invalid_query", body = Problem, content_type = "application/problem+json"), (status = 404, description = "not_found", body = Problem, content_type = "application/problem+json")))]
+async fn run_logs(
+    State(state): State<DeploymentsState>,
+    member: OrgMember,
+    Path(path): Path<(String, String, String)>,
+    Query(params): Query<LogParams>,
+) -> ApiResult<Json<RunLogView>> {
+    let after = match params.after.as_deref() {
+        None | Some("") => 0,
+        Some(raw) => raw.parse::<u64>().map_err(|_| {
+            ApiError::InvalidQuery(FieldError::new("after", "invalid_number", "after must be a whole number").into())
+        })?,
+    };
+    let lines = state.deployments.logs(&member.access, &path.1, &path.2, after).await?;
+    let next_after = lines.last().map(|l| l.seq).unwrap_or(after);
+    Ok(Json(RunLogView { lines: lines.into_iter().map(Into::into).collect(), next_after }))
+}

@@ -1,0 +1,583 @@
+//! Provisioning: deployments and their runs.
+//!
+//! ## Queueing
+//! A new run is stored `queued`, then the deployment's queue is *advanced*: the oldest queued
+//! run tries to claim the deployment (a conditional write on the deployment item) and, if it
+//! wins, moves to `planning` and its plan build starts. When a run ends (applied, errored,
+//! cancelled, discarded) it releases the deployment and the queue is advanced again. A plan
+//! waiting for approval keeps the deployment, so no second plan is made against state the first
+//! may still change.
+//!
+//! ## Transitions
+//! Every status change is a conditional write on the status the run had when it was read, so
+//! of two racing events (two approvals, an approval and a cancel, a build event and a timeout)
+//! exactly one wins; the loser gets `InvalidRunState` (409) and changes nothing.
+//!
+//! ## Phase ends
+//! The executor reports a phase's end through [`DeploymentService::phase_finished`], the same
+//! call on AWS (the run-events function, from CodeBuild's state-change event) and locally (the
+//! subprocess's exit). A plan that succeeded is read from the artifacts and awaits approval; an
+//! apply that succeeded stores the outputs on the deployment and queues a sync of the credential.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use futures::future::BoxFuture;
+use serde_json::{Map, Value};
+use skyforge_domain::ValidationErrors;
+use skyforge_domain::audit::Action;
+use skyforge_domain::deployments::{
+    self, Deployment, LiveMessage, LogLine, Phase, Run, RunEvent, RunKind, RunStatus, Template, parse_deployment_name,
+};
+use skyforge_domain::error::FieldError;
+use skyforge_domain::ids::{CredentialId, DeploymentId, OrgId, RunId};
+use skyforge_domain::page::{Page, PageRequest};
+use skyforge_domain::roles::Permission;
+
+use crate::audit::{AuditService, Subject};
+use crate::deployment_ports::{Deployments, LogHub, PhaseRequest, RunArtifacts, RunExecutor, Runs, SyncRequester};
+use crate::error::AppError;
+use crate::orgs::OrgAccess;
+use crate::ports::{Clock, Conflict, StoreError};
+use crate::principal::Caller;
+use crate::sync_ports::Credentials;
+
+/// Lines per page of `GET .../logs`.
+pub const LOG_PAGE: usize = 1000;
+
+pub struct DeploymentPorts {
+    pub deployments: Arc<dyn Deployments>,
+    pub runs: Arc<dyn Runs>,
+    pub credentials: Arc<dyn Credentials>,
+    pub executor: Arc<dyn RunExecutor>,
+    pub artifacts: Arc<dyn RunArtifacts>,
+    pub hub: Arc<dyn LogHub>,
+    pub sync: Option<Arc<dyn SyncRequester>>,
+}
+
+/// A deployment as the API receives it.
+pub struct NewDeployment {
+    pub template: String,
+    pub name: String,
+    pub credential: Option<String>,
+    pub variables: Map<String, Value>,
+}
+
+/// How a phase's build ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PhaseOutcome {
+    Succeeded,
+    /// Failed, stopped or timed out; the reason is shown on the run.
+    Failed(String),
+}
+
+pub struct DeploymentService {
+    ports: DeploymentPorts,
+    clock: Arc<dyn Clock>,
+    audit: Arc<AuditService>,
+    phase_timeout: chrono::Duration,
+}
+
+impl DeploymentService {
+    pub fn new(ports: DeploymentPorts, clock: Arc<dyn Clock>, audit: Arc<AuditService>) -> Self {
+        Self { ports, clock, audit, phase_timeout: chrono::Duration::minutes(60) }
+    }
+
+    /// How long one phase may run before it is errored and its build stopped.
+    pub fn with_phase_timeout(mut self, timeout: chrono::Duration) -> Self {
+        self.phase_timeout = timeout;
+        self
+    }
+
+    pub fn templates(&self) -> &'static [Template] {
+        deployments::catalog()
+    }
+
+    pub fn template(&self, id: &str) -> Result<&'static Template, AppError> {
+        deployments::template(id).ok_or(AppError::NotFound("template"))
+    }
+
+    pub async fn create(
+        &self,
+        access: &OrgAccess,
+        new: NewDeployment,
+        caller: &Caller,
+    ) -> Result<Deployment, AppError> {
+        let id = DeploymentId::new();
+        let subject = Subject::new(Action::DeploymentCreate).in_org(access.org_id).target("deployment", id);
+        let result = async {
+            access.require(Permission::Operate)?;
+            let mut errors = ValidationErrors::default();
+            let name = errors.check(parse_deployment_name(&new.name));
+            let Some(template) = deployments::template(&new.template) else {
+                errors.0.push(FieldError::new("template", "unknown_template", "is not in GET /v1/templates"));
+                return Err(errors.into());
+            };
+            let variables = match template.validate(&new.variables) {
+                Ok(vars) => Some(vars),
+                Err(e) => {
+                    errors.0.extend(e.0);
+                    None
+                }
+            };
+            let credential_id =
+                self.check_credential(access.org_id, template, new.credential.as_deref(), &mut errors).await?;
+            errors.finish()?;
+            let (Some(name), Some(variables)) = (name, variables) else { unreachable!("errors were reported") };
+            let now = self.clock.now();
+            let deployment = Deployment {
+                id,
+                org_id: access.org_id,
+                template: template.id.to_string(),
+                name,
+                credential_id,
+                variables,
+                outputs: None,
+                state_key: Deployment::state_key_for(access.org_id, id),
+                active_run_id: None,
+                created_by: access.user_id,
+                created_at: now,
+                updated_at: now,
+            };
+            self.ports.deployments.create(&deployment).await?;
+            Ok(deployment)
+        }
+        .await;
+        self.audit.outcome(caller, subject, result).await
+    }
+
+    /// The credential must be the organisation's and of the template's provider; the sandbox
+    /// needs none.
+    async fn check_credential(
+        &self,
+        org: OrgId,
+        template: &Template,
+        given: Option<&str>,
+        errors: &mut ValidationErrors,
+    ) -> Result<Option<CredentialId>, AppError> {
+        let Some(provider) = template.provider else {
+            if given.is_some() {
+                errors.0.push(FieldError::new("credential", "not_allowed", "the sandbox template takes no credential"));
+            }
+            return Ok(None);
+        };
+        let Some(raw) = given else {
+            errors.0.push(FieldError::new("credential", "required", format!("a {provider} credential is required")));
+            return Ok(None);
+        };
+        let unknown = || FieldError::new("credential", "not_found", "no credential with this id in this organisation");
+        let Ok(id) = raw.parse::<CredentialId>() else {
+            errors.0.push(unknown());
+            return Ok(None);
+        };
+        match self.ports.credentials.get(org, id).await? {
+            None => errors.0.push(unknown()),
+            Some(c) if c.provider != provider => errors.0.push(FieldError::new(
+                "credential",
+                "provider_mismatch",
+                format!("template {} needs a {provider} credential, this one is {}", template.id, c.provider),
+            )),
+            Some(_) => return Ok(Some(id)),
+        }
+        Ok(None)
+    }
+
+    pub async fn list(&self, access: &OrgAccess, page: &PageRequest) -> Result<Page<Deployment>, AppError> {
+        access.require(Permission::Read)?;
+        Ok(self.ports.deployments.list(access.org_id, page).await?)
+    }
+
+    pub async fn get(&self, access: &OrgAccess, id: &str) -> Result<Deployment, AppError> {
+        access.require(Permission::Read)?;
+        self.find_deployment(access.org_id, id).await
+    }
+
+    async fn find_deployment(&self, org: OrgId, id: &str) -> Result<Deployment, AppError> {
+        let id: DeploymentId = id.parse().map_err(|_| AppError::NotFound("deployment"))?;
+        self.ports.deployments.get(org, id).await?.ok_or(AppError::NotFound("deployment"))
+    }
+
+    async fn find_run(&self, org: OrgId, deployment: &str, id: &str) -> Result<Run, AppError> {
+        let deployment: DeploymentId = deployment.parse().map_err(|_| AppError::NotFound("run"))?;
+        let id: RunId = id.parse().map_err(|_| AppError::NotFound("run"))?;
+        match self.ports.runs.get(org, id).await? {
+            Some(run) if run.deployment_id == deployment => Ok(run),
+            _ => Err(AppError::NotFound("run")),
+        }
+    }
+
+    /// The organisation a run belongs to, from its id alone (a WebSocket subscription); the
+    /// caller then checks the user's membership of it.
+    pub async fn run_org(&self, id: &str) -> Result<OrgId, AppError> {
+        let id: RunId = id.parse().map_err(|_| AppError::NotFound("run"))?;
+        Ok(self.ports.runs.locate(id).await?.ok_or(AppError::NotFound("run"))?.0)
+    }
+
+    /// A run of the organisation by id alone, for a member who may read it.
+    pub async fn run_of_org(&self, access: &OrgAccess, id: &str) -> Result<Run, AppError> {
+        access.require(Permission::Read)?;
+        let id: RunId = id.parse().map_err(|_| AppError::NotFound("run"))?;
+        self.ports.runs.get(access.org_id, id).await?.ok_or(AppError::NotFound("run"))
+    }
+
+    pub async fn runs(&self, access: &OrgAccess, deployment: &str, page: &PageRequest) -> Result<Page<Run>, AppError> {
+        access.require(Permission::Read)?;
+        let deployment = self.find_deployment(access.org_id, deployment).await?;
+        Ok(self.ports.runs.for_deployment(access.org_id, deployment.id, page).await?)
+    }
+
+    pub async fn run(&self, access: &OrgAccess, deployment: &str, id: &str) -> Result<Run, AppError> {
+        access.require(Permission::Read)?;
+        self.find_run(access.org_id, deployment, id).await
+    }
+
+    /// Queues a run and starts it if the deployment is free.
+    pub async fn create_run(
+        &self,
+        access: &OrgAccess,
+        deployment: &str,
+        kind: RunKind,
+        caller: &Caller,
+    ) -> Result<Run, AppError> {
+        let subject = Subject::new(Action::RunCreate).in_org(access.org_id).target("deployment", deployment);
+        let result = async {
+            access.require(Permission::Operate)?;
+            let deployment = self.find_deployment(access.org_id, deployment).await?;
+            let run = Run::new(access.org_id, deployment.id, kind, access.user_id, self.clock.now());
+            self.ports.runs.create(&run).await?;
+            self.advance(access.org_id, deployment.id).await?;
+            Ok(self.ports.runs.get(access.org_id, run.id).await?.unwrap_or(run))
+        }
+        .await;
+        self.audit.outcome(caller, subject, result).await
+    }
+
+    pub async fn approve(
+        &self,
+        access: &OrgAccess,
+        deployment: &str,
+        id: &str,
+        caller: &Caller,
+    ) -> Result<Run, AppError> {
+        let subject = Subject::new(Action::RunApprove).in_org(access.org_id).target("run", id);
+        let result = async {
+            access.require(Permission::Operate)?;
+            let mut run = self.find_run(access.org_id, deployment, id).await?;
+            run.approved_by = Some(access.user_id);
+            self.move_run(&mut run, RunEvent::Approve).await?;
+            self.start_phase(&mut run, Phase::Apply).await?;
+            Ok(run)
+        }
+        .await;
+        self.audit.outcome(caller, subject, result).await
+    }
+
+    pub async fn cancel(
+        &self,
+        access: &OrgAccess,
+        deployment: &str,
+        id: &str,
+        caller: &Caller,
+    ) -> Result<Run, AppError> {
+        let subject = Subject::new(Action::RunCancel).in_org(access.org_id).target("run", id);
+        let result = async {
+            access.require(Permission::Operate)?;
+            let mut run = self.find_run(access.org_id, deployment, id).await?;
+            let execution = run.status.running_phase().and(run.execution_id.clone());
+            self.move_run(&mut run, RunEvent::Cancel).await?;
+            if let Some(execution) = execution
+                && let Err(error) = self.ports.executor.stop(&execution).await
+            {
+                tracing::error!(run = %run.id, error = %error, "the cancelled run's build could not be stopped");
+            }
+            self.finished(&run).await?;
+            Ok(run)
+        }
+        .await;
+        self.audit.outcome(caller, subject, result).await
+    }
+
+    pub async fn discard(
+        &self,
+        access: &OrgAccess,
+        deployment: &str,
+        id: &str,
+        caller: &Caller,
+    ) -> Result<Run, AppError> {
+        let subject = Subject::new(Action::RunDiscard).in_org(access.org_id).target("run", id);
+        let result = async {
+            access.require(Permission::Operate)?;
+            let mut run = self.find_run(access.org_id, deployment, id).await?;
+            self.move_run(&mut run, RunEvent::Discard).await?;
+            self.finished(&run).await?;
+            Ok(run)
+        }
+        .await;
+        self.audit.outcome(caller, subject, result).await
+    }
+
+    /// The archived log after line `after`.
+    pub async fn logs(
+        &self,
+        access: &OrgAccess,
+        deployment: &str,
+        id: &str,
+        after: u64,
+    ) -> Result<Vec<LogLine>, AppError> {
+        access.require(Permission::Read)?;
+        let run = self.find_run(access.org_id, deployment, id).await?;
+        self.ports.artifacts.log(&run.artifact_prefix(), after, LOG_PAGE).await.map_err(AppError::Unavailable)
+    }
+
+    /// Applies `event` with a conditional write; a loser of a race gets `InvalidRunState`.
+    async fn move_run(&self, run: &mut Run, event: RunEvent) -> Result<(), AppError> {
+        let from = run.status;
+        run.apply(event, self.clock.now()).map_err(|e| AppError::InvalidRunState(e.to_string()))?;
+        match self.ports.runs.transition(run, from).await {
+            Ok(()) => {}
+            Err(StoreError::Conflict(Conflict::Concurrent | Conflict::Gone)) => {
+                return Err(AppError::InvalidRunState(format!(
+                    "the run changed while this request ran; it is no longer {from}"
+                )));
+            }
+            Err(e) => return Err(e.into()),
+        }
+        self.publish(run.org_id, run.id, &[LiveMessage::Status { run_id: run.id, status: run.status }]).await;
+        Ok(())
+    }
+
+    async fn publish(&self, org: OrgId, run: RunId, messages: &[LiveMessage]) {
+        if let Err(error) = self.ports.hub.publish(org, run, messages).await {
+            tracing::warn!(run = %run, error = %error, "live messages could not be published");
+        }
+    }
+
+    /// Starts the oldest queued run of the deployment if the deployment is free.
+    pub fn advance(&self, org: OrgId, deployment: DeploymentId) -> BoxFuture<'_, Result<(), AppError>> {
+        // boxed: a run that cannot start ends, which advances the queue again
+        Box::pin(self.advance_inner(org, deployment))
+    }
+
+    async fn advance_inner(&self, org: OrgId, deployment: DeploymentId) -> Result<(), AppError> {
+        // a deployment's queue is short: one page covers it
+        let runs = self.ports.runs.for_deployment(org, deployment, &PageRequest::first(100)).await?;
+        let Some(next) = runs.items.into_iter().find(|r| r.status == RunStatus::Queued) else {
+            return Ok(());
+        };
+        if !self.ports.deployments.claim(org, deployment, next.id).await? {
+            return Ok(()); // another run holds it; this one starts when that ends
+        }
+        let mut run = next;
+        match self.move_run(&mut run, RunEvent::Start).await {
+            Ok(()) => {}
+            // cancelled meanwhile: free the deployment again and look at the next one
+            Err(AppError::InvalidRunState(_)) => {
+                self.ports.deployments.release(org, deployment, run.id, self.clock.now()).await?;
+                return self.advance(org, deployment).await;
+            }
+            Err(e) => return Err(e),
+        }
+        self.start_phase(&mut run, Phase::Plan).await
+    }
+
+    /// Starts the build of `phase`; if it cannot start, the run is errored.
+    async fn start_phase(&self, run: &mut Run, phase: Phase) -> Result<(), AppError> {
+        let deployment =
+            self.ports.deployments.get(run.org_id, run.deployment_id).await?.ok_or(AppError::NotFound("deployment"))?;
+        let template = self.template(&deployment.template)?;
+        let credential_secret_id = match deployment.credential_id {
+            Some(id) => self.ports.credentials.get(run.org_id, id).await?.map(|c| c.secret_id),
+            None => None,
+        };
+        let request = PhaseRequest {
+            org_id: run.org_id,
+            deployment_id: run.deployment_id,
+            run_id: run.id,
+            kind: run.kind,
+            phase,
+            module: template.id.to_string(),
+            variables: serde_json::to_value(deployment.terraform_variables()).map_err(AppError::internal)?,
+            state_key: deployment.state_key.clone(),
+            artifact_prefix: run.artifact_prefix(),
+            provider: template.provider,
+            credential_secret_id,
+        };
+        // the deadline is recorded before the build starts, so a lost start still times out
+        let expected = run.status;
+        run.phase_deadline = Some(self.clock.now() + self.phase_timeout);
+        self.ports.runs.transition(run, expected).await?;
+        match self.ports.executor.start(&request).await {
+            Ok(execution_id) => {
+                let current = self.ports.runs.get(run.org_id, run.id).await?;
+                // a fast build may already have reported its end: only record the id on the same state
+                if let Some(mut current) = current
+                    && current.status == expected
+                {
+                    current.execution_id = Some(execution_id);
+                    if self.ports.runs.transition(&current, expected).await.is_ok() {
+                        *run = current;
+                    }
+                }
+                Ok(())
+            }
+            Err(error) => {
+                tracing::error!(run = %run.id, error = %error, "the build could not be started");
+                run.error = Some(format!("the {} build could not be started", phase.as_str()));
+                if self.move_run(run, RunEvent::Fail).await.is_ok() {
+                    self.finished(run).await?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// After a run ended: free the deployment and start the next queued run.
+    async fn finished(&self, run: &Run) -> Result<(), AppError> {
+        self.ports.deployments.release(run.org_id, run.deployment_id, run.id, self.clock.now()).await?;
+        self.advance(run.org_id, run.deployment_id).await
+    }
+
+    /// A phase's build ended (CodeBuild event or local process exit). Idempotent: an event for a
+    /// run that is no longer in that phase changes nothing.
+    pub async fn phase_finished(
+        &self,
+        org: OrgId,
+        run_id: RunId,
+        phase: Phase,
+        outcome: PhaseOutcome,
+    ) -> Result<Option<Run>, AppError> {
+        let Some(mut run) = self.ports.runs.get(org, run_id).await? else {
+            return Ok(None);
+        };
+        if run.status.running_phase() != Some(phase) {
+            return Ok(None);
+        }
+        let prefix = run.artifact_prefix();
+        let outcome = match (outcome, phase) {
+            (PhaseOutcome::Succeeded, Phase::Plan) => match self.read_plan(&prefix).await {
+                Ok(plan) => {
+                    run.plan = Some(plan);
+                    PhaseOutcome::Succeeded
+                }
+                Err(reason) => PhaseOutcome::Failed(reason),
+            },
+            (outcome, _) => outcome,
+        };
+        match (outcome, phase) {
+            (PhaseOutcome::Succeeded, Phase::Plan) => {
+                self.move_run(&mut run, RunEvent::PlanFinished).await?;
+                self.move_run(&mut run, RunEvent::AwaitApproval).await?;
+            }
+            (PhaseOutcome::Succeeded, Phase::Apply) => {
+                let outputs = match run.kind {
+                    RunKind::Destroy => None,
+                    RunKind::PlanAndApply => self.read_outputs(&prefix).await,
+                };
+                self.ports.deployments.set_outputs(org, run.deployment_id, outputs.as_ref(), self.clock.now()).await?;
+                self.move_run(&mut run, RunEvent::ApplyFinished).await?;
+                self.request_sync(&run).await;
+                self.finished(&run).await?;
+            }
+            (PhaseOutcome::Failed(reason), _) => {
+                run.error = Some(reason);
+                self.move_run(&mut run, RunEvent::Fail).await?;
+                self.finished(&run).await?;
+            }
+        }
+        Ok(Some(run))
+    }
+
+    async fn read_plan(&self, prefix: &str) -> Result<deployments::PlanSummary, String> {
+        match self.ports.artifacts.plan_json(prefix).await {
+            Ok(Some(document)) => deployments::parse_plan_json(&document).map_err(|e| e.to_string()),
+            Ok(None) => Err("the plan build left no plan".into()),
+            Err(error) => {
+                tracing::error!(error = %error, "reading the plan failed");
+                Err("the plan could not be read".into())
+            }
+        }
+    }
+
+    async fn read_outputs(&self, prefix: &str) -> Option<Value> {
+        match self.ports.artifacts.outputs(prefix).await {
+            Ok(Some(bytes)) => serde_json::from_slice::<Value>(&bytes).ok().map(strip_sensitive_outputs),
+            Ok(None) => None,
+            Err(error) => {
+                tracing::error!(error = %error, "reading the outputs failed");
+                None
+            }
+        }
+    }
+
+    async fn request_sync(&self, run: &Run) {
+        let (Some(sync), Ok(Some(deployment))) =
+            (&self.ports.sync, self.ports.deployments.get(run.org_id, run.deployment_id).await)
+        else {
+            return;
+        };
+        if let Some(credential) = deployment.credential_id
+            && let Err(error) = sync.request_sync(run.org_id, credential).await
+        {
+            tracing::warn!(run = %run.id, error = %error, "the sync after the run could not be queued");
+        }
+    }
+
+    /// Errors a run whose phase outlived its deadline and stops its build.
+    pub async fn expire_if_overdue(&self, org: OrgId, run_id: RunId, now: DateTime<Utc>) -> Result<bool, AppError> {
+        let Some(run) = self.ports.runs.get(org, run_id).await? else { return Ok(false) };
+        let (Some(phase), Some(deadline)) = (run.status.running_phase(), run.phase_deadline) else {
+            return Ok(false);
+        };
+        if now < deadline {
+            return Ok(false);
+        }
+        if let Some(execution) = &run.execution_id
+            && let Err(error) = self.ports.executor.stop(execution).await
+        {
+            tracing::error!(run = %run.id, error = %error, "the overdue build could not be stopped");
+        }
+        let reason = format!("the {} phase exceeded its timeout", phase.as_str());
+        Ok(self.phase_finished(org, run_id, phase, PhaseOutcome::Failed(reason)).await?.is_some())
+    }
+
+    /// Numbers, archives and publishes log lines of a run (the local runner and the log forwarder).
+    pub async fn append_log(
+        &self,
+        org: OrgId,
+        run_id: RunId,
+        phase: Phase,
+        texts: Vec<String>,
+    ) -> Result<(), AppError> {
+        if texts.is_empty() {
+            return Ok(());
+        }
+        let Some(run) = self.ports.runs.get(org, run_id).await? else { return Ok(()) };
+        let first = self.ports.runs.reserve_log_lines(&run, texts.len() as u64).await?;
+        let lines: Vec<LogLine> =
+            texts.into_iter().enumerate().map(|(i, text)| LogLine { seq: first + i as u64, phase, text }).collect();
+        let messages: Vec<LiveMessage> = lines
+            .iter()
+            .map(|l| LiveMessage::Log { run_id, seq: l.seq, phase: l.phase, line: l.text.clone() })
+            .collect();
+        self.publish(org, run_id, &messages).await;
+        self.ports.artifacts.append_log(&run.artifact_prefix(), &lines).await.map_err(AppError::Unavailable)
+    }
+}
+
+/// Sensitive outputs are kept out of the store and the API.
+fn strip_sensitive_outputs(outputs: Value) -> Value {
+    match outputs {
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(name, output)| {
+                    if output.get("sensitive").and_then(Value::as_bool) == Some(true) {
+                        (name, serde_json::json!({"sensitive": true, "value": null}))
+                    } else {
+                        (name, output)
+                    }
+                })
+                .collect(),
+        ),
+        other => other,
+    }
+}

@@ -1,0 +1,317 @@
+//! Deployments, their runs (with conditional status transitions), log line counters, and
+//! WebSocket connections with their run subscriptions.
+
+use async_trait::async_trait;
+use aws_sdk_dynamodb::types::ReturnValue;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use skyforge_app::deployment_ports::{Connections, Deployments, Runs};
+use skyforge_app::ports::{Conflict, StoreError, StoreResult};
+use skyforge_domain::deployments::{Deployment, Run, RunStatus};
+use skyforge_domain::ids::{DeploymentId, OrgId, RunId, UserId};
+use skyforge_domain::page::{Page, PageRequest};
+
+use super::{DynamoStore, conflict_as, from_item, keys, n, s, to_item, tx, unavailable};
+use crate::table::{PK, SK};
+
+/// A live connection and its subscriptions expire after this long (API Gateway closes a
+/// WebSocket after 2 hours at most).
+const CONNECTION_TTL: chrono::Duration = chrono::Duration::hours(3);
+
+#[derive(Serialize, Deserialize)]
+struct DeploymentItem {
+    pk: String,
+    sk: String,
+    #[serde(flatten)]
+    deployment: Deployment,
+}
+
+#[derive(Serialize, Deserialize)]
+struct RunItem {
+    pk: String,
+    sk: String,
+    #[serde(flatten)]
+    run: Run,
+}
+
+#[derive(Serialize, Deserialize)]
+struct RunRefItem {
+    pk: String,
+    sk: String,
+    org_id: OrgId,
+    deployment_id: DeploymentId,
+}
+
+#[derive(Serialize, Deserialize)]
+struct ConnectionItem {
+    pk: String,
+    sk: String,
+    user_id: UserId,
+    connected_at: DateTime<Utc>,
+    /// The runs it subscribed to, so `$disconnect` can remove those items too.
+    #[serde(default)]
+    runs: Vec<RunId>,
+    ttl: i64,
+}
+
+#[derive(Serialize, Deserialize)]
+struct SubscriberItem {
+    pk: String,
+    sk: String,
+    connection_id: String,
+    org_id: OrgId,
+    ttl: i64,
+}
+
+fn update_failed<E: std::error::Error + Send + Sync + 'static, R: std::fmt::Debug + Send + Sync + 'static>(
+    error: aws_sdk_dynamodb::error::SdkError<E, R>,
+    is_condition: bool,
+    conflict: Conflict,
+) -> StoreError {
+    if is_condition { StoreError::Conflict(conflict) } else { unavailable(error) }
+}
+
+#[async_trait]
+impl Deployments for DynamoStore {
+    async fn create(&self, deployment: &Deployment) -> StoreResult<()> {
+        let (pk, sk) = keys::deployment(deployment.org_id, deployment.id);
+        let item = to_item(&DeploymentItem { pk, sk, deployment: deployment.clone() })?;
+        self.put_if(item, "attribute_not_exists(pk)", Conflict::Concurrent).await
+    }
+
+    async fn get(&self, org: OrgId, id: DeploymentId) -> StoreResult<Option<Deployment>> {
+        Ok(self.get_item::<DeploymentItem>(keys::deployment(org, id)).await?.map(|i| i.deployment))
+    }
+
+    async fn list(&self, org: OrgId, page: &PageRequest) -> StoreResult<Page<Deployment>> {
+        Ok(self
+            .query_page::<DeploymentItem>(keys::org_pk(org), keys::DEPLOYMENT_PREFIX, page, true)
+            .await?
+            .map(|i| i.deployment))
+    }
+
+    async fn claim(&self, org: OrgId, id: DeploymentId, run: RunId) -> StoreResult<bool> {
+        let (pk, sk) = keys::deployment(org, id);
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key(PK, s(pk))
+            .key(SK, s(sk))
+            .update_expression("SET active_run_id = :run")
+            .condition_expression(
+                "attribute_exists(pk) AND (attribute_not_exists(active_run_id) OR active_run_id = :run)",
+            )
+            .expression_attribute_values(":run", s(run.to_string()))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(e) if e.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => Ok(false),
+            Err(e) => Err(unavailable(e)),
+        }
+    }
+
+    async fn release(&self, org: OrgId, id: DeploymentId, run: RunId, now: DateTime<Utc>) -> StoreResult<()> {
+        let (pk, sk) = keys::deployment(org, id);
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key(PK, s(pk))
+            .key(SK, s(sk))
+            .update_expression("REMOVE active_run_id SET updated_at = :now")
+            .condition_expression("active_run_id = :run")
+            .expression_attribute_values(":run", s(run.to_string()))
+            .expression_attribute_values(":now", s(now.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)))
+            .send()
+            .await;
+        match result {
+            // held by another run (or by none): nothing to free
+            Err(e) if e.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => Ok(()),
+            Err(e) => Err(unavailable(e)),
+            Ok(_) => Ok(()),
+        }
+    }
+
+    async fn set_outputs(
+        &self,
+        org: OrgId,
+        id: DeploymentId,
+        outputs: Option<&Value>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let (pk, sk) = keys::deployment(org, id);
+        let outputs = serde_dynamo::to_attribute_value(outputs).map_err(|e| StoreError::Unavailable(Box::new(e)))?;
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key(PK, s(pk))
+            .key(SK, s(sk))
+            .update_expression("SET #outputs = :outputs, updated_at = :now")
+            .condition_expression("attribute_exists(pk)")
+            .expression_attribute_names("#outputs", "outputs")
+            .expression_attribute_values(":outputs", outputs)
+            .expression_attribute_values(":now", s(now.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(e) => {
+                let condition = e.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception());
+                Err(update_failed(e, condition, Conflict::Gone))
+            }
+        }
+    }
+}
+
+#[async_trait]
+impl Runs for DynamoStore {
+    async fn create(&self, run: &Run) -> StoreResult<()> {
+        let (pk, sk) = keys::deployment_run(run.org_id, run.deployment_id, run.id);
+        let (ref_pk, ref_sk) = keys::run_ref(run.id);
+        let run_item = to_item(&RunItem { pk, sk, run: run.clone() })?;
+        let ref_item =
+            to_item(&RunRefItem { pk: ref_pk, sk: ref_sk, org_id: run.org_id, deployment_id: run.deployment_id })?;
+        self.transact(vec![
+            tx::put(&self.table, run_item, Some("attribute_not_exists(pk)"))?,
+            tx::put(&self.table, ref_item, Some("attribute_not_exists(pk)"))?,
+        ])
+        .await
+        .map_err(conflict_as(Conflict::Concurrent))
+    }
+
+    async fn get(&self, org: OrgId, id: RunId) -> StoreResult<Option<Run>> {
+        let Some((owner, deployment)) = self.locate(id).await? else { return Ok(None) };
+        if owner != org {
+            return Ok(None);
+        }
+        Ok(self.get_item::<RunItem>(keys::deployment_run(org, deployment, id)).await?.map(|i| i.run))
+    }
+
+    async fn locate(&self, id: RunId) -> StoreResult<Option<(OrgId, DeploymentId)>> {
+        Ok(self.get_item::<RunRefItem>(keys::run_ref(id)).await?.map(|r| (r.org_id, r.deployment_id)))
+    }
+
+    async fn for_deployment(&self, org: OrgId, deployment: DeploymentId, page: &PageRequest) -> StoreResult<Page<Run>> {
+        Ok(self
+            .query_page::<RunItem>(keys::deployment_runs_pk(org, deployment), keys::RUN_PREFIX, page, false)
+            .await?
+            .map(|i| i.run))
+    }
+
+    async fn transition(&self, run: &Run, expected: RunStatus) -> StoreResult<()> {
+        let (pk, sk) = keys::deployment_run(run.org_id, run.deployment_id, run.id);
+        let item = to_item(&RunItem { pk, sk, run: run.clone() })?;
+        let result = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .condition_expression("attribute_exists(pk) AND #status = :expected")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":expected", s(expected.as_str()))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(e) => {
+                let condition = e.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception());
+                Err(update_failed(e, condition, Conflict::Concurrent))
+            }
+        }
+    }
+
+    async fn reserve_log_lines(&self, run: &Run, count: u64) -> StoreResult<u64> {
+        let (pk, sk) = keys::run_log_counter(run.org_id, run.deployment_id, run.id);
+        let output = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key(PK, s(pk))
+            .key(SK, s(sk))
+            .update_expression("ADD line_count :count")
+            .expression_attribute_values(":count", n(count as i64))
+            .return_values(ReturnValue::UpdatedNew)
+            .send()
+            .await
+            .map_err(unavailable)?;
+        let last: u64 = output
+            .attributes
+            .and_then(|a| a.get("line_count").and_then(|v| v.as_n().ok()).and_then(|v| v.parse().ok()))
+            .ok_or_else(|| StoreError::Unavailable("the log counter returned no value".into()))?;
+        Ok(last + 1 - count)
+    }
+}
+
+#[async_trait]
+impl Connections for DynamoStore {
+    async fn connect(&self, connection: &str, user: UserId, now: DateTime<Utc>) -> StoreResult<()> {
+        let (pk, sk) = keys::ws_connection(connection);
+        let item = ConnectionItem { pk, sk, user_id: user, connected_at: now, runs: vec![], ttl: ttl(now) };
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(to_item(&item)?))
+            .send()
+            .await
+            .map_err(unavailable)?;
+        Ok(())
+    }
+
+    async fn user(&self, connection: &str) -> StoreResult<Option<UserId>> {
+        let now = Utc::now().timestamp();
+        // TTL deletion lags (and the stand-in never deletes): expired items count as gone
+        Ok(self
+            .get_item::<ConnectionItem>(keys::ws_connection(connection))
+            .await?
+            .filter(|c| c.ttl > now)
+            .map(|c| c.user_id))
+    }
+
+    async fn subscribe(&self, connection: &str, org: OrgId, run: RunId, now: DateTime<Utc>) -> StoreResult<()> {
+        let (pk, sk) = keys::run_subscriber(run, connection);
+        let subscriber =
+            to_item(&SubscriberItem { pk, sk, connection_id: connection.to_owned(), org_id: org, ttl: ttl(now) })?;
+        let add_run = tx::update(
+            &self.table,
+            keys::ws_connection(connection),
+            "SET runs = list_append(if_not_exists(runs, :empty), :run)",
+            Some("attribute_exists(pk)"),
+            &[
+                (":run", aws_sdk_dynamodb::types::AttributeValue::L(vec![s(run.to_string())])),
+                (":empty", aws_sdk_dynamodb::types::AttributeValue::L(vec![])),
+            ],
+        )?;
+        self.transact(vec![tx::put(&self.table, subscriber, None)?, add_run]).await.map_err(conflict_as(Conflict::Gone))
+    }
+
+    async fn subscribers(&self, run: RunId) -> StoreResult<Vec<String>> {
+        let now = Utc::now().timestamp();
+        let items = self.query_all(keys::run_subscribers_pk(run), "WSCONN#").await?;
+        Ok(items
+            .into_iter()
+            .filter_map(|item| from_item::<SubscriberItem>(item).ok())
+            .filter(|s| s.ttl > now)
+            .map(|s| s.connection_id)
+            .collect())
+    }
+
+    async fn disconnect(&self, connection: &str) -> StoreResult<()> {
+        let Some(item) = self.get_item::<ConnectionItem>(keys::ws_connection(connection)).await? else {
+            return Ok(());
+        };
+        let mut deletes = vec![Self::delete_request(keys::ws_connection(connection))?];
+        for run in item.runs {
+            deletes.push(Self::delete_request(keys::run_subscriber(run, connection))?);
+        }
+        self.batch_write(deletes).await?;
+        Ok(())
+    }
+}
+
+fn ttl(now: DateTime<Utc>) -> i64 {
+    (now + CONNECTION_TTL).timestamp()
+}

@@ -1,0 +1,291 @@
+//! Provisioning adapters: deployments and runs on DynamoDB (moto), artifacts on S3 (moto), and
+//! the requests of the CodeBuild executor and the API Gateway hub (HTTP doubles: moto's CodeBuild
+//! never runs builds and its PostToConnection exposes nothing).
+
+use std::sync::Arc;
+
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::Credentials;
+use aws_credential_types::provider::SharedCredentialsProvider;
+use chrono::Utc;
+use serde_json::{Value, json};
+use skyforge_app::deployment_ports::{Connections, Deployments, LogHub, PhaseRequest, RunArtifacts, RunExecutor, Runs};
+use skyforge_app::ports::{Conflict, StoreError};
+use skyforge_aws::provisioning::{ApiGatewayHub, CodeBuildExecutor, S3Artifacts};
+use skyforge_domain::deployments::{Deployment, LiveMessage, LogLine, Phase, Run, RunEvent, RunKind, RunStatus};
+use skyforge_domain::ids::{CredentialId, DeploymentId, OrgId, RunId, UserId};
+use skyforge_domain::inventory::Provider;
+use skyforge_domain::page::PageRequest;
+use wiremock::matchers::{body_string_contains, header, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use crate::fresh_store;
+
+fn deployment(org: OrgId) -> Deployment {
+    let id = DeploymentId::new();
+    Deployment {
+        id,
+        org_id: org,
+        template: "sandbox".into(),
+        name: "demo".into(),
+        credential_id: None,
+        variables: Default::default(),
+        outputs: None,
+        state_key: Deployment::state_key_for(org, id),
+        active_run_id: None,
+        created_by: UserId::new(),
+        created_at: Utc::now(),
+        updated_at: Utc::now(),
+    }
+}
+
+#[tokio::test]
+async fn one_run_at_a_time_holds_a_deployment() {
+    let store = fresh_store().await;
+    let org = OrgId::new();
+    let d = deployment(org);
+    Deployments::create(store.as_ref(), &d).await.unwrap();
+    let (first, second) = (RunId::new(), RunId::new());
+    assert!(store.claim(org, d.id, first).await.unwrap());
+    assert!(store.claim(org, d.id, first).await.unwrap(), "claiming again is idempotent");
+    assert!(!store.claim(org, d.id, second).await.unwrap());
+    store.release(org, d.id, second, Utc::now()).await.unwrap(); // not the holder: no effect
+    assert_eq!(Deployments::get(store.as_ref(), org, d.id).await.unwrap().unwrap().active_run_id, Some(first));
+    store.release(org, d.id, first, Utc::now()).await.unwrap();
+    assert!(store.claim(org, d.id, second).await.unwrap());
+    assert!(!store.claim(org, DeploymentId::new(), second).await.unwrap(), "no such deployment");
+
+    let outputs = json!({"id": {"value": "42", "sensitive": false, "type": "string"}});
+    store.set_outputs(org, d.id, Some(&outputs), Utc::now()).await.unwrap();
+    assert_eq!(Deployments::get(store.as_ref(), org, d.id).await.unwrap().unwrap().outputs, Some(outputs));
+    store.set_outputs(org, d.id, None, Utc::now()).await.unwrap();
+    assert_eq!(Deployments::get(store.as_ref(), org, d.id).await.unwrap().unwrap().outputs, None);
+}
+
+#[tokio::test]
+async fn racing_transitions_from_the_same_state_write_once() {
+    let store = fresh_store().await;
+    let org = OrgId::new();
+    let d = deployment(org);
+    let mut run = Run::new(org, d.id, RunKind::PlanAndApply, UserId::new(), Utc::now());
+    Runs::create(store.as_ref(), &run).await.unwrap();
+    for event in [RunEvent::Start, RunEvent::PlanFinished, RunEvent::AwaitApproval] {
+        let from = run.status;
+        run.apply(event, Utc::now()).unwrap();
+        store.transition(&run, from).await.unwrap();
+    }
+    // two approvers read the same run and both try to move it on
+    let (mut a, mut b) = (run.clone(), run.clone());
+    a.apply(RunEvent::Approve, Utc::now()).unwrap();
+    b.apply(RunEvent::Discard, Utc::now()).unwrap();
+    let (ra, rb) = tokio::join!(
+        store.transition(&a, RunStatus::AwaitingApproval),
+        store.transition(&b, RunStatus::AwaitingApproval)
+    );
+    let wins = [&ra, &rb].iter().filter(|r| r.is_ok()).count();
+    assert_eq!(wins, 1, "{ra:?} {rb:?}");
+    assert!([&ra, &rb].iter().any(|r| matches!(r, Err(StoreError::Conflict(Conflict::Concurrent)))));
+    let stored = Runs::get(store.as_ref(), org, run.id).await.unwrap().unwrap();
+    assert!(matches!(stored.status, RunStatus::Applying | RunStatus::Discarded));
+    assert_eq!(stored.timestamps.len(), 5);
+
+    // another organisation does not find it; the run id alone locates it
+    assert!(Runs::get(store.as_ref(), OrgId::new(), run.id).await.unwrap().is_none());
+    assert_eq!(store.locate(run.id).await.unwrap(), Some((org, d.id)));
+    let listed = store.for_deployment(org, d.id, &PageRequest::first(10)).await.unwrap();
+    assert_eq!(listed.items.len(), 1);
+}
+
+#[tokio::test]
+async fn log_line_numbers_never_repeat() {
+    let store = fresh_store().await;
+    let run = Run::new(OrgId::new(), DeploymentId::new(), RunKind::PlanAndApply, UserId::new(), Utc::now());
+    let results = futures::future::join_all((0..8).map(|_| store.reserve_log_lines(&run, 5))).await;
+    let mut firsts: Vec<u64> = results.into_iter().map(Result::unwrap).collect();
+    firsts.sort();
+    assert_eq!(firsts, (0..8).map(|i| 1 + i * 5).collect::<Vec<_>>());
+}
+
+#[tokio::test]
+async fn connections_subscribe_and_disconnect_cleans_up() {
+    let store = fresh_store().await;
+    let (user, org, run) = (UserId::new(), OrgId::new(), RunId::new());
+    store.connect("c1", user, Utc::now()).await.unwrap();
+    store.connect("c2", user, Utc::now()).await.unwrap();
+    assert_eq!(store.user("c1").await.unwrap(), Some(user));
+    store.subscribe("c1", org, run, Utc::now()).await.unwrap();
+    store.subscribe("c2", org, run, Utc::now()).await.unwrap();
+    let mut subscribers = store.subscribers(run).await.unwrap();
+    subscribers.sort();
+    assert_eq!(subscribers, ["c1", "c2"]);
+    store.disconnect("c1").await.unwrap();
+    assert_eq!(store.subscribers(run).await.unwrap(), ["c2"]);
+    assert_eq!(store.user("c1").await.unwrap(), None);
+    assert!(store.subscribe("gone", org, run, Utc::now()).await.is_err(), "an unknown connection cannot subscribe");
+}
+
+#[tokio::test]
+async fn artifacts_and_the_log_archive_round_trip_on_s3() {
+    assert!(std::env::var("AWS_ENDPOINT_URL").is_ok(), "runs against the moto server");
+    let sdk = skyforge_aws::sdk_config().await;
+    let client = skyforge_aws::provisioning::s3_client(&sdk);
+    let bucket = format!("test-artifacts-{}", ulid::Ulid::new().to_string().to_lowercase());
+    skyforge_aws::provisioning::setup::ensure_bucket(&client, &bucket).await.unwrap();
+    skyforge_aws::provisioning::setup::ensure_bucket(&client, &bucket).await.unwrap();
+    let artifacts = S3Artifacts::new(client.clone(), &bucket);
+    let prefix = "runs/org/dep/run";
+    assert_eq!(artifacts.plan_json(prefix).await.unwrap(), None);
+    client
+        .put_object()
+        .bucket(&bucket)
+        .key(format!("{prefix}/plan.json"))
+        .body(aws_sdk_s3::primitives::ByteStream::from_static(b"{\"format_version\":\"1.0\"}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(artifacts.plan_json(prefix).await.unwrap().unwrap(), b"{\"format_version\":\"1.0\"}");
+
+    let line = |seq: u64| LogLine { seq, phase: Phase::Plan, text: format!("line {seq}") };
+    artifacts.append_log(prefix, &(1..=3).map(line).collect::<Vec<_>>()).await.unwrap();
+    artifacts.append_log(prefix, &(4..=10).map(line).collect::<Vec<_>>()).await.unwrap();
+    let all = artifacts.log(prefix, 0, 1000).await.unwrap();
+    assert_eq!(all.iter().map(|l| l.seq).collect::<Vec<_>>(), (1..=10).collect::<Vec<_>>());
+    let rest = artifacts.log(prefix, 5, 3).await.unwrap();
+    assert_eq!(rest.iter().map(|l| l.seq).collect::<Vec<_>>(), [6, 7, 8]);
+    assert!(artifacts.log(prefix, 10, 100).await.unwrap().is_empty());
+}
+
+async fn sdk_at(uri: &str) -> SdkConfig {
+    aws_config::defaults(BehaviorVersion::latest())
+        .endpoint_url(uri)
+        .region(Region::new("us-east-1"))
+        .credentials_provider(SharedCredentialsProvider::new(Credentials::new("AKID", "secret", None, None, "test")))
+        .load()
+        .await
+}
+
+fn phase_request(secret: Option<&str>) -> PhaseRequest {
+    PhaseRequest {
+        org_id: OrgId::new(),
+        deployment_id: DeploymentId::new(),
+        run_id: RunId::new(),
+        kind: RunKind::PlanAndApply,
+        phase: Phase::Plan,
+        module: "aws_vm".into(),
+        variables: json!({"name": "web"}),
+        state_key: "state/o/d/terraform.tfstate".into(),
+        artifact_prefix: "runs/o/d/r".into(),
+        provider: Some(Provider::Aws),
+        credential_secret_id: secret.map(str::to_owned),
+    }
+}
+
+#[tokio::test]
+async fn codebuild_start_passes_the_credential_only_as_a_secrets_manager_reference() {
+    let double = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(header("x-amz-target", "CodeBuild_20161006.StartBuild"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"build": {"id": "terraform-runner:1234"}})))
+        .expect(1)
+        .mount(&double)
+        .await;
+    Mock::given(method("POST"))
+        .and(header("x-amz-target", "CodeBuild_20161006.StopBuild"))
+        .and(body_string_contains("terraform-runner:1234"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"build": {"id": "terraform-runner:1234"}})))
+        .expect(1)
+        .mount(&double)
+        .await;
+    let sdk = sdk_at(&double.uri()).await;
+    let executor = CodeBuildExecutor::new(aws_sdk_codebuild::Client::new(&sdk), "terraform-runner", "/skyforge/runner");
+    let secret = "skyforge/credentials/org_x/cred_y";
+    let request = phase_request(Some(secret));
+    assert_eq!(executor.start(&request).await.unwrap(), "terraform-runner:1234");
+    executor.stop("terraform-runner:1234").await.unwrap();
+
+    let received = double.received_requests().await.unwrap();
+    let body: Value = serde_json::from_slice(&received[0].body).unwrap();
+    assert_eq!(body["projectName"], "terraform-runner");
+    let vars = body["environmentVariablesOverride"].as_array().unwrap();
+    let var = |name: &str| vars.iter().find(|v| v["name"] == name).cloned().unwrap_or(Value::Null);
+    assert_eq!(
+        var("SKYFORGE_CLOUD_CREDENTIALS"),
+        json!({"name": "SKYFORGE_CLOUD_CREDENTIALS", "value": secret, "type": "SECRETS_MANAGER"})
+    );
+    assert!(vars.iter().filter(|v| v["name"] != "SKYFORGE_CLOUD_CREDENTIALS").all(|v| v["type"] == "PLAINTEXT"));
+    assert_eq!(var("SKYFORGE_RUN_ID")["value"], request.run_id.to_string());
+    assert_eq!(var("SKYFORGE_PHASE")["value"], "plan");
+    assert_eq!(var("SKYFORGE_MODULE")["value"], "aws_vm");
+    assert_eq!(body["logsConfigOverride"]["cloudWatchLogs"]["groupName"], "/skyforge/runner");
+    assert_eq!(
+        body["logsConfigOverride"]["cloudWatchLogs"]["streamName"],
+        format!("{}/{}/{}/plan", request.org_id, request.deployment_id, request.run_id)
+    );
+    let _ = CredentialId::new();
+}
+
+struct FixedSubscribers(Vec<String>, std::sync::Mutex<Vec<String>>);
+
+#[async_trait::async_trait]
+impl Connections for FixedSubscribers {
+    async fn connect(&self, _: &str, _: UserId, _: chrono::DateTime<Utc>) -> skyforge_app::ports::StoreResult<()> {
+        Ok(())
+    }
+    async fn user(&self, _: &str) -> skyforge_app::ports::StoreResult<Option<UserId>> {
+        Ok(None)
+    }
+    async fn subscribe(
+        &self,
+        _: &str,
+        _: OrgId,
+        _: RunId,
+        _: chrono::DateTime<Utc>,
+    ) -> skyforge_app::ports::StoreResult<()> {
+        Ok(())
+    }
+    async fn subscribers(&self, _: RunId) -> skyforge_app::ports::StoreResult<Vec<String>> {
+        Ok(self.0.clone())
+    }
+    async fn disconnect(&self, connection: &str) -> skyforge_app::ports::StoreResult<()> {
+        self.1.lock().unwrap().push(connection.to_owned());
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn live_messages_are_posted_to_each_subscriber_and_gone_connections_are_forgotten() {
+    let double = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/live/@connections/alive"))
+        .respond_with(ResponseTemplate::new(200))
+        .mount(&double)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/live/@connections/gone"))
+        .respond_with(
+            ResponseTemplate::new(410)
+                .insert_header("x-amzn-errortype", "GoneException")
+                .set_body_json(json!({"message": "gone"})),
+        )
+        .mount(&double)
+        .await;
+    let sdk = sdk_at(&double.uri()).await;
+    let connections = Arc::new(FixedSubscribers(vec!["alive".into(), "gone".into()], Default::default()));
+    let hub = ApiGatewayHub::new(&sdk, &format!("{}/live", double.uri()), connections.clone());
+    let run = RunId::new();
+    let messages = [
+        LiveMessage::Log { run_id: run, seq: 1, phase: Phase::Apply, line: "one".into() },
+        LiveMessage::Log { run_id: run, seq: 2, phase: Phase::Apply, line: "two".into() },
+    ];
+    hub.publish(OrgId::new(), run, &messages).await.unwrap();
+    let received = double.received_requests().await.unwrap();
+    let to_alive: Vec<Value> = received
+        .iter()
+        .filter(|r| r.url.path().ends_with("/alive"))
+        .map(|r| serde_json::from_slice(&r.body).unwrap())
+        .collect();
+    assert_eq!(to_alive.len(), 2, "both lines, in order");
+    assert_eq!(to_alive[0]["line"], "one");
+    assert_eq!(to_alive[1]["seq"], 2);
+    assert_eq!(*connections.1.lock().unwrap(), ["gone"]);
+}

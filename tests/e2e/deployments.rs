@@ -1,0 +1,302 @@
+//! Provisioning end to end, with real Terraform (the offline sandbox module, null provider)
+//! run by the local runtime's runner subprocess, its state in the S3 backend on the stand-in:
+//! plan, plan summary, approval (and a racing second approval), apply, outputs, destroy, live
+//! logs over the WebSocket endpoint, cancel, a failing plan, rights and tenant isolation.
+
+use std::time::{Duration, Instant};
+
+use futures::{SinkExt, StreamExt};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use skyforge_e2e::{Platform, TestUser};
+use tokio_tungstenite::tungstenite::Message;
+
+fn deployments(user: &TestUser) -> String {
+    format!("/v1/orgs/{}/deployments", user.org)
+}
+
+async fn sandbox(platform: &Platform, user: &TestUser, variables: Value) -> String {
+    let reply = platform
+        .post(
+            &deployments(user),
+            Some(&user.access),
+            json!({"template": "sandbox", "name": "demo", "variables": variables}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{:?}", reply.body);
+    reply.body["id"].as_str().unwrap().to_owned()
+}
+
+async fn start_run(platform: &Platform, user: &TestUser, deployment: &str, kind: &str) -> String {
+    let reply = platform
+        .post(&format!("{}/{deployment}/runs", deployments(user)), Some(&user.access), json!({"kind": kind}))
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{:?}", reply.body);
+    reply.body["id"].as_str().unwrap().to_owned()
+}
+
+/// Polls the run until it reaches one of `states` (60 s at most: init, plan and apply take a few
+/// seconds each on the stand-in).
+async fn wait_for(platform: &Platform, user: &TestUser, deployment: &str, run: &str, states: &[&str]) -> Value {
+    let path = format!("{}/{deployment}/runs/{run}", deployments(user));
+    let started = Instant::now();
+    loop {
+        let reply = platform.get(&path, &user.access).await;
+        assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
+        let status = reply.body["status"].as_str().unwrap_or("").to_owned();
+        if states.contains(&status.as_str()) {
+            return reply.body;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(90),
+            "run {run} is still {status}, wanted {states:?}; log: {}",
+            platform.logs()
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+async fn subscribe(socket: &mut Socket, run: &str) -> Value {
+    socket.send(Message::Text(json!({"action": "subscribe", "run_id": run}).to_string().into())).await.unwrap();
+    next_message(socket).await
+}
+
+async fn next_message(socket: &mut Socket) -> Value {
+    loop {
+        let message = tokio::time::timeout(Duration::from_secs(30), socket.next())
+            .await
+            .expect("a live message within 30 s")
+            .expect("the socket is open")
+            .expect("a readable message");
+        if let Message::Text(text) = message {
+            return serde_json::from_str(&text).unwrap();
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_sandbox_deployment_plans_applies_with_live_logs_and_destroys() {
+    let platform = Platform::start().await;
+    let owner = platform.user("owner").await;
+    let viewer = platform.user("viewer").await;
+    platform.add_member(&owner, &owner.org, &viewer, "viewer").await;
+    let outsider = platform.user("outsider").await;
+
+    let templates = platform.get("/v1/templates", &owner.access).await;
+    assert_eq!(templates.status, StatusCode::OK);
+    let sandbox_template = templates.body["items"].as_array().unwrap().iter().find(|t| t["id"] == "sandbox").unwrap();
+    assert_eq!(sandbox_template["sandbox"], true);
+    assert_eq!(sandbox_template["variables_schema"]["properties"]["instance_count"]["type"], "number");
+
+    // 0.3 s between the provisioner's lines: the apply prints over about 1.2 s per instance
+    let deployment = sandbox(&platform, &owner, json!({"instance_count": 2, "step_delay_seconds": 0.3})).await;
+
+    let (mut socket, _) = tokio_tungstenite::connect_async(platform.live_url(Some(&owner.access))).await.unwrap();
+    let run = start_run(&platform, &owner, &deployment, "plan_and_apply").await;
+    let subscribed = subscribe(&mut socket, &run).await;
+    assert_eq!(subscribed["type"], "subscribed", "{subscribed}");
+
+    // another organisation can neither read nor subscribe to the run
+    let path = format!("{}/{deployment}/runs/{run}", deployments(&owner));
+    assert_eq!(platform.get(&path, &outsider.access).await.status, StatusCode::NOT_FOUND);
+    let foreign = format!("/v1/orgs/{}/deployments/{deployment}/runs/{run}", outsider.org);
+    assert_eq!(platform.get(&foreign, &outsider.access).await.status, StatusCode::NOT_FOUND);
+    let (mut spy, _) = tokio_tungstenite::connect_async(platform.live_url(Some(&outsider.access))).await.unwrap();
+    let refused = subscribe(&mut spy, &run).await;
+    assert_eq!(refused["type"], "error");
+    assert_eq!(refused["code"], "not_found");
+
+    let planned = wait_for(&platform, &owner, &deployment, &run, &["awaiting_approval", "errored"]).await;
+    assert_eq!(planned["status"], "awaiting_approval", "{planned}");
+    assert_eq!(planned["plan"]["add"], json!(["null_resource.this[0]", "null_resource.this[1]"]));
+    assert_eq!(planned["plan"]["destroy"], json!([]));
+    let states: Vec<&str> =
+        planned["timestamps"].as_array().unwrap().iter().map(|t| t["status"].as_str().unwrap()).collect();
+    assert_eq!(states, ["queued", "planning", "planned", "awaiting_approval"]);
+
+    // a viewer cannot approve
+    let denied = platform.post(&format!("{path}/approve"), Some(&viewer.access), json!({})).await;
+    assert_eq!(denied.status, StatusCode::FORBIDDEN);
+    assert_eq!(denied.code(), "forbidden");
+
+    // two racing approvals: exactly one applies
+    let approve = format!("{path}/approve");
+    let (a, b) = tokio::join!(
+        platform.post(&approve, Some(&owner.access), json!({})),
+        platform.post(&approve, Some(&owner.access), json!({})),
+    );
+    let mut statuses = [a.status, b.status];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::OK, StatusCode::CONFLICT], "{:?} / {:?}", a.body, b.body);
+    let loser = if a.status == StatusCode::CONFLICT { &a } else { &b };
+    assert_eq!(loser.code(), "invalid_run_state");
+
+    // the live log: lines arrive while the apply runs, in order, before the run is applied
+    let mut seqs = Vec::new();
+    let mut first_step: Option<Instant> = None;
+    let mut last_step: Option<Instant> = None;
+    loop {
+        let message = next_message(&mut socket).await;
+        match message["type"].as_str().unwrap() {
+            "log" => {
+                seqs.push(message["seq"].as_u64().unwrap());
+                let line = message["line"].as_str().unwrap();
+                if line.contains("sandbox-0: step 1/4") {
+                    first_step = Some(Instant::now());
+                }
+                if line.contains("sandbox-0: step 4/4") {
+                    last_step = Some(Instant::now());
+                }
+            }
+            "status" if message["status"] == "applied" => break,
+            "status" => assert_ne!(message["status"], "errored", "{message}"),
+            other => panic!("unexpected live message {other}: {message}"),
+        }
+    }
+    assert!(seqs.windows(2).all(|w| w[0] < w[1]), "lines in order: {seqs:?}");
+    let (first, last) = (first_step.expect("step 1 seen live"), last_step.expect("step 4 seen live"));
+    assert!(
+        last - first >= Duration::from_millis(500),
+        "lines streamed as printed, not at the end: {:?}",
+        last - first
+    );
+
+    let applied = wait_for(&platform, &owner, &deployment, &run, &["applied"]).await;
+    assert!(applied["approved_by"].as_str().is_some());
+    let dep = platform.get(&format!("{}/{deployment}", deployments(&owner)), &owner.access).await;
+    assert_eq!(dep.body["outputs"]["instance_names"]["value"], json!(["sandbox-0", "sandbox-1"]), "{}", dep.body);
+    assert_eq!(dep.body["outputs"]["region"]["value"], "local");
+    assert!(dep.body["active_run_id"].is_null());
+
+    // the archived log holds both phases, and `after` reads on from a position
+    let log = platform.get(&format!("{path}/logs"), &owner.access).await;
+    assert_eq!(log.status, StatusCode::OK);
+    let lines = log.body["lines"].as_array().unwrap();
+    assert!(lines.iter().any(|l| l["phase"] == "plan" && l["text"].as_str().unwrap().contains("Plan: 2 to add")));
+    assert!(lines.iter().any(|l| l["phase"] == "apply" && l["text"].as_str().unwrap().contains("step 2/4")));
+    let middle = lines[lines.len() / 2]["seq"].as_u64().unwrap();
+    let rest = platform.get(&format!("{path}/logs?after={middle}"), &owner.access).await;
+    assert_eq!(rest.body["lines"][0]["seq"].as_u64().unwrap(), middle + 1);
+    assert_eq!(rest.body["next_after"], log.body["next_after"]);
+    assert_eq!(platform.get(&format!("{path}/logs?after=x"), &owner.access).await.code(), "invalid_query");
+
+    // destroy: plans the removal of both instances, applies it, clears the outputs
+    let destroy = start_run(&platform, &owner, &deployment, "destroy").await;
+    let planned = wait_for(&platform, &owner, &deployment, &destroy, &["awaiting_approval", "errored"]).await;
+    assert_eq!(planned["plan"]["destroy"], json!(["null_resource.this[0]", "null_resource.this[1]"]), "{planned}");
+    let destroy_path = format!("{}/{deployment}/runs/{destroy}", deployments(&owner));
+    assert_eq!(
+        platform.post(&format!("{destroy_path}/approve"), Some(&owner.access), json!({})).await.status,
+        StatusCode::OK
+    );
+    wait_for(&platform, &owner, &deployment, &destroy, &["applied"]).await;
+    let dep = platform.get(&format!("{}/{deployment}", deployments(&owner)), &owner.access).await;
+    assert!(dep.body["outputs"].is_null(), "{}", dep.body);
+}
+
+#[tokio::test]
+async fn a_cancelled_plan_ends_cancelled_and_a_failing_plan_ends_errored_with_its_log() {
+    let platform = Platform::start().await;
+    let user = platform.user("ops").await;
+
+    // cancel right after starting: planning (or still queued) becomes cancelled and stays so
+    let deployment = sandbox(&platform, &user, json!({})).await;
+    let run = start_run(&platform, &user, &deployment, "plan_and_apply").await;
+    let path = format!("{}/{deployment}/runs/{run}", deployments(&user));
+    let cancelled = platform.post(&format!("{path}/cancel"), Some(&user.access), json!({})).await;
+    assert_eq!(cancelled.status, StatusCode::OK, "{:?}", cancelled.body);
+    assert_eq!(cancelled.body["status"], "cancelled");
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(platform.get(&path, &user.access).await.body["status"], "cancelled");
+    let again = platform.post(&format!("{path}/cancel"), Some(&user.access), json!({})).await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    // the deployment is free again: the next run plans
+    let next = start_run(&platform, &user, &deployment, "plan_and_apply").await;
+    let planned = wait_for(&platform, &user, &deployment, &next, &["awaiting_approval", "errored"]).await;
+    assert_eq!(planned["status"], "awaiting_approval", "{planned}");
+    // while it awaits approval it holds the deployment: another run waits queued, then starts
+    let third =
+        platform.post(&format!("{}/{deployment}/runs", deployments(&user)), Some(&user.access), json!({})).await;
+    assert_eq!(third.body["status"], "queued", "{:?}", third.body);
+    let third = third.body["id"].as_str().unwrap().to_owned();
+    let discarded = platform
+        .post(&format!("{}/{deployment}/runs/{next}/discard", deployments(&user)), Some(&user.access), json!({}))
+        .await;
+    assert_eq!(discarded.body["status"], "discarded");
+    let planned = wait_for(&platform, &user, &deployment, &third, &["awaiting_approval", "errored"]).await;
+    assert_eq!(planned["status"], "awaiting_approval", "{planned}");
+
+    // 1.5 instances passes the schema (a number from 1 to 5) but Terraform's count refuses it
+    let failing = sandbox(&platform, &user, json!({"instance_count": 1.5})).await;
+    let run = start_run(&platform, &user, &failing, "plan_and_apply").await;
+    let errored = wait_for(&platform, &user, &failing, &run, &["errored", "awaiting_approval"]).await;
+    assert_eq!(errored["status"], "errored", "{errored}");
+    assert!(errored["error"].as_str().unwrap().contains("plan failed"), "{errored}");
+    let log = platform.get(&format!("{}/{failing}/runs/{run}/logs", deployments(&user)), &user.access).await;
+    let text: Vec<&str> = log.body["lines"].as_array().unwrap().iter().map(|l| l["text"].as_str().unwrap()).collect();
+    assert!(text.iter().any(|l| l.contains("Error")), "the failure is in the kept log: {text:?}");
+}
+
+#[tokio::test]
+async fn deployments_refuse_bad_variables_wrong_credentials_and_unauthenticated_sockets() {
+    let platform = Platform::start().await;
+    let user = platform.user("ops").await;
+    let reply = platform
+        .post(
+            &deployments(&user),
+            Some(&user.access),
+            json!({"template": "sandbox", "name": "x", "variables": {"instance_count": "two", "name": "Bad Name", "extra": 1}}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(reply.code(), "validation_failed");
+    let mut fields = reply.field_codes();
+    fields.sort();
+    assert_eq!(
+        fields,
+        [
+            ("variables.extra".to_owned(), "unknown_variable".to_owned()),
+            ("variables.instance_count".to_owned(), "invalid_type".to_owned()),
+            ("variables.name".to_owned(), "invalid_format".to_owned()),
+        ]
+    );
+    let reply = platform
+        .post(
+            &deployments(&user),
+            Some(&user.access),
+            json!({"template": "aws_vm", "name": "vm", "variables": {"name": "web"}}),
+        )
+        .await;
+    assert_eq!(reply.field_codes(), [("credential".to_owned(), "required".to_owned())]);
+    let reply = platform
+        .post(&deployments(&user), Some(&user.access), json!({"template": "aws_vm", "name": "vm", "credential": "cred_01JD7Z8Y3Q4W5E6R7T8Y9U0I1O", "variables": {"name": "web"}}))
+        .await;
+    assert_eq!(reply.field_codes(), [("credential".to_owned(), "not_found".to_owned())]);
+    let reply = platform.post(&deployments(&user), Some(&user.access), json!({"template": "nope", "name": "x"})).await;
+    assert_eq!(reply.field_codes(), [("template".to_owned(), "unknown_template".to_owned())]);
+
+    // the WebSocket endpoint refuses a connection without a valid token
+    for url in [platform.live_url(None), platform.live_url(Some("not-a-token"))] {
+        let error = tokio_tungstenite::connect_async(url).await.expect_err("refused");
+        match error {
+            tokio_tungstenite::tungstenite::Error::Http(response) => assert_eq!(response.status(), 401),
+            other => panic!("expected an HTTP refusal, got {other}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_phase_that_outlives_its_timeout_is_errored_and_stopped() {
+    // init alone takes longer than a second here
+    let platform = Platform::start_with(&[("SKYFORGE_PHASE_TIMEOUT_SECS", "1")]).await;
+    let user = platform.user("ops").await;
+    let deployment = sandbox(&platform, &user, json!({})).await;
+    let run = start_run(&platform, &user, &deployment, "plan_and_apply").await;
+    let errored = wait_for(&platform, &user, &deployment, &run, &["errored", "awaiting_approval"]).await;
+    assert_eq!(errored["status"], "errored", "{errored}");
+    assert!(errored["error"].as_str().unwrap().contains("exceeded its timeout"), "{errored}");
+    let dep = platform.get(&format!("{}/{deployment}", deployments(&user)), &user.access).await;
+    assert!(dep.body["active_run_id"].is_null(), "the deployment is free again: {}", dep.body);
+}
