@@ -49,6 +49,9 @@ pub enum AppError {
     CredentialRejected(String),
     #[error("the new secret reaches account {found}, not {expected}; add it as a new credential instead")]
     AccountMismatch { expected: String, found: String },
+    /// Dates that parse but make no usable range (`to` before `from`, too long).
+    #[error("{0}")]
+    InvalidRange(String),
     #[error("a backing service is unavailable")]
     Unavailable(#[source] BoxError),
     #[error("internal error")]
