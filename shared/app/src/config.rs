@@ -3,6 +3,8 @@
 
 use std::env;
 
+use skyforge_domain::costs::CostPolicy;
+
 /// What every HTTP function needs.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -92,5 +94,49 @@ impl SyncConfig {
             role_template_url: require(Self::ROLE_TEMPLATE_URL),
         };
         if missing.is_empty() { Ok(config) } else { Err(ConfigError(missing)) }
+    }
+}
+
+/// The cost pipeline's knobs, each optional (defaults in [`CostPolicy::default`]):
+/// `SKYFORGE_COST_REFRESH_HOURS` (6), `SKYFORGE_COST_RESTATED_DAYS` (3),
+/// `SKYFORGE_COST_HISTORY_DAYS` (90), `SKYFORGE_COST_MAX_RANGE_DAYS` (366).
+pub fn cost_policy(lookup: impl Fn(&str) -> Option<String>) -> Result<CostPolicy, String> {
+    let defaults = CostPolicy::default();
+    let number = |name: &str, default: i64| -> Result<i64, String> {
+        match lookup(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()) {
+            None => Ok(default),
+            Some(raw) => match raw.parse::<i64>() {
+                Ok(n) if n >= 0 => Ok(n),
+                _ => Err(format!("{name} is a whole number of at least 0, not {raw:?}")),
+            },
+        }
+    };
+    Ok(CostPolicy {
+        refresh_interval: chrono::Duration::hours(number(
+            "SKYFORGE_COST_REFRESH_HOURS",
+            defaults.refresh_interval.num_hours(),
+        )?),
+        restated_days: number("SKYFORGE_COST_RESTATED_DAYS", defaults.restated_days)?,
+        history_days: number("SKYFORGE_COST_HISTORY_DAYS", defaults.history_days)?.max(1),
+        max_range_days: number("SKYFORGE_COST_MAX_RANGE_DAYS", defaults.max_range_days)?.max(1),
+    })
+}
+
+/// [`cost_policy`] from the process environment.
+pub fn cost_policy_from_env() -> Result<CostPolicy, String> {
+    cost_policy(|name| env::var(name).ok())
+}
+
+#[cfg(test)]
+mod cost_policy_tests {
+    use super::*;
+
+    #[test]
+    fn unset_knobs_take_the_defaults_and_bad_ones_are_named() {
+        assert_eq!(cost_policy(|_| None).unwrap(), CostPolicy::default());
+        let hourly = cost_policy(|n| (n == "SKYFORGE_COST_REFRESH_HOURS").then(|| "1".into())).unwrap();
+        assert_eq!(hourly.refresh_interval, chrono::Duration::hours(1));
+        let err = cost_policy(|n| (n == "SKYFORGE_COST_HISTORY_DAYS").then(|| "many".into())).unwrap_err();
+        assert!(err.contains("SKYFORGE_COST_HISTORY_DAYS"));
     }
 }

@@ -5,6 +5,7 @@
 mod accounts;
 mod audit;
 mod cloud;
+mod costs;
 mod inventory;
 mod items;
 pub mod keys;
