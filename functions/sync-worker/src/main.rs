@@ -10,7 +10,9 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     lambda_runtime::tracing::init_default_subscriber();
     let (config, sync) = (Config::from_env()?, SyncConfig::from_env()?);
     let sdk = skyforge_aws::sdk_config().await;
-    let service = &skyforge_aws::sync_service(&sdk, &config, &sync.queue_url, skyforge_clouds::all(&sdk));
+    let costs = std::sync::Arc::new(skyforge_aws::cost_service(&sdk, &config, skyforge_clouds::cost_sources(&sdk))?);
+    let service =
+        &skyforge_aws::sync_service(&sdk, &config, &sync.queue_url, skyforge_clouds::all(&sdk)).with_costs(costs);
     lambda_runtime::run(service_fn(|event: LambdaEvent<SqsEvent>| async move {
         let messages = event
             .payload

@@ -23,6 +23,7 @@ use skyforge_aws::bootstrap;
 use skyforge_aws::table::TableDefinition;
 use std::sync::Arc;
 
+use skyforge_api::routes::costs::CostsState;
 use skyforge_api::routes::credentials::CredentialsState;
 use skyforge_api::routes::inventory::InventoryState;
 use skyforge_app::config::SyncConfig;
@@ -70,7 +71,10 @@ async fn serve(seed_demo: bool) -> anyhow::Result<()> {
     let services = skyforge_aws::services(&sdk, &local.app).await?;
     let credentials = Arc::new(skyforge_aws::credential_service(&sdk, &local.app, &sync_config, &services));
     let inventory = Arc::new(skyforge_aws::inventory_service(&sdk, &local.app));
-    let sync = Arc::new(skyforge_aws::sync_service(&sdk, &local.app, &queue_url, skyforge_clouds::all(&sdk)));
+    let costs = Arc::new(skyforge_aws::cost_service(&sdk, &local.app, skyforge_clouds::cost_sources(&sdk))?);
+    let sync = Arc::new(
+        skyforge_aws::sync_service(&sdk, &local.app, &queue_url, skyforge_clouds::all(&sdk)).with_costs(costs.clone()),
+    );
 
     let api = skyforge_api::auth_router(services.clone())
         .merge(skyforge_api::health_router(services.health.clone()))
@@ -79,6 +83,7 @@ async fn serve(seed_demo: bool) -> anyhow::Result<()> {
             credentials: credentials.clone(),
         }))
         .merge(skyforge_api::inventory_router(InventoryState { services: services.clone(), inventory }))
+        .merge(skyforge_api::costs_router(CostsState { services: services.clone(), costs }))
         .route("/customer-role.yaml", axum::routing::get(|| async { CUSTOMER_ROLE_TEMPLATE }));
     let router = skyforge_api::layers(api.merge(web::router(&local.web_dir))).layer(middleware::from_fn(client_ip));
 

@@ -48,6 +48,7 @@ impl axum::extract::FromRef<AppState> for Services {
         (name = "tokens", description = "personal API tokens"),
         (name = "credentials", description = "cloud accounts and their syncs"),
         (name = "inventory", description = "the inventory, dashboard and provider health"),
+        (name = "costs", description = "cost analytics and savings recommendations"),
         (name = "health", description = "platform health and this document"),
     )
 )]
@@ -93,6 +94,12 @@ pub fn inventory_router(state: routes::inventory::InventoryState) -> Router {
     router.with_state(state)
 }
 
+/// The costs area (api-costs): cost analytics and savings recommendations.
+pub fn costs_router(state: routes::costs::CostsState) -> Router {
+    let (router, _) = routes::costs::routes().split_for_parts();
+    router.with_state(state)
+}
+
 /// The health area (api-health): platform health and the OpenAPI document.
 pub fn health_router(health: Arc<HealthService>) -> Router {
     let (router, _) = routes::health::routes().split_for_parts();
@@ -105,6 +112,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc.merge(auth_routes().split_for_parts().1);
     doc.merge(routes::credentials::routes().split_for_parts().1);
     doc.merge(routes::inventory::routes().split_for_parts().1);
+    doc.merge(routes::costs::routes().split_for_parts().1);
     doc.merge(routes::health::routes().split_for_parts().1);
     doc.paths.paths.insert("/v1/openapi.json".into(), openapi_path_item());
     doc
@@ -182,6 +190,8 @@ mod tests {
             "/v1/orgs/{org}/inventory/{resource}/history",
             "/v1/orgs/{org}/dashboard",
             "/v1/orgs/{org}/health/providers",
+            "/v1/orgs/{org}/costs",
+            "/v1/orgs/{org}/costs/recommendations",
         ] {
             assert!(paths.iter().any(|p| p.as_str() == expected), "{expected} missing from {paths:?}");
         }

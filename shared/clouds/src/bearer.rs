@@ -51,7 +51,9 @@ pub fn http_client() -> reqwest::Client {
 pub fn status_error(api: &str, status: reqwest::StatusCode) -> CloudError {
     match status.as_u16() {
         401 => CloudError::InvalidCredential(format!("{api} refused the token (HTTP 401)")),
-        403 => CloudError::AccessDenied(format!("{api} denied access (HTTP 403): grant the credential read access to billing")),
+        403 => CloudError::AccessDenied(format!(
+            "{api} denied access (HTTP 403): grant the credential read access to billing"
+        )),
         404 => CloudError::AccessDenied(format!("{api} does not know the scope or table (HTTP 404)")),
         429 => CloudError::Throttled(format!("{api} throttled the requests (HTTP 429), even after retries")),
         s if s >= 500 => CloudError::Unavailable(format!("{api} failed on the provider's side (HTTP {s})")),
@@ -98,6 +100,7 @@ pub async fn send_json(
             return Err(status_error(api, status));
         }
         let body = response.bytes().await.map_err(|e| transport_error(api, &e))?;
-        return serde_json::from_slice(&body).map_err(|_| CloudError::Malformed(format!("{api} answered with a body that is not JSON")));
+        return serde_json::from_slice(&body)
+            .map_err(|_| CloudError::Malformed(format!("{api} answered with a body that is not JSON")));
     }
 }

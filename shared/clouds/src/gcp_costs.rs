@@ -82,15 +82,15 @@ impl CostSource for GcpCosts {
         let Some(table) = billing_export.as_deref().filter(|t| BILLING_EXPORT.is_match(t)) else {
             // nothing to ask: costs need the export table named on the credential
             return Err((
-                CloudError::AccessDenied("name the Cloud Billing export table (billing_export) on the credential".into()),
+                CloudError::AccessDenied(
+                    "name the Cloud Billing export table (billing_export) on the credential".into(),
+                ),
                 0,
             ));
         };
         let project = table.split('.').next().unwrap_or_default();
         let token = self.tokens.token(secret).await.map_err(|e| (e, 0))?;
-        let parameter = |name: &str, day: NaiveDate| {
-            json!({ "name": name, "parameterType": { "type": "DATE" }, "parameterValue": { "value": day.to_string() } })
-        };
+        let parameter = |name: &str, day: NaiveDate| json!({ "name": name, "parameterType": { "type": "DATE" }, "parameterValue": { "value": day.to_string() } });
         let body = json!({
             "query": query(table),
             "useLegacySql": false,
@@ -101,18 +101,18 @@ impl CostSource for GcpCosts {
         });
         let mut requests = 0;
         let base = format!("{}/bigquery/v2/projects/{project}/queries", self.bigquery);
-        let mut answer = send_json(API, self.retry, &mut requests, || {
-            self.http.post(&base).bearer_auth(token.expose()).json(&body)
-        })
-        .await
-        .map_err(|e| (e, requests))?;
+        let mut answer =
+            send_json(API, self.retry, &mut requests, || self.http.post(&base).bearer_auth(token.expose()).json(&body))
+                .await
+                .map_err(|e| (e, requests))?;
         let mut rows = Vec::new();
         for _ in 0..MAX_CALLS {
             let complete = answer.get("jobComplete").and_then(Value::as_bool).unwrap_or(false);
             let mut page_token = None;
             if complete {
                 rows.extend(read_rows(&answer, credential).map_err(|e| (e, requests))?);
-                page_token = answer.get("pageToken").and_then(Value::as_str).filter(|t| !t.is_empty()).map(str::to_owned);
+                page_token =
+                    answer.get("pageToken").and_then(Value::as_str).filter(|t| !t.is_empty()).map(str::to_owned);
                 if page_token.is_none() {
                     return Ok(CostFetch { rows, forecast: None, requests });
                 }
@@ -152,7 +152,8 @@ fn read_rows(answer: &Value, credential: &Credential) -> Result<Vec<CostRow>, Cl
         .iter()
         .map(|f| f.get("name").and_then(Value::as_str).unwrap_or_default())
         .collect();
-    let position = |name: &str| fields.iter().position(|f| *f == name).ok_or_else(|| malformed(&format!("a {name} field")));
+    let position =
+        |name: &str| fields.iter().position(|f| *f == name).ok_or_else(|| malformed(&format!("a {name} field")));
     let (day, service, project, currency, cost) =
         (position("day")?, position("service")?, position("project")?, position("currency")?, position("cost")?);
     let mut rows = Vec::new();

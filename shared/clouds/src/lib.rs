@@ -6,7 +6,10 @@
 //! [`demo`] seeds a demo account on the local AWS stand-in.
 
 pub mod aws;
+pub mod azure_costs;
+pub mod bearer;
 pub mod demo;
+pub mod gcp_costs;
 
 use std::collections::HashMap;
 use std::sync::Arc;
