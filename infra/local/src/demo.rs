@@ -34,6 +34,14 @@ pub async fn seed(
         .await
         .map_err(|e| anyhow::anyhow!("seeding the demo AWS account: {e}"))?;
     tracing::info!(?summary, "demo AWS account ready");
+    // 90 days of demo costs for Cost Explorer on the stand-in, answered at the first refresh
+    if let Ok(endpoint) = std::env::var("AWS_ENDPOINT_URL") {
+        let account = DEMO_ROLE_ARN.split(':').nth(4).unwrap_or_default();
+        skyforge_clouds::demo::seed_demo_costs(&endpoint, account, chrono_today())
+            .await
+            .map_err(|e| anyhow::anyhow!("seeding the demo costs: {e}"))?;
+        tracing::info!("demo costs queued (90 days, demo data)");
+    }
 
     // act as the demo user, through the same services the API uses
     let tokens = services.auth.login(EMAIL, PASSWORD, &caller).await.map_err(|e| anyhow::anyhow!(e))?;
@@ -71,4 +79,8 @@ pub fn print_login(address: SocketAddr) {
     println!("  log in as  {EMAIL} / {PASSWORD}");
     println!("  API        http://{address}/v1/openapi.json");
     println!();
+}
+
+fn chrono_today() -> chrono::NaiveDate {
+    chrono::Utc::now().date_naive()
 }
