@@ -280,9 +280,12 @@ async fn azure_daily_costs_follow_next_links() {
     assert_eq!(fetch.requests, 2);
 }
 
+/// What an error must be.
+type Expected = fn(&CloudError) -> bool;
+
 #[tokio::test]
 async fn azure_refusals_throttling_and_garbage() {
-    let cases: [(ResponseTemplate, fn(&CloudError) -> bool, u64); 4] = [
+    let cases: [(ResponseTemplate, Expected, u64); 4] = [
         (ResponseTemplate::new(401), |e| matches!(e, CloudError::InvalidCredential(_)), 1),
         (ResponseTemplate::new(403), |e| matches!(e, CloudError::AccessDenied(_)), 1),
         (ResponseTemplate::new(429).insert_header("retry-after", "1"), |e| matches!(e, CloudError::Throttled(_)), 2),
@@ -351,7 +354,7 @@ async fn bigquery_waits_for_the_job_and_reads_every_page() {
     Mock::given(method("POST"))
         .and(path("/bigquery/v2/projects/billing-project/queries"))
         .and(header("authorization", "Bearer test-token"))
-        .and(body_string_contains(&format!("FROM `{TABLE}`")))
+        .and(body_string_contains(format!("FROM `{TABLE}`")))
         .and(body_string_contains(r#""useLegacySql":false"#))
         .and(body_string_contains(r#""value":"2026-11-01""#))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({
