@@ -10,12 +10,14 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     lambda_runtime::tracing::init_default_subscriber();
     let (config, sync) = (Config::from_env()?, SyncConfig::from_env()?);
     let sdk = skyforge_aws::sdk_config().await;
-    let service = &skyforge_aws::sync_service(
+    let endpoints = CloudEndpoints::from_env();
+    let costs = std::sync::Arc::new(skyforge_aws::cost_service(
         &sdk,
         &config,
-        &sync.queue_url,
-        skyforge_clouds::all(&sdk, &CloudEndpoints::from_env()),
-    );
+        skyforge_clouds::cost_sources(&sdk, &endpoints),
+    )?);
+    let service = &skyforge_aws::sync_service(&sdk, &config, &sync.queue_url, skyforge_clouds::all(&sdk, &endpoints))
+        .with_costs(costs);
     lambda_runtime::run(service_fn(|event: LambdaEvent<SqsEvent>| async move {
         let messages = event
             .payload

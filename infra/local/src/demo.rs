@@ -55,6 +55,8 @@ impl DemoClouds {
             gcp_token: None,
             gcp_compute: self.gcp.uri(),
             gcp_storage: self.storage.uri().to_owned(),
+            // the demo project names no billing export, so BigQuery is never asked
+            gcp_bigquery: self.gcp.uri(),
         }
     }
 }
@@ -87,6 +89,14 @@ pub async fn seed(
             .await
             .map_err(|e| anyhow::anyhow!("seeding bulk demo instances: {e}"))?;
         tracing::info!(?seeded, "bulk demo instances started");
+    }
+    // 90 days of demo costs for Cost Explorer on the stand-in, answered at the first refresh
+    if let Ok(endpoint) = std::env::var("AWS_ENDPOINT_URL") {
+        let account = DEMO_ROLE_ARN.split(':').nth(4).unwrap_or_default();
+        skyforge_clouds::demo::seed_demo_costs(&endpoint, account, chrono_today())
+            .await
+            .map_err(|e| anyhow::anyhow!("seeding the demo costs: {e}"))?;
+        tracing::info!("demo costs queued (90 days, demo data)");
     }
 
     // act as the demo user, through the same services the API uses
@@ -153,4 +163,8 @@ pub fn print_login(address: SocketAddr) {
     println!("  log in as  {EMAIL} / {PASSWORD}");
     println!("  API        http://{address}/v1/openapi.json");
     println!();
+}
+
+fn chrono_today() -> chrono::NaiveDate {
+    chrono::Utc::now().date_naive()
 }

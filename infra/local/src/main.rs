@@ -24,6 +24,7 @@ use skyforge_aws::bootstrap;
 use skyforge_aws::table::TableDefinition;
 use std::sync::Arc;
 
+use skyforge_api::routes::costs::CostsState;
 use skyforge_api::routes::credentials::CredentialsState;
 use skyforge_api::routes::deployments::DeploymentsState;
 use skyforge_api::routes::inventory::InventoryState;
@@ -80,8 +81,12 @@ async fn serve(seed_demo: bool) -> anyhow::Result<()> {
     let services = skyforge_aws::services(&sdk, &local.app).await?;
     let credentials = Arc::new(skyforge_aws::credential_service(&sdk, &local.app, &sync_config, &services, &endpoints));
     let inventory = Arc::new(skyforge_aws::inventory_service(&sdk, &local.app));
-    let sync =
-        Arc::new(skyforge_aws::sync_service(&sdk, &local.app, &queue_url, skyforge_clouds::all(&sdk, &endpoints)));
+    let costs =
+        Arc::new(skyforge_aws::cost_service(&sdk, &local.app, skyforge_clouds::cost_sources(&sdk, &endpoints))?);
+    let sync = Arc::new(
+        skyforge_aws::sync_service(&sdk, &local.app, &queue_url, skyforge_clouds::all(&sdk, &endpoints))
+            .with_costs(costs.clone()),
+    );
 
     // provisioning: what the SAM template creates, then the runner as a subprocess
     let s3 = skyforge_aws::provisioning::s3_client(&sdk);
@@ -135,6 +140,7 @@ async fn serve(seed_demo: bool) -> anyhow::Result<()> {
                 hub,
             }),
         )
+        .merge(skyforge_api::costs_router(CostsState { services: services.clone(), costs }))
         .route("/customer-role.yaml", axum::routing::get(|| async { CUSTOMER_ROLE_TEMPLATE }));
     let router = skyforge_api::layers(api.merge(web::router(&local.web_dir))).layer(middleware::from_fn(client_ip));
 

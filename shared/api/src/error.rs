@@ -102,6 +102,7 @@ impl ApiError {
                 A::AccountMismatch { .. } => {
                     (StatusCode::UNPROCESSABLE_ENTITY, "account_mismatch", "Different account")
                 }
+                A::InvalidRange(_) => (StatusCode::BAD_REQUEST, "invalid_range", "Invalid date range"),
                 A::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "service_unavailable", "Service unavailable"),
                 A::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal_error", "Internal error"),
             },
@@ -206,6 +207,7 @@ mod tests {
             ApiError::App(AppError::ConcurrentChange),
             ApiError::App(AppError::CredentialRejected(String::new())),
             ApiError::App(AppError::AccountMismatch { expected: String::new(), found: String::new() }),
+            ApiError::App(AppError::InvalidRange(String::new())),
             ApiError::App(AppError::Unavailable("x".into())),
             ApiError::App(AppError::Internal("x".into())),
         ];

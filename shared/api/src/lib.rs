@@ -50,6 +50,7 @@ impl axum::extract::FromRef<AppState> for Services {
         (name = "credentials", description = "cloud accounts and their syncs"),
         (name = "inventory", description = "the inventory, dashboard and provider health"),
         (name = "deployments", description = "templates, deployments, runs, approvals and logs"),
+        (name = "costs", description = "cost analytics and savings recommendations"),
         (name = "health", description = "platform health and this document"),
     )
 )]
@@ -101,6 +102,12 @@ pub fn deployments_router(state: routes::deployments::DeploymentsState) -> Route
     router.with_state(state)
 }
 
+/// The costs area (api-costs): cost analytics and savings recommendations.
+pub fn costs_router(state: routes::costs::CostsState) -> Router {
+    let (router, _) = routes::costs::routes().split_for_parts();
+    router.with_state(state)
+}
+
 /// The health area (api-health): platform health and the OpenAPI document.
 pub fn health_router(health: Arc<HealthService>) -> Router {
     let (router, _) = routes::health::routes().split_for_parts();
@@ -114,6 +121,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc.merge(routes::credentials::routes().split_for_parts().1);
     doc.merge(routes::inventory::routes().split_for_parts().1);
     doc.merge(routes::deployments::routes().split_for_parts().1);
+    doc.merge(routes::costs::routes().split_for_parts().1);
     doc.merge(routes::health::routes().split_for_parts().1);
     doc.paths.paths.insert("/v1/openapi.json".into(), openapi_path_item());
     doc
@@ -200,6 +208,8 @@ mod tests {
             "/v1/orgs/{org}/deployments/{id}/runs/{run}/cancel",
             "/v1/orgs/{org}/deployments/{id}/runs/{run}/discard",
             "/v1/orgs/{org}/deployments/{id}/runs/{run}/logs",
+            "/v1/orgs/{org}/costs",
+            "/v1/orgs/{org}/costs/recommendations",
         ] {
             assert!(paths.iter().any(|p| p.as_str() == expected), "{expected} missing from {paths:?}");
         }

@@ -3,6 +3,8 @@
 
 use std::env;
 
+use skyforge_domain::costs::CostPolicy;
+
 /// What every HTTP function needs.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -110,6 +112,8 @@ pub struct CloudEndpoints {
     pub gcp_compute: String,
     /// `SKYFORGE_GCP_STORAGE_URL`: the Cloud Storage JSON API.
     pub gcp_storage: String,
+    /// `SKYFORGE_GCP_BIGQUERY_URL`: BigQuery, where the Cloud Billing export is queried.
+    pub gcp_bigquery: String,
 }
 
 impl Default for CloudEndpoints {
@@ -120,6 +124,7 @@ impl Default for CloudEndpoints {
             gcp_token: None,
             gcp_compute: "https://compute.googleapis.com".into(),
             gcp_storage: "https://storage.googleapis.com".into(),
+            gcp_bigquery: "https://bigquery.googleapis.com".into(),
         }
     }
 }
@@ -130,6 +135,7 @@ impl CloudEndpoints {
     pub const GCP_TOKEN_URL: &'static str = "SKYFORGE_GCP_TOKEN_URL";
     pub const GCP_COMPUTE_URL: &'static str = "SKYFORGE_GCP_COMPUTE_URL";
     pub const GCP_STORAGE_URL: &'static str = "SKYFORGE_GCP_STORAGE_URL";
+    pub const GCP_BIGQUERY_URL: &'static str = "SKYFORGE_GCP_BIGQUERY_URL";
 
     pub fn from_env() -> Self {
         Self::from_lookup(|name| env::var(name).ok())
@@ -146,6 +152,7 @@ impl CloudEndpoints {
             gcp_token: read(Self::GCP_TOKEN_URL),
             gcp_compute: read(Self::GCP_COMPUTE_URL).unwrap_or(defaults.gcp_compute),
             gcp_storage: read(Self::GCP_STORAGE_URL).unwrap_or(defaults.gcp_storage),
+            gcp_bigquery: read(Self::GCP_BIGQUERY_URL).unwrap_or(defaults.gcp_bigquery),
         }
     }
 }
@@ -207,5 +214,49 @@ impl DeploymentConfig {
             queue_url: require(SyncConfig::QUEUE_URL),
         };
         if missing.is_empty() { Ok(config) } else { Err(ConfigError(missing)) }
+    }
+}
+
+/// The cost pipeline's knobs, each optional (defaults in [`CostPolicy::default`]):
+/// `SKYFORGE_COST_REFRESH_HOURS` (6), `SKYFORGE_COST_RESTATED_DAYS` (3),
+/// `SKYFORGE_COST_HISTORY_DAYS` (90), `SKYFORGE_COST_MAX_RANGE_DAYS` (366).
+pub fn cost_policy(lookup: impl Fn(&str) -> Option<String>) -> Result<CostPolicy, String> {
+    let defaults = CostPolicy::default();
+    let number = |name: &str, default: i64| -> Result<i64, String> {
+        match lookup(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()) {
+            None => Ok(default),
+            Some(raw) => match raw.parse::<i64>() {
+                Ok(n) if n >= 0 => Ok(n),
+                _ => Err(format!("{name} is a whole number of at least 0, not {raw:?}")),
+            },
+        }
+    };
+    Ok(CostPolicy {
+        refresh_interval: chrono::Duration::hours(number(
+            "SKYFORGE_COST_REFRESH_HOURS",
+            defaults.refresh_interval.num_hours(),
+        )?),
+        restated_days: number("SKYFORGE_COST_RESTATED_DAYS", defaults.restated_days)?,
+        history_days: number("SKYFORGE_COST_HISTORY_DAYS", defaults.history_days)?.max(1),
+        max_range_days: number("SKYFORGE_COST_MAX_RANGE_DAYS", defaults.max_range_days)?.max(1),
+    })
+}
+
+/// [`cost_policy`] from the process environment.
+pub fn cost_policy_from_env() -> Result<CostPolicy, String> {
+    cost_policy(|name| env::var(name).ok())
+}
+
+#[cfg(test)]
+mod cost_policy_tests {
+    use super::*;
+
+    #[test]
+    fn unset_knobs_take_the_defaults_and_bad_ones_are_named() {
+        assert_eq!(cost_policy(|_| None).unwrap(), CostPolicy::default());
+        let hourly = cost_policy(|n| (n == "SKYFORGE_COST_REFRESH_HOURS").then(|| "1".into())).unwrap();
+        assert_eq!(hourly.refresh_interval, chrono::Duration::hours(1));
+        let err = cost_policy(|n| (n == "SKYFORGE_COST_HISTORY_DAYS").then(|| "many".into())).unwrap_err();
+        assert!(err.contains("SKYFORGE_COST_HISTORY_DAYS"));
     }
 }

@@ -53,6 +53,9 @@ pub enum AppError {
     /// approval, a second racing approval).
     #[error("{0}")]
     InvalidRunState(String),
+    /// Dates that parse but make no usable range (`to` before `from`, too long).
+    #[error("{0}")]
+    InvalidRange(String),
     #[error("a backing service is unavailable")]
     Unavailable(#[source] BoxError),
     #[error("internal error")]

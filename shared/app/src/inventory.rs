@@ -12,6 +12,9 @@ use skyforge_domain::page::{Page, PageRequest};
 use skyforge_domain::roles::Permission;
 use skyforge_domain::sync::{CredentialSummary, ProviderHealth};
 
+use skyforge_domain::costs::CostOverview;
+
+use crate::costs::CostService;
 use crate::error::AppError;
 use crate::orgs::OrgAccess;
 use crate::sync_ports::{Inventory, Summaries};
@@ -20,6 +23,8 @@ use crate::sync_ports::{Inventory, Summaries};
 #[derive(Debug, Clone, PartialEq)]
 pub struct Dashboard {
     pub counts: ResourceCounts,
+    /// Month to date, forecast and changes (`None` where costs are not wired in).
+    pub costs: Option<CostOverview>,
     pub running_vms: u64,
     pub credentials: BTreeMap<CredentialId, CredentialSummary>,
 }
@@ -27,11 +32,18 @@ pub struct Dashboard {
 pub struct InventoryService {
     inventory: Arc<dyn Inventory>,
     summaries: Arc<dyn Summaries>,
+    costs: Option<Arc<CostService>>,
 }
 
 impl InventoryService {
     pub fn new(inventory: Arc<dyn Inventory>, summaries: Arc<dyn Summaries>) -> Self {
-        Self { inventory, summaries }
+        Self { inventory, summaries, costs: None }
+    }
+
+    /// The dashboard also shows the month's costs.
+    pub fn with_costs(mut self, costs: Arc<CostService>) -> Self {
+        self.costs = Some(costs);
+        self
     }
 
     pub async fn list(
@@ -69,7 +81,11 @@ impl InventoryService {
             counts.add(&summary.counts);
         }
         let running_vms = counts.total(None, Some(ResourceType::Vm), Some(ResourceState::Running));
-        Ok(Dashboard { counts, running_vms, credentials })
+        let costs = match &self.costs {
+            Some(costs) => Some(costs.overview(access.org_id).await?),
+            None => None,
+        };
+        Ok(Dashboard { counts, costs, running_vms, credentials })
     }
 
     pub async fn provider_health(&self, access: &OrgAccess) -> Result<Vec<ProviderHealth>, AppError> {

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod clouds;
 pub mod config;
+pub mod costs;
 pub mod credentials;
 pub mod deployment_ports;
 pub mod deployments;

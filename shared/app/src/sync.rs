@@ -24,6 +24,7 @@ use skyforge_domain::sync::{
 };
 
 use crate::clouds::{ApiCall, CloudError, CloudInventory};
+use crate::costs::CostService;
 use crate::error::AppError;
 use crate::ports::Clock;
 use crate::sync_ports::{
@@ -76,11 +77,18 @@ pub struct SyncService {
     clock: Arc<dyn Clock>,
     region_concurrency: usize,
     page_size: usize,
+    costs: Option<Arc<CostService>>,
 }
 
 impl SyncService {
     pub fn new(ports: SyncPorts, clock: Arc<dyn Clock>) -> Self {
-        Self { ports, clock, region_concurrency: 4, page_size: PAGE_SIZE }
+        Self { ports, clock, region_concurrency: 4, page_size: PAGE_SIZE, costs: None }
+    }
+
+    /// Also refreshes each credential's costs after its inventory (when due, see [`CostService`]).
+    pub fn with_costs(mut self, costs: Arc<CostService>) -> Self {
+        self.costs = Some(costs);
+        self
     }
 
     /// Credentials read per index page during fan-out (500 by default).
@@ -306,7 +314,31 @@ impl SyncService {
         };
         self.ports.summaries.put_credential(credential.org_id, credential.id, &summary).await?;
         self.ports.summaries.put_health(credential.org_id, &health).await?;
+        if run.status != SyncStatus::Failed {
+            self.refresh_costs(credential, &secret).await;
+        }
         Ok(())
+    }
+
+    /// Costs are a bonus of a sync: a failure to refresh them is logged and never fails the
+    /// inventory that was written (the next due sync tries again).
+    async fn refresh_costs(&self, credential: &Credential, secret: &CloudSecret) {
+        let Some(costs) = &self.costs else { return };
+        match costs.refresh(credential, secret).await {
+            Ok(Some(refresh)) => tracing::info!(
+                credential = %credential.id,
+                from = %refresh.from,
+                to = %refresh.to,
+                rows = refresh.rows,
+                requests = refresh.requests,
+                error = refresh.error.as_deref().unwrap_or(""),
+                "costs refreshed"
+            ),
+            Ok(None) => tracing::debug!(credential = %credential.id, "costs not due"),
+            Err(error) => {
+                tracing::error!(credential = %credential.id, error = %error, cause = ?error, "storing costs failed")
+            }
+        }
     }
 
     /// Ends a run that could not list anything, keeping the stored inventory as it was.

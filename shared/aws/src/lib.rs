@@ -22,11 +22,13 @@ use std::collections::HashMap;
 
 use skyforge_app::clouds::{CloudInventory, CredentialVerifier};
 use skyforge_app::config::{CloudEndpoints, Config, SyncConfig};
+use skyforge_app::costs::{CostService, CostSource};
 use skyforge_app::credentials::{AwsRoleSetup, CredentialPorts, CredentialService};
 use skyforge_app::inventory::InventoryService;
 use skyforge_app::jwt::JwtCodec;
 use skyforge_app::ports::{Ports, Secrets, SystemClock};
 use skyforge_app::sync::{SyncPorts, SyncService};
+use skyforge_domain::costs::CostPolicy;
 use skyforge_domain::inventory::Provider;
 
 pub use dynamo::DynamoStore;
@@ -93,10 +95,25 @@ pub fn credential_service(
     CredentialService::new(ports, setup, Arc::new(SystemClock), services.audit.clone())
 }
 
-/// Reading the inventory back.
+/// Reading the inventory back; the dashboard includes the month's costs.
 pub fn inventory_service(sdk: &SdkConfig, config: &Config) -> InventoryService {
     let store = store(sdk, config);
-    InventoryService::new(store.clone(), store)
+    // reading costs needs no billing API and no policy knob
+    let costs =
+        CostService::new(store.clone(), store.clone(), HashMap::new(), Arc::new(SystemClock), CostPolicy::default());
+    InventoryService::new(store.clone(), store).with_costs(Arc::new(costs))
+}
+
+/// Cost analytics: refreshes through `sources` (the sync worker), reports and recommendations
+/// (api-costs, with no sources). Reads the `SKYFORGE_COST_*` knobs.
+pub fn cost_service(
+    sdk: &SdkConfig,
+    config: &Config,
+    sources: HashMap<Provider, Arc<dyn CostSource>>,
+) -> anyhow::Result<CostService> {
+    let policy = skyforge_app::config::cost_policy_from_env().map_err(|e| anyhow::anyhow!(e))?;
+    let store = store(sdk, config);
+    Ok(CostService::new(store.clone(), store, sources, Arc::new(SystemClock), policy))
 }
 
 /// The sync pipeline, with the inventory adapters of the providers it can list.

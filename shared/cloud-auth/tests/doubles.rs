@@ -87,6 +87,7 @@ fn gcp_secret(key_json: &str, projects: &[&str]) -> CloudSecret {
         client_email: GCP_EMAIL.into(),
         key_json: Sensitive::new(key_json),
         project_ids: projects.iter().map(|p| p.to_string()).collect(),
+        billing_export: None,
     }
 }
 

@@ -307,3 +307,83 @@ pub async fn seed_bulk_instances(
     }
     Ok(seeded)
 }
+
+/// The services of the demo account's costs and a plausible daily amount for each (USD).
+const DEMO_SERVICES: [(&str, f64); 6] = [
+    ("Amazon Elastic Compute Cloud - Compute", 38.40),
+    ("EC2 - Other", 6.10),
+    ("Amazon Relational Database Service", 17.25),
+    ("Amazon Simple Storage Service", 3.80),
+    ("Amazon Virtual Private Cloud", 2.45),
+    ("AmazonCloudWatch", 1.15),
+];
+
+/// Cost Explorer's answer for the demo account: `days` days up to `today`, daily by service
+/// (and the account), with a weekly rhythm and a slow rise so the charts have a shape. Fixed
+/// arithmetic, no randomness: every `make up` shows the same demo data.
+pub fn demo_cost_results(account: &str, today: chrono::NaiveDate, days: i64) -> serde_json::Value {
+    let mut results = Vec::new();
+    for back in (0..days).rev() {
+        let day = today - chrono::Duration::days(back);
+        let weekday = chrono::Datelike::weekday(&day).num_days_from_monday() as f64;
+        let weekend = if weekday >= 5.0 { 0.78 } else { 1.0 };
+        let trend = 1.0 + (days - back) as f64 * 0.002;
+        let groups: Vec<serde_json::Value> = DEMO_SERVICES
+            .iter()
+            .enumerate()
+            .map(|(i, (service, base))| {
+                let wobble = 1.0 + ((back * 7 + i as i64 * 13) % 11) as f64 / 100.0;
+                let amount = base * weekend * trend * wobble;
+                serde_json::json!({
+                    "Keys": [service, account],
+                    "Metrics": { "UnblendedCost": { "Amount": format!("{amount:.6}"), "Unit": "USD" } }
+                })
+            })
+            .collect();
+        results.push(serde_json::json!({
+            "TimePeriod": { "Start": day.to_string(), "End": (day + chrono::Duration::days(1)).to_string() },
+            "Total": {},
+            "Groups": groups,
+            "Estimated": back < 3
+        }));
+    }
+    serde_json::json!({ "ResultsByTime": results, "DimensionValueAttributes": [] })
+}
+
+/// Queues 90 days of demo costs for the demo account on the moto server (its documented
+/// `/moto-api/static/ce/cost-and-usage-results`): the next distinct `GetCostAndUsage` in that
+/// account answers them. Only for the stand-in: it needs `AWS_ENDPOINT_URL`.
+pub async fn seed_demo_costs(endpoint: &str, account: &str, today: chrono::NaiveDate) -> Result<(), CloudError> {
+    let body = serde_json::json!({ "account_id": account, "results": [demo_cost_results(account, today, 90)] });
+    let url = format!("{}/moto-api/static/ce/cost-and-usage-results", endpoint.trim_end_matches('/'));
+    let response = crate::bearer::http_client()
+        .post(url)
+        .json(&body)
+        .send()
+        .await
+        .map_err(|e| crate::bearer::transport_error("the moto server", &e))?;
+    if response.status().is_success() {
+        Ok(())
+    } else {
+        Err(crate::bearer::status_error("the moto server", response.status()))
+    }
+}
+
+#[cfg(test)]
+mod cost_tests {
+    use super::*;
+
+    #[test]
+    fn demo_costs_cover_90_days_of_six_services() {
+        let today: chrono::NaiveDate = "2026-11-22".parse().unwrap();
+        let results = demo_cost_results("111122223333", today, 90);
+        let days = results["ResultsByTime"].as_array().unwrap();
+        assert_eq!(days.len(), 90);
+        assert_eq!(days[0]["TimePeriod"]["Start"], "2026-08-25");
+        assert_eq!(days[89]["TimePeriod"]["End"], "2026-11-23");
+        assert_eq!(days[89]["Groups"].as_array().unwrap().len(), 6);
+        let amount: f64 =
+            days[89]["Groups"][0]["Metrics"]["UnblendedCost"]["Amount"].as_str().unwrap().parse().unwrap();
+        assert!((30.0..60.0).contains(&amount), "{amount}");
+    }
+}

@@ -7,8 +7,11 @@
 
 pub mod aws;
 pub mod azure;
+pub mod azure_costs;
+pub mod bearer;
 pub mod demo;
 pub mod gcp;
+pub mod gcp_costs;
 pub mod whole_account;
 
 use std::collections::HashMap;
@@ -17,10 +20,11 @@ use std::sync::Arc;
 use aws_config::SdkConfig;
 use skyforge_app::clouds::CloudInventory;
 use skyforge_app::config::CloudEndpoints;
+use skyforge_app::costs::CostSource;
 use skyforge_cloud_auth::{AzureAuth, GcpAuth, ProviderHttp};
 use skyforge_domain::inventory::Provider;
 
-pub use aws::AwsInventory;
+pub use aws::{AwsCosts, AwsInventory};
 pub use azure::AzureInventory;
 pub use gcp::GcpInventory;
 pub use whole_account::WholeAccount;
@@ -35,5 +39,18 @@ pub fn all(platform: &SdkConfig, endpoints: &CloudEndpoints) -> HashMap<Provider
         Arc::new(WholeAccount(AzureInventory::new(Arc::new(AzureAuth::new(http.clone(), endpoints)))));
     let gcp: Arc<dyn CloudInventory> =
         Arc::new(WholeAccount(GcpInventory::new(Arc::new(GcpAuth::new(http, endpoints)))));
+    HashMap::from([(Provider::Aws, aws), (Provider::Azure, azure), (Provider::Gcp, gcp)])
+}
+
+/// The billing source of every provider, for the sync worker's cost refresh: Cost Explorer,
+/// Azure Cost Management, and GCP's Cloud Billing export in BigQuery, signed in the way the
+/// inventory is.
+pub fn cost_sources(platform: &SdkConfig, endpoints: &CloudEndpoints) -> HashMap<Provider, Arc<dyn CostSource>> {
+    let http = ProviderHttp::default();
+    let aws: Arc<dyn CostSource> = Arc::new(AwsCosts::new(platform.clone()));
+    let azure_auth = Arc::new(AzureAuth::new(http.clone(), endpoints));
+    let azure: Arc<dyn CostSource> = Arc::new(azure_costs::AzureCosts::new(&endpoints.azure_arm, azure_auth));
+    let gcp_auth = Arc::new(GcpAuth::new(http, endpoints));
+    let gcp: Arc<dyn CostSource> = Arc::new(gcp_costs::GcpCosts::new(&endpoints.gcp_bigquery, gcp_auth));
     HashMap::from([(Provider::Aws, aws), (Provider::Azure, azure), (Provider::Gcp, gcp)])
 }

@@ -165,6 +165,7 @@ impl Gcp {
             client_email: GCP_EMAIL.into(),
             key_json: Sensitive::new(self.key.clone()),
             project_ids: vec![GCP_PROJECT.into()],
+            billing_export: None,
         }
     }
 }
@@ -241,6 +242,7 @@ async fn gcp_failures_are_clear_and_throttling_is_waited_out() {
         client_email: GCP_EMAIL.into(),
         key_json: Sensitive::new(other_key),
         project_ids: vec![GCP_PROJECT.into()],
+        billing_export: None,
     };
     let (error, _) = inventory.list_region(&stranger, GCP_PROJECT, "global").await.unwrap_err();
     assert_eq!(error.code(), "invalid_credential");

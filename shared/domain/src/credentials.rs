@@ -55,6 +55,10 @@ pub enum CloudSecret {
         client_email: String,
         key_json: Sensitive,
         project_ids: Vec<String>,
+        /// The Cloud Billing export table (`project.dataset.table`) costs are read from;
+        /// absent in secrets stored before costs existed, and optional.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        billing_export: Option<String>,
     },
 }
 
@@ -113,6 +117,8 @@ pub struct CredentialInput {
     pub subscription_ids: Option<Vec<String>>,
     pub service_account_key: Option<Sensitive>,
     pub project_ids: Option<Vec<String>>,
+    /// GCP: the BigQuery table of the Cloud Billing export, `project.dataset.table`.
+    pub billing_export: Option<String>,
 }
 
 static GUID: LazyLock<regex_lite::Regex> = LazyLock::new(|| {
@@ -122,6 +128,10 @@ static ACCESS_KEY: LazyLock<regex_lite::Regex> =
     LazyLock::new(|| regex_lite::Regex::new(r"^(AKIA|ASIA)[A-Z0-9]{12,124}$").unwrap());
 static ROLE_ARN: LazyLock<regex_lite::Regex> =
     LazyLock::new(|| regex_lite::Regex::new(r"^arn:aws(-[a-z]+)*:iam::[0-9]{12}:role/[\w+=,.@/-]{1,512}$").unwrap());
+/// `project.dataset.table` of a BigQuery table: a project id, then dataset and table names.
+pub static BILLING_EXPORT: LazyLock<regex_lite::Regex> = LazyLock::new(|| {
+    regex_lite::Regex::new(r"^[a-z][a-z0-9-]{4,28}[a-z0-9]\.[A-Za-z0-9_]{1,1024}\.[A-Za-z0-9_]{1,1024}$").unwrap()
+});
 static PROJECT_ID: LazyLock<regex_lite::Regex> =
     LazyLock::new(|| regex_lite::Regex::new(r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$").unwrap());
 
@@ -260,10 +270,25 @@ pub fn parse_credential(
                     None
                 }
             });
-            match (key, email, projects) {
-                (Some(key), Some(email), Some(projects)) => {
-                    Some(CloudSecret::GcpServiceAccount { client_email: email, key_json: key, project_ids: projects })
+            let billing_export = match input.billing_export.map(|b| b.trim().to_owned()).filter(|b| !b.is_empty()) {
+                Some(table) if BILLING_EXPORT.is_match(&table) => Some(table),
+                Some(_) => {
+                    errors.0.push(FieldError::new(
+                        "billing_export",
+                        "invalid_format",
+                        "billing_export is the BigQuery table of the billing export, as project.dataset.table",
+                    ));
+                    None
                 }
+                None => None,
+            };
+            match (key, email, projects) {
+                (Some(key), Some(email), Some(projects)) => Some(CloudSecret::GcpServiceAccount {
+                    client_email: email,
+                    key_json: key,
+                    project_ids: projects,
+                    billing_export,
+                }),
                 _ => None,
             }
         }
@@ -432,6 +457,33 @@ mod tests {
             codes(parse_credential(Provider::Azure, input, "e")),
             vec![("subscription_ids[1]".into(), "invalid_format"), ("tenant_id".into(), "invalid_format")]
         );
+    }
+
+    #[test]
+    fn gcp_may_name_its_billing_export_table() {
+        let key = r#"{"type":"service_account","project_id":"demo-project","private_key":"-----BEGIN PRIVATE KEY-----\nabc\n-----END PRIVATE KEY-----\n","client_email":"sync@demo-project.iam.gserviceaccount.com"}"#;
+        let input = |table: &str| CredentialInput {
+            service_account_key: Some(Sensitive::new(key)),
+            project_ids: Some(vec!["demo-project".into()]),
+            billing_export: Some(table.into()),
+            ..Default::default()
+        };
+        let secret =
+            parse_credential(Provider::Gcp, input("billing-project.billing_export.gcp_billing_export_v1_01"), "e");
+        assert!(
+            matches!(secret, Ok(CloudSecret::GcpServiceAccount { billing_export: Some(t), .. }) if t.starts_with("billing-project."))
+        );
+        assert_eq!(
+            codes(parse_credential(Provider::Gcp, input("p.d.t`; DROP TABLE x"), "e")),
+            vec![("billing_export".into(), "invalid_format")]
+        );
+        // secrets stored before the field existed still read
+        let old =
+            r#"{"kind":"gcp_service_account","client_email":"a@b","key_json":"{}","project_ids":["demo-project"]}"#;
+        assert!(matches!(
+            serde_json::from_str::<CloudSecret>(old),
+            Ok(CloudSecret::GcpServiceAccount { billing_export: None, .. })
+        ));
     }
 
     #[test]

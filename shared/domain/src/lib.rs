@@ -4,12 +4,14 @@
 pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod costs;
 pub mod credentials;
 pub mod deployments;
 pub mod error;
 pub mod ids;
 pub mod inventory;
 pub mod page;
+pub mod recommendations;
 pub mod roles;
 pub mod sync;
 pub mod values;

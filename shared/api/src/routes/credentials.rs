@@ -134,7 +134,8 @@ impl CredentialView {
 /// Adds a credential. Which secret fields are required depends on `provider`:
 /// aws — `role_arn` (preferred; see `aws-role-setup`) or `access_key_id` + `secret_access_key`;
 /// azure — `tenant_id`, `client_id`, `client_secret`, `subscription_ids`;
-/// gcp — `service_account_key` (the JSON key file, as a string) and `project_ids`.
+/// gcp — `service_account_key` (the JSON key file, as a string) and `project_ids`; optionally
+/// `billing_export` (`project.dataset.table` of the Cloud Billing export) for costs.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AddCredentialRequest {
@@ -156,6 +157,8 @@ pub struct AddCredentialRequest {
     #[schema(value_type = Option<String>)]
     pub service_account_key: Option<Sensitive>,
     pub project_ids: Option<Vec<String>>,
+    /// GCP: the BigQuery table of the Cloud Billing export (`project.dataset.table`), for costs.
+    pub billing_export: Option<String>,
 }
 
 /// A new secret for an existing credential: the same fields as when adding it.
@@ -174,6 +177,8 @@ pub struct RotateCredentialRequest {
     #[schema(value_type = Option<String>)]
     pub service_account_key: Option<Sensitive>,
     pub project_ids: Option<Vec<String>>,
+    /// GCP: the BigQuery table of the Cloud Billing export (`project.dataset.table`), for costs.
+    pub billing_export: Option<String>,
 }
 
 /// Both requests carry the same secret fields; one conversion serves both.
@@ -189,6 +194,7 @@ macro_rules! secret_input {
             subscription_ids: $body.subscription_ids,
             service_account_key: $body.service_account_key,
             project_ids: $body.project_ids,
+            billing_export: $body.billing_export,
         }
     };
 }

@@ -245,11 +245,13 @@ pub struct CredentialStatusView {
 pub struct DashboardView {
     pub totals: TotalsView,
     pub running_vms: u64,
+    /// Month-to-date cost, forecast to month end and changes, per currency.
+    pub costs: Option<crate::routes::costs::CostOverviewView>,
     pub credentials: Vec<CredentialStatusView>,
 }
 
-/// Totals by provider, type and state, running VMs, and each credential's last sync and
-/// provider health: one read of the organisation's summary.
+/// Totals by provider, type and state, running VMs, each credential's last sync and provider
+/// health (one read of the organisation's summary), and the month's costs.
 #[utoipa::path(get, path = "/v1/orgs/{org}/dashboard", tag = "inventory", security(("bearer" = [])),
     params(("org" = String, Path, description = "organisation id")),
     responses((status = 200, body = DashboardView), (status = 404, description = "not_found", body = Problem, content_type = "application/problem+json")))]
@@ -288,7 +290,12 @@ async fn dashboard(State(state): State<InventoryState>, member: OrgMember) -> Ap
                 .collect(),
         })
         .collect();
-    Ok(Json(DashboardView { totals, running_vms: dashboard.running_vms, credentials }))
+    Ok(Json(DashboardView {
+        totals,
+        running_vms: dashboard.running_vms,
+        costs: dashboard.costs.as_ref().map(Into::into),
+        credentials,
+    }))
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -159,3 +159,25 @@ pub fn run_subscribers_pk(run: RunId) -> String {
 pub fn run_subscriber(run: RunId, connection: &str) -> Key {
     (run_subscribers_pk(run), format!("WSCONN#{connection}"))
 }
+
+pub const COST_REFRESH_PREFIX: &str = "COSTREFRESH#";
+
+/// The partition of an organisation's daily cost rows; sort keys start with the day, so a
+/// date range is one `BETWEEN` query.
+pub fn costs_pk(org: OrgId) -> String {
+    format!("COST#{org}")
+}
+
+/// `<yyyy-mm-dd>#<cred>#<account>#<service>`: one row per credential, day, account and service.
+pub fn cost_row(org: OrgId, row: &skyforge_domain::costs::CostRow) -> Key {
+    (costs_pk(org), format!("{}#{}#{}#{}", row.day, row.credential_id, row.account, row.service))
+}
+
+/// The sort keys bounding the rows of `from..=to` (`~` sorts after every id character).
+pub fn cost_days(from: chrono::NaiveDate, to: chrono::NaiveDate) -> (String, String) {
+    (format!("{from}#"), format!("{to}#~"))
+}
+
+pub fn cost_refresh(org: OrgId, credential: CredentialId) -> Key {
+    (org_pk(org), format!("{COST_REFRESH_PREFIX}{credential}"))
+}

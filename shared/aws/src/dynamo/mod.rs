@@ -5,6 +5,7 @@
 mod accounts;
 mod audit;
 mod cloud;
+mod costs;
 mod deployments;
 mod inventory;
 mod items;

@@ -1,6 +1,7 @@
 //! Adapter tests against the moto server (`make test` starts one and sets `AWS_ENDPOINT_URL`).
 //! Each test works in a table of its own, so they run in parallel without seeing each other.
 
+mod costs;
 #[cfg(feature = "provisioning")]
 mod provisioning;
 mod store;

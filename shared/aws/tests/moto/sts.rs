@@ -208,6 +208,7 @@ async fn azure_and_gcp_secrets_are_not_checked_here() {
         client_email: "sa@p.iam.gserviceaccount.com".into(),
         key_json: Sensitive::new("{}"),
         project_ids: vec!["project-1".into()],
+        billing_export: None,
     };
     let error = AwsVerifier::new(platform_at(&double).await).verify(&secret).await.unwrap_err();
     assert!(matches!(&error, CloudError::Unavailable(m) if m.contains("not supported")), "{error:?}");

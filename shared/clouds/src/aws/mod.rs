@@ -3,6 +3,7 @@
 //! [`skyforge_aws::sts::aws_config_for`] (static keys or an assumed role).
 
 mod calls;
+mod costs;
 mod ec2;
 mod s3;
 
@@ -19,6 +20,7 @@ use skyforge_domain::credentials::CloudSecret;
 use skyforge_domain::inventory::{Provider, Resource, ResourceType};
 
 use calls::Calls;
+pub use costs::AwsCosts;
 pub(crate) use s3::client as s3_client;
 
 /// How long an assumed role's config is reused: its credentials last an hour, and a listing

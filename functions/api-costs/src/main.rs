@@ -1,0 +1,19 @@
+//! api-costs: cost analytics and savings recommendations. It only reads: the sync worker
+//! refreshes costs from the billing APIs.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use skyforge_api::routes::costs::CostsState;
+use skyforge_app::config::Config;
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    skyforge_lambda::init_tracing();
+    let config = Config::from_env()?;
+    let sdk = skyforge_aws::sdk_config().await;
+    let services = skyforge_aws::services(&sdk, &config).await?;
+    let costs = Arc::new(skyforge_aws::cost_service(&sdk, &config, HashMap::new())?);
+    let router = skyforge_api::costs_router(CostsState { services, costs });
+    skyforge_lambda::serve(skyforge_api::finish(router)).await
+}

@@ -1,0 +1,115 @@
+//! Daily cost rows and each credential's last cost refresh.
+
+use std::collections::HashSet;
+
+use async_trait::async_trait;
+use aws_sdk_dynamodb::types::AttributeValue;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use skyforge_app::costs::CostStore;
+use skyforge_app::ports::StoreResult;
+use skyforge_domain::costs::{CostRefresh, CostRow};
+use skyforge_domain::ids::{CredentialId, OrgId};
+
+use super::{DynamoStore, Item, from_item, keys, s, to_item, unavailable};
+use crate::table::{PK, SK};
+
+#[derive(Serialize, Deserialize)]
+struct CostRowItem {
+    pk: String,
+    sk: String,
+    #[serde(flatten)]
+    row: CostRow,
+}
+
+#[derive(Serialize, Deserialize)]
+struct CostRefreshItem {
+    pk: String,
+    sk: String,
+    #[serde(flatten)]
+    refresh: CostRefresh,
+}
+
+impl DynamoStore {
+    /// Every row item of the organisation dated `from..=to`, all pages.
+    async fn cost_items(&self, org: OrgId, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec<CostRowItem>> {
+        let (low, high) = keys::cost_days(from, to);
+        let mut items = Vec::new();
+        let mut start = None;
+        loop {
+            let output = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .key_condition_expression("#pk = :pk AND #sk BETWEEN :low AND :high")
+                .expression_attribute_names("#pk", PK)
+                .expression_attribute_names("#sk", SK)
+                .expression_attribute_values(":pk", s(keys::costs_pk(org)))
+                .expression_attribute_values(":low", AttributeValue::S(low.clone()))
+                .expression_attribute_values(":high", AttributeValue::S(high.clone()))
+                .consistent_read(true)
+                .set_exclusive_start_key(start.take())
+                .send()
+                .await
+                .map_err(unavailable)?;
+            for item in output.items.unwrap_or_default() {
+                items.push(from_item::<CostRowItem>(item)?);
+            }
+            match output.last_evaluated_key {
+                Some(key) => start = Some(key),
+                None => return Ok(items),
+            }
+        }
+    }
+}
+
+#[async_trait]
+impl CostStore for DynamoStore {
+    async fn replace_rows(
+        &self,
+        org: OrgId,
+        credential: CredentialId,
+        from: NaiveDate,
+        to: NaiveDate,
+        rows: &[CostRow],
+    ) -> StoreResult<()> {
+        // rows written again keep their key (a put replaces them); rows the provider no longer
+        // reports for these days are deleted, so totals never double-count
+        let fresh: HashSet<(String, String)> = rows.iter().map(|r| keys::cost_row(org, r)).collect();
+        let mut requests = Vec::with_capacity(rows.len());
+        for stale in self.cost_items(org, from, to).await? {
+            if stale.row.credential_id == credential && !fresh.contains(&(stale.pk.clone(), stale.sk.clone())) {
+                requests.push(DynamoStore::delete_request((stale.pk, stale.sk))?);
+            }
+        }
+        for row in rows {
+            let (pk, sk) = keys::cost_row(org, row);
+            requests.push(DynamoStore::put_request(to_item(&CostRowItem { pk, sk, row: row.clone() })?)?);
+        }
+        self.batch_write(requests).await?;
+        Ok(())
+    }
+
+    async fn rows(&self, org: OrgId, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec<CostRow>> {
+        Ok(self.cost_items(org, from, to).await?.into_iter().map(|i| i.row).collect())
+    }
+
+    async fn last_refresh(&self, org: OrgId, credential: CredentialId) -> StoreResult<Option<CostRefresh>> {
+        Ok(self.get_item::<CostRefreshItem>(keys::cost_refresh(org, credential)).await?.map(|i| i.refresh))
+    }
+
+    async fn put_refresh(&self, org: OrgId, refresh: &CostRefresh) -> StoreResult<()> {
+        let (pk, sk) = keys::cost_refresh(org, refresh.credential_id);
+        let item: Item = to_item(&CostRefreshItem { pk, sk, refresh: refresh.clone() })?;
+        self.client.put_item().table_name(&self.table).set_item(Some(item)).send().await.map_err(unavailable)?;
+        Ok(())
+    }
+
+    async fn refreshes(&self, org: OrgId) -> StoreResult<Vec<CostRefresh>> {
+        self.query_all(keys::org_pk(org), keys::COST_REFRESH_PREFIX)
+            .await?
+            .into_iter()
+            .map(|item| from_item::<CostRefreshItem>(item).map(|i| i.refresh))
+            .collect()
+    }
+}
