@@ -174,9 +174,15 @@ impl RunExecutor for LocalExecutor {
 }
 
 /// Stops a runner and everything it started: bash, terraform and its provisioners share the
-/// runner's process group.
+/// runner's process group (its id is the runner's pid). Called only while the runner is not
+/// yet reaped, so the group is still its own.
 fn kill_group(pid: u32) {
-    let _ = std::process::Command::new("kill").arg("-TERM").arg(format!("-{pid}")).status();
+    let Ok(pid) = i32::try_from(pid) else { return };
+    // never 0 or 1 here: those would be our own group or init's
+    if pid > 1 {
+        // SAFETY: killpg only sends a signal; no memory is shared or handed over
+        unsafe { libc::killpg(pid, libc::SIGTERM) };
+    }
 }
 
 async fn forward_lines(
