@@ -100,9 +100,10 @@ export async function api(baseUrl, method, path, { token, body } = {}) {
   return { status: response.status, body: text ? JSON.parse(text) : null };
 }
 
-/// Waits until the demo account's first sync has finished and at least `minResources` are in
-/// the inventory (the runtime syncs it in the background right after it starts).
-export async function waitForDemoSync(baseUrl, { minResources = 1, timeoutMs = 180_000 } = {}) {
+/// Waits until the first sync of every demo account (AWS, Azure, GCP) has finished and at least
+/// `minResources` are in the inventory (the runtime syncs them in the background after it
+/// starts; an account shows on the dashboard once its first sync has written its summary).
+export async function waitForDemoSync(baseUrl, { minResources = 1, accounts = 3, timeoutMs = 180_000 } = {}) {
   const login = await api(baseUrl, 'POST', '/v1/auth/login', { body: { email: DEMO_EMAIL, password: DEMO_PASSWORD } });
   if (login.status !== 200) throw new Error(`demo login failed: ${login.status} ${JSON.stringify(login.body)}`);
   const token = login.body.access_token;
@@ -114,7 +115,8 @@ export async function waitForDemoSync(baseUrl, { minResources = 1, timeoutMs = 1
   while (Date.now() < deadline) {
     last = await api(baseUrl, 'GET', `/v1/orgs/${orgId}/dashboard`, { token });
     const syncs = (last.body?.credentials ?? []).map((c) => c.last_sync?.status);
-    const finished = syncs.length > 0 && syncs.every((status) => status && status !== 'queued' && status !== 'running');
+    const finished =
+      syncs.length >= accounts && syncs.every((status) => status && status !== 'queued' && status !== 'running');
     if (finished && last.body.totals.resources >= minResources) return { orgId, userId, totals: last.body.totals };
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
