@@ -2,8 +2,6 @@
 //! (90 days, six services) is refreshed by its sync, once per interval; the costs view groups
 //! and totals them; bad ranges are 400s with their codes; another organisation sees nothing.
 
-use std::time::Duration;
-
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use skyforge_e2e::{Platform, TestUser};
@@ -27,21 +25,6 @@ async fn connected_with_costs(platform: &Platform, user: &TestUser) -> String {
     reply.body["id"].as_str().unwrap().to_owned()
 }
 
-async fn sync(platform: &Platform, user: &TestUser, credential: &str) -> Value {
-    let path = format!("/v1/orgs/{}/credentials/{credential}", user.org);
-    let queued = platform.post(&format!("{path}/sync"), Some(&user.access), json!({})).await;
-    assert_eq!(queued.status, StatusCode::ACCEPTED, "{:?}", queued.body);
-    let run = queued.body["id"].as_str().unwrap().to_owned();
-    for _ in 0..120 {
-        let reply = platform.get(&format!("{path}/syncs/{run}"), &user.access).await;
-        if ["succeeded", "partial", "failed"].contains(&reply.body["status"].as_str().unwrap_or("")) {
-            return reply.body;
-        }
-        tokio::time::sleep(Duration::from_millis(250)).await;
-    }
-    panic!("sync {run} did not finish in 30 s");
-}
-
 fn usd(list: &Value) -> f64 {
     list.as_array()
         .unwrap()
@@ -56,7 +39,7 @@ async fn a_synced_account_shows_its_costs_refreshed_once_per_interval() {
     let platform = Platform::start().await;
     let alice = platform.user("alice").await;
     let credential = connected_with_costs(&platform, &alice).await;
-    assert_eq!(sync(&platform, &alice, &credential).await["status"], "succeeded");
+    assert_eq!(platform.synced(&alice, &credential).await["status"], "succeeded");
 
     let costs_path = format!("/v1/orgs/{}/costs?group_by=service", alice.org);
     let first = platform.get(&costs_path, &alice.access).await;
@@ -77,7 +60,7 @@ async fn a_synced_account_shows_its_costs_refreshed_once_per_interval() {
     assert!(refresh["error"].is_null());
 
     // a second sync within 6 hours makes no billing request: the refresh record is unchanged
-    assert_eq!(sync(&platform, &alice, &credential).await["status"], "succeeded");
+    assert_eq!(platform.synced(&alice, &credential).await["status"], "succeeded");
     let second = platform.get(&costs_path, &alice.access).await;
     assert_eq!(second.body["refreshes"][0]["refreshed_at"], refresh["refreshed_at"]);
     assert_eq!(second.body["totals"], first.body["totals"]);
@@ -108,6 +91,20 @@ async fn a_synced_account_shows_its_costs_refreshed_once_per_interval() {
     }
     let own = platform.get(&format!("/v1/orgs/{}/costs", bob.org), &bob.access).await;
     assert!(own.body["groups"].as_array().unwrap().is_empty() && own.body["refreshes"].as_array().unwrap().is_empty());
+
+    // a deleted account's costs go with it
+    let deleted = platform
+        .call(
+            reqwest::Method::DELETE,
+            &format!("/v1/orgs/{}/credentials/{credential}", alice.org),
+            Some(&alice.access),
+            None,
+        )
+        .await;
+    assert_eq!(deleted.status, StatusCode::NO_CONTENT, "{:?}", deleted.body);
+    let after = platform.get(&costs_path, &alice.access).await;
+    assert!(after.body["groups"].as_array().unwrap().is_empty(), "{:?}", after.body);
+    assert!(after.body["refreshes"].as_array().unwrap().is_empty(), "{:?}", after.body);
 }
 
 #[tokio::test]

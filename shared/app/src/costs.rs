@@ -50,6 +50,8 @@ pub trait CostStore: Send + Sync {
     async fn put_refresh(&self, org: OrgId, refresh: &CostRefresh) -> StoreResult<()>;
     /// The last refresh of every credential of the organisation.
     async fn refreshes(&self, org: OrgId) -> StoreResult<Vec<CostRefresh>>;
+    /// Forgets a deleted credential: every row of it and its refresh record.
+    async fn remove_credential(&self, org: OrgId, credential: CredentialId) -> StoreResult<()>;
 }
 
 /// What a billing API answered for a range of days.
@@ -314,6 +316,11 @@ mod tests {
         async fn refreshes(&self, org: OrgId) -> StoreResult<Vec<CostRefresh>> {
             let stored = self.refreshes.lock().unwrap();
             Ok(stored.iter().filter(|(o, _)| *o == org).map(|(_, r)| r.clone()).collect())
+        }
+        async fn remove_credential(&self, org: OrgId, credential: CredentialId) -> StoreResult<()> {
+            self.rows.lock().unwrap().retain(|(o, r)| !(*o == org && r.credential_id == credential));
+            self.refreshes.lock().unwrap().retain(|(o, r)| !(*o == org && r.credential_id == credential));
+            Ok(())
         }
     }
 

@@ -64,6 +64,8 @@ pub struct CredentialPorts {
     pub runs: Arc<dyn SyncRuns>,
     pub inventory: Arc<dyn Inventory>,
     pub summaries: Arc<dyn Summaries>,
+    /// A deleted credential's cost rows go with it, so reports never show them again.
+    pub costs: Arc<dyn crate::costs::CostStore>,
     /// Checks per provider; a provider without one is checked for shape only.
     pub verifiers: HashMap<Provider, Arc<dyn CredentialVerifier>>,
 }
@@ -283,6 +285,7 @@ impl CredentialService {
             self.ports.inventory.remove_credential(access.org_id, credential.id).await?;
             self.ports.summaries.remove_credential(access.org_id, credential.id).await?;
             self.ports.summaries.remove_health(access.org_id, credential.id).await?;
+            self.ports.costs.remove_credential(access.org_id, credential.id).await?;
             Ok(())
         }
         .await;

@@ -85,7 +85,8 @@ pub fn credential_service(
         queue: Arc::new(queue::SqsQueue::new(aws_sdk_sqs::Client::new(sdk), &sync.queue_url)),
         runs: store.clone(),
         inventory: store.clone(),
-        summaries: store,
+        summaries: store.clone(),
+        costs: store,
         verifiers,
     };
     let setup = AwsRoleSetup {

@@ -112,4 +112,18 @@ impl CostStore for DynamoStore {
             .map(|item| from_item::<CostRefreshItem>(item).map(|i| i.refresh))
             .collect()
     }
+
+    async fn remove_credential(&self, org: OrgId, credential: CredentialId) -> StoreResult<()> {
+        // every day the sort key can hold: the organisation's cost partition, read once
+        let (first, last) = (NaiveDate::from_ymd_opt(1970, 1, 1), NaiveDate::from_ymd_opt(9999, 12, 31));
+        let (Some(first), Some(last)) = (first, last) else { return Ok(()) };
+        let mut requests = vec![DynamoStore::delete_request(keys::cost_refresh(org, credential))?];
+        for item in self.cost_items(org, first, last).await? {
+            if item.row.credential_id == credential {
+                requests.push(DynamoStore::delete_request((item.pk, item.sk))?);
+            }
+        }
+        self.batch_write(requests).await?;
+        Ok(())
+    }
 }
