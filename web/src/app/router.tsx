@@ -38,7 +38,7 @@ export const routes: RouteObject[] = [
               { path: 'dashboard', lazy: page(() => import('./routes/app/dashboard')) },
               { path: 'inventory', lazy: page(() => import('./routes/app/inventory')) },
               { path: 'cloud-accounts', lazy: page(() => import('./routes/app/cloud-accounts')) },
-              { path: 'costs', lazy: comingSoon('costs') },
+              { path: 'costs', lazy: page(() => import('./routes/app/costs')) },
               { path: 'deployments', lazy: comingSoon('deployments') },
               { path: 'audit', lazy: page(() => import('./routes/app/audit')) },
               { path: 'tokens', lazy: page(() => import('./routes/app/tokens')) },

@@ -19,6 +19,7 @@ export type AddCredentialRequest = {
   subscription_ids?: string[] | null;
   service_account_key?: string | null;
   project_ids?: string[] | null;
+  billing_export?: string | null;
   regions?: string[] | null;
 };
 export type _AddCredentialRequestMatchesContract = Expect<

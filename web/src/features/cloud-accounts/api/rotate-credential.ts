@@ -18,6 +18,7 @@ export type RotateCredentialRequest = {
   subscription_ids?: string[] | null;
   service_account_key?: string | null;
   project_ids?: string[] | null;
+  billing_export?: string | null;
 };
 export type _RotateCredentialRequestMatchesContract = Expect<
   Equals<RotateCredentialRequest, components['schemas']['RotateCredentialRequest']>

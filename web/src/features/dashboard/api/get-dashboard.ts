@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { apiClient } from '@/lib/api-client';
 import type { Equals, Expect } from '@/lib/api-common';
 import type { components } from '@/lib/api-schema';
+import { costOverviewSchema } from '@/lib/costs';
 import { isSyncActive, syncSummarySchema } from '@/lib/sync';
 
 const countsSchema = z.record(z.string(), z.number().int());
@@ -44,6 +45,7 @@ export const dashboardSchema = z.object({
   totals: totalsSchema,
   running_vms: z.number().int(),
   credentials: z.array(credentialStatusSchema),
+  costs: costOverviewSchema.nullish(),
 });
 export type Dashboard = z.infer<typeof dashboardSchema>;
 export type _DashboardMatchesContract = Expect<Equals<Dashboard, components['schemas']['DashboardView']>>;
