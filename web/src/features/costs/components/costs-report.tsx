@@ -16,7 +16,7 @@ import { CostFigures, MoneyList } from './cost-figures';
 import { Recommendations } from './recommendations';
 
 // Recharts is the heaviest module of the app: its chunk loads after the figures have rendered.
-const DailyCostChart = lazy(() => import('./daily-cost-chart'));
+const DailyCostChart = lazy(() => import('@/components/charts/daily-cost-chart'));
 
 const PRESETS = [
   { id: 'last30', label: 'Last 30 days' },
