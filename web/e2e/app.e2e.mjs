@@ -249,11 +249,11 @@ describe('the web app against the local runtime', { concurrency: false }, () => 
 
       // Approve: the apply's lines arrive over the socket while the run is still applying.
       await approve.click();
-      await log.getByText(/step 1\/4 preparing/).waitFor({ timeout: 60_000 });
+      await log.getByText(/step 1\/4 preparing/).first().waitFor({ timeout: 60_000 });
       const statusWhenLineArrived = await page.getByText(/^(Applying|Applied)$/).first().textContent();
       assert.equal(statusWhenLineArrived, 'Applying', 'the first apply line should arrive before the run ends');
       await page.getByText('Applied', { exact: true }).first().waitFor({ timeout: 90_000 });
-      await log.getByText(/step 3\/4 finishing/).waitFor();
+      await log.getByText(/step 3\/4 finishing/).first().waitFor();
       const seqs = await log.locator('[data-seq]').evaluateAll((els) => els.map((el) => Number(el.dataset.seq)));
       assert.ok(seqs.length > linesBefore, 'apply lines were added');
       assert.deepEqual(seqs, [...new Set(seqs)].sort((a, b) => a - b), 'each line once, in order');

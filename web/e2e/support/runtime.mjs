@@ -41,9 +41,12 @@ export async function startRuntime({ name = 'web-e2e', env = {}, startTimeoutMs 
       SKYFORGE_SYNC_QUEUE_NAME: id,
       SKYFORGE_SYNC_INTERVAL_SECS: '0',
       SKYFORGE_WEB_DIR: join(webDir, 'dist'),
-      // The sandbox deployment's terraform init uses the offline provider mirror
-      // (infra/local/install-terraform.sh); the runtime's own default did not reach the runner.
-      ...(existsSync(terraformrc) && !process.env.TF_CLI_CONFIG_FILE ? { TF_CLI_CONFIG_FILE: terraformrc } : {}),
+      // The sandbox deployment's terraform init needs the offline provider mirror
+      // (infra/local/install-terraform.sh): an inherited TF_CLI_CONFIG_FILE naming a missing
+      // file would hide it.
+      ...(existsSync(terraformrc) && !existsSync(process.env.TF_CLI_CONFIG_FILE ?? '')
+        ? { TF_CLI_CONFIG_FILE: terraformrc }
+        : {}),
       RUST_LOG: process.env.RUST_LOG ?? 'info,aws_config=warn',
       ...env,
     },
