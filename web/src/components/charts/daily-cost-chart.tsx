@@ -1,4 +1,5 @@
-//! A bar chart of one currency's daily cost. Recharts is heavy: pages load this module lazily.
+//! A bar chart of one currency's daily cost (no animation: the figures are the point).
+//! Recharts is heavy: pages load this module lazily.
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatMoney } from '@/lib/costs';
 
@@ -19,7 +20,13 @@ export default function DailyCostChart({ label, currency, series, height = 220 }
             <XAxis dataKey="day" tickFormatter={(day: string) => day.slice(5)} tick={{ fontSize: 11 }} minTickGap={16} />
             <YAxis width={64} tick={{ fontSize: 11 }} tickFormatter={(v: number) => formatMoney(v, currency)} />
             <Tooltip formatter={(v) => formatMoney(Number(v), currency)} labelFormatter={(day) => String(day)} />
-            <Bar dataKey="amount" name={currency} fill="var(--color-accent-500, #6366f1)" radius={[2, 2, 0, 0]} />
+            <Bar
+              dataKey="amount"
+              name={currency}
+              fill="var(--color-accent-500, #6366f1)"
+              radius={[2, 2, 0, 0]}
+              isAnimationActive={false}
+            />
           </BarChart>
         </ResponsiveContainer>
       </div>
