@@ -213,6 +213,15 @@ describe('the web app against the local runtime', { concurrency: false }, () => 
       await page.getByLabel('Daily cost in USD').waitFor();
       await screenshot(page, 'costs');
 
+      // The dashboard's cost figures and 30-day chart (reloaded: its summary may predate the
+      // first cost refresh, which follows the demo account's first sync).
+      await openSection(page, 'Dashboard');
+      await page.reload();
+      await page.getByText('Cost, month to date').locator('..').getByText(/\$\d/).waitFor();
+      await page.getByText('Forecast, month end').waitFor();
+      await page.getByLabel('Daily cost in USD, last 30 days').waitFor();
+      await screenshot(page, 'dashboard-costs');
+
       // Deployments: the gallery labels the sandbox; its form comes from the schema.
       await openSection(page, 'Deployments');
       const sandbox = page.getByRole('listitem', { name: 'Sandbox (local demo, creates nothing)' });
