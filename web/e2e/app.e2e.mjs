@@ -200,6 +200,88 @@ describe('the web app against the local runtime', { concurrency: false }, () => 
     }
   });
 
+  test('the demo user sees costs, then runs a sandbox deployment through approval and watches its log live', async () => {
+    const { context, page, pageErrors } = await newPage();
+    try {
+      await logIn(page, DEMO_EMAIL, DEMO_PASSWORD);
+
+      // Costs: the demo account's Cost Explorer data, fetched by its first sync.
+      await openSection(page, 'Costs');
+      const monthToDate = page.getByText('Month to date', { exact: true }).locator('..');
+      await monthToDate.getByText(/\$\d/).first().waitFor();
+      await page.getByRole('table', { name: 'Cost by provider' }).getByRole('cell', { name: 'AWS' }).waitFor();
+      await page.getByLabel('Daily cost in USD').waitFor();
+      await screenshot(page, 'costs');
+
+      // The dashboard's cost figures and 30-day chart (reloaded: its summary may predate the
+      // first cost refresh, which follows the demo account's first sync).
+      await openSection(page, 'Dashboard');
+      await page.reload();
+      await page.getByText('Cost, month to date').locator('..').getByText(/\$\d/).waitFor();
+      await page.getByText('Forecast, month end').waitFor();
+      await page.getByLabel('Daily cost in USD, last 30 days').waitFor();
+      await screenshot(page, 'dashboard-costs');
+
+      // Deployments: the gallery labels the sandbox; its form comes from the schema.
+      await openSection(page, 'Deployments');
+      const sandbox = page.getByRole('listitem', { name: 'Sandbox (local demo, creates nothing)' });
+      await sandbox.getByText('Sandbox · no cloud account').waitFor();
+      await screenshot(page, 'deployments');
+      await sandbox.getByRole('link', { name: /^Deploy / }).click();
+      await page.getByRole('heading', { level: 1, name: /New deployment/ }).waitFor();
+      // a bad value is caught in the browser, on its field
+      await page.getByLabel('Instance count').fill('9');
+      await page.getByLabel('Deployment name').fill('e2e-sandbox');
+      await page.getByRole('button', { name: 'Create deployment' }).click();
+      await page.getByText('At most 5.').waitFor();
+      await page.getByLabel('Instance count').fill('1');
+      await screenshot(page, 'deployment-new');
+      await page.getByRole('button', { name: 'Create deployment' }).click();
+      await page.waitForURL(/\/deployments\/dep_[^/]+$/);
+      await page.getByRole('heading', { level: 1, name: 'e2e-sandbox' }).waitFor();
+
+      // Plan, then the run page with its plan summary, waiting for approval.
+      await page.getByRole('button', { name: 'Plan & apply' }).click();
+      await page.waitForURL(/\/runs\/run_[^/]+$/);
+      const approve = page.getByRole('button', { name: 'Approve' });
+      const errored = page.getByText('Errored', { exact: true }).first();
+      await approve.or(errored).waitFor({ timeout: 90_000 });
+      if (await errored.isVisible()) {
+        assert.fail(`the plan failed:\n${await page.locator("main").innerText()}`);
+      }
+      const summary = page.getByLabel('Plan summary');
+      await summary.getByText(/^[1-9]\d* to add$/).waitFor();
+      await page.getByText('Live', { exact: true }).waitFor();
+      await screenshot(page, 'run-awaiting-approval');
+      const log = page.getByLabel('Log lines');
+      const linesBefore = await log.locator('[data-seq]').count();
+
+      // Approve: the apply's lines arrive over the socket while the run is still applying.
+      await approve.click();
+      await log.getByText(/step 1\/4 preparing/).first().waitFor({ timeout: 60_000 });
+      const statusWhenLineArrived = await page.getByText(/^(Applying|Applied)$/).first().textContent();
+      assert.equal(statusWhenLineArrived, 'Applying', 'the first apply line should arrive before the run ends');
+      await page.getByText('Applied', { exact: true }).first().waitFor({ timeout: 90_000 });
+      await log.getByText(/step 3\/4 finishing/).first().waitFor();
+      const seqs = await log.locator('[data-seq]').evaluateAll((els) => els.map((el) => Number(el.dataset.seq)));
+      assert.ok(seqs.length > linesBefore, 'apply lines were added');
+      assert.deepEqual(seqs, [...new Set(seqs)].sort((a, b) => a - b), 'each line once, in order');
+      assert.equal(await page.getByRole('group', { name: 'Run actions' }).count(), 0);
+      await screenshot(page, 'run-applied');
+
+      // The deployment shows its outputs and the applied run.
+      await page.getByRole('link', { name: 'Back to the deployment' }).click();
+      await page.getByLabel('Outputs').waitFor();
+      await page.getByRole('table', { name: 'Runs' }).getByText('Applied').waitFor();
+      await screenshot(page, 'deployment');
+
+      await logOut(page);
+      assert.deepEqual(pageErrors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
   test('on a phone the navigation is a drawer behind a menu button, and a reload keeps the session', async () => {
     const { context, page, pageErrors } = await newPage(PHONE);
     try {

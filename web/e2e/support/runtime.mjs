@@ -13,6 +13,7 @@ export const DEMO_PASSWORD = 'skyforge-demo-password';
 
 const webDir = new URL('../..', import.meta.url).pathname;
 export const artifactsDir = join(webDir, '..', '.run', 'test-artifacts');
+const terraformrc = join(webDir, '..', '.tools', 'terraformrc');
 
 /// Starts the runtime and resolves once it listens. `env` adds variables (the benchmark's
 /// bulk seeding). The runtime's log goes to .run/test-artifacts/<name>.log.
@@ -40,6 +41,12 @@ export async function startRuntime({ name = 'web-e2e', env = {}, startTimeoutMs 
       SKYFORGE_SYNC_QUEUE_NAME: id,
       SKYFORGE_SYNC_INTERVAL_SECS: '0',
       SKYFORGE_WEB_DIR: join(webDir, 'dist'),
+      // The sandbox deployment's terraform init needs the offline provider mirror
+      // (infra/local/install-terraform.sh): an inherited TF_CLI_CONFIG_FILE naming a missing
+      // file would hide it.
+      ...(existsSync(terraformrc) && !existsSync(process.env.TF_CLI_CONFIG_FILE ?? '')
+        ? { TF_CLI_CONFIG_FILE: terraformrc }
+        : {}),
       RUST_LOG: process.env.RUST_LOG ?? 'info,aws_config=warn',
       ...env,
     },

@@ -4,18 +4,10 @@ import type { ComponentType } from 'react';
 import { Navigate, createBrowserRouter, type RouteObject } from 'react-router';
 import { FullPageSpinner } from '@/components/layouts/full-page';
 import { RouteError } from './routes/route-error';
-import type { ComingSoonArea } from './routes/app/coming-soon';
 
 /// Adapts a page module with a default export to a lazy route.
 function page(load: () => Promise<{ default: ComponentType }>): RouteObject['lazy'] {
   return async () => ({ Component: (await load()).default });
-}
-
-function comingSoon(area: ComingSoonArea): RouteObject['lazy'] {
-  return async () => {
-    const { ComingSoon } = await import('./routes/app/coming-soon');
-    return { Component: () => <ComingSoon area={area} /> };
-  };
 }
 
 export const routes: RouteObject[] = [
@@ -38,8 +30,11 @@ export const routes: RouteObject[] = [
               { path: 'dashboard', lazy: page(() => import('./routes/app/dashboard')) },
               { path: 'inventory', lazy: page(() => import('./routes/app/inventory')) },
               { path: 'cloud-accounts', lazy: page(() => import('./routes/app/cloud-accounts')) },
-              { path: 'costs', lazy: comingSoon('costs') },
-              { path: 'deployments', lazy: comingSoon('deployments') },
+              { path: 'costs', lazy: page(() => import('./routes/app/costs')) },
+              { path: 'deployments', lazy: page(() => import('./routes/app/deployments')) },
+              { path: 'deployments/new/:templateId', lazy: page(() => import('./routes/app/new-deployment')) },
+              { path: 'deployments/:deploymentId', lazy: page(() => import('./routes/app/deployment')) },
+              { path: 'deployments/:deploymentId/runs/:runId', lazy: page(() => import('./routes/app/run')) },
               { path: 'audit', lazy: page(() => import('./routes/app/audit')) },
               { path: 'tokens', lazy: page(() => import('./routes/app/tokens')) },
               { path: 'members', lazy: page(() => import('./routes/app/members')) },

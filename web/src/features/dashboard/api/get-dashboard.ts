@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { apiClient } from '@/lib/api-client';
 import type { Equals, Expect } from '@/lib/api-common';
 import type { components } from '@/lib/api-schema';
+import { costOverviewSchema } from '@/lib/costs';
 import { isSyncActive, syncSummarySchema } from '@/lib/sync';
 
 const countsSchema = z.record(z.string(), z.number().int());

@@ -1,6 +1,6 @@
 //! The organisation's landing page: totals, resources by provider and type, and each cloud
 //! account's last sync and region health.
-import { useState, type ReactNode } from 'react';
+import { lazy, Suspense, useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { Cloud } from 'lucide-react';
 import { Badge } from '@/components/ui/badge';
@@ -9,10 +9,15 @@ import { Card } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorState } from '@/components/ui/error-state';
 import { LoadingBlock } from '@/components/ui/spinner';
+import { currenciesOf, dailySeries, formatMoney, type Money } from '@/lib/costs';
 import { formatDateTime, formatRelative } from '@/lib/format';
 import { providerLabel, resourceTypeLabel } from '@/lib/providers';
 import { formatSyncCounts, syncStatusLabel, syncStatusTone } from '@/lib/sync';
+import { useDailyCosts } from '../api/get-daily-costs';
 import { useDashboard, type CredentialStatus, type RegionHealth } from '../api/get-dashboard';
+
+// Recharts loads after the dashboard's figures, in its own chunk (first-page budget).
+const DailyCostChart = lazy(() => import('@/components/charts/daily-cost-chart'));
 
 type DashboardOverviewProps = {
   orgId: string;
@@ -51,6 +56,15 @@ export function DashboardOverview({ orgId, accountsHref }: DashboardOverviewProp
         <Stat label="Running VMs" value={running_vms} />
         <Stat label="Cloud accounts" value={credentials.length} />
       </dl>
+      {dashboard.data.costs && dashboard.data.costs.month_to_date.length > 0 ? (
+        <>
+          <dl className="grid grid-cols-1 gap-4 sm:grid-cols-2">
+            <Stat label="Cost, month to date" value={<Amounts amounts={dashboard.data.costs.month_to_date} />} />
+            <Stat label="Forecast, month end" value={<Amounts amounts={dashboard.data.costs.forecast_month_end} />} />
+          </dl>
+          <CostChart orgId={orgId} />
+        </>
+      ) : null}
       <div className="grid gap-6 md:grid-cols-2">
         <Card title="By provider">
           <Bars label="Resources by provider" counts={totals.by_provider} name={providerLabel} />
@@ -72,6 +86,43 @@ export function DashboardOverview({ orgId, accountsHref }: DashboardOverviewProp
         </ul>
       </section>
     </div>
+  );
+}
+
+/// One line per currency: amounts in different currencies are never added.
+function Amounts({ amounts }: { amounts: Money[] }) {
+  if (amounts.length === 0) return <>—</>;
+  return (
+    <span className="flex flex-col">
+      {amounts.map((m) => (
+        <span key={m.currency}>{formatMoney(m.amount, m.currency)}</span>
+      ))}
+    </span>
+  );
+}
+
+function CostChart({ orgId }: { orgId: string }) {
+  const costs = useDailyCosts(orgId, true);
+  return (
+    <Card title="Cost, last 30 days" description="Daily, one chart per currency.">
+      {costs.isPending ? (
+        <LoadingBlock label="Loading costs" />
+      ) : costs.isError ? (
+        <ErrorState title="Could not load costs" error={costs.error} onRetry={() => costs.refetch()} />
+      ) : (
+        <Suspense fallback={<LoadingBlock label="Loading the chart" />}>
+          {currenciesOf(costs.data.groups).map((currency) => (
+            <DailyCostChart
+              key={currency}
+              currency={currency}
+              height={180}
+              label={`Daily cost in ${currency}, last 30 days`}
+              series={dailySeries(costs.data.groups, currency, costs.data.from, costs.data.to)}
+            />
+          ))}
+        </Suspense>
+      )}
+    </Card>
   );
 }
 

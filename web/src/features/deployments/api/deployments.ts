@@ -1,0 +1,260 @@
+//! Templates, deployments and runs: `GET /v1/templates`, `/v1/orgs/{org}/deployments[/{id}]`,
+//! `.../runs[/{run}]`, the run actions (approve, cancel, discard) and the archived log.
+import {
+  infiniteQueryOptions,
+  queryOptions,
+  useInfiniteQuery,
+  useMutation,
+  useQuery,
+  useQueryClient,
+} from '@tanstack/react-query';
+import { z } from 'zod';
+import { apiClient } from '@/lib/api-client';
+import { PAGE_SIZE, pageSchema, timestampSchema, type Equals, type Expect, type Role } from '@/lib/api-common';
+import type { components } from '@/lib/api-schema';
+
+// ---- templates -------------------------------------------------------------------------------
+
+export const templateSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  description: z.string(),
+  provider: z.string().nullish(),
+  sandbox: z.boolean(),
+  variables_schema: z.record(z.string(), z.unknown()),
+});
+export type Template = z.infer<typeof templateSchema>;
+// The generator types free-form JSON objects as `Record<string, never>`: those members are
+// left out of the pins (and typed `Record<string, unknown>` here).
+export type _TemplateMatchesContract = Expect<
+  Equals<Omit<Template, 'variables_schema'>, Omit<components['schemas']['TemplateView'], 'variables_schema'>>
+>;
+const templateListSchema = z.object({ items: z.array(templateSchema) });
+
+export function templatesQueryOptions() {
+  return queryOptions({
+    queryKey: ['templates'],
+    queryFn: ({ signal }) => apiClient.get('/v1/templates', templateListSchema, { signal }),
+    staleTime: 10 * 60_000,
+  });
+}
+
+export function useTemplates() {
+  return useQuery(templatesQueryOptions());
+}
+
+// ---- deployments -----------------------------------------------------------------------------
+
+export const deploymentSchema = z.object({
+  id: z.string(),
+  template: z.string(),
+  name: z.string(),
+  credential_id: z.string().nullish(),
+  variables: z.record(z.string(), z.unknown()),
+  outputs: z.record(z.string(), z.unknown()).nullish(),
+  active_run_id: z.string().nullish(),
+  created_at: timestampSchema,
+  updated_at: timestampSchema,
+});
+export type Deployment = z.infer<typeof deploymentSchema>;
+export type _DeploymentMatchesContract = Expect<
+  Equals<Omit<Deployment, 'variables' | 'outputs'>, Omit<components['schemas']['DeploymentView'], 'variables' | 'outputs'>>
+>;
+const deploymentsPageSchema = pageSchema(deploymentSchema);
+
+const deploymentsPath = (orgId: string) => `/v1/orgs/${encodeURIComponent(orgId)}/deployments`;
+const deploymentPath = (orgId: string, id: string) => `${deploymentsPath(orgId)}/${encodeURIComponent(id)}`;
+const runsPath = (orgId: string, id: string) => `${deploymentPath(orgId, id)}/runs`;
+export const runPath = (orgId: string, id: string, runId: string) => `${runsPath(orgId, id)}/${encodeURIComponent(runId)}`;
+
+export function deploymentsQueryOptions(orgId: string) {
+  return infiniteQueryOptions({
+    queryKey: ['orgs', orgId, 'deployments'],
+    queryFn: ({ pageParam, signal }) =>
+      apiClient.get(deploymentsPath(orgId), deploymentsPageSchema, { query: { limit: PAGE_SIZE, cursor: pageParam }, signal }),
+    initialPageParam: null as string | null,
+    getNextPageParam: (lastPage) => lastPage.next_cursor,
+  });
+}
+
+export function useDeployments(orgId: string) {
+  return useInfiniteQuery(deploymentsQueryOptions(orgId));
+}
+
+export function deploymentQueryOptions(orgId: string, id: string) {
+  return queryOptions({
+    queryKey: ['orgs', orgId, 'deployments', id],
+    queryFn: ({ signal }) => apiClient.get(deploymentPath(orgId, id), deploymentSchema, { signal }),
+  });
+}
+
+export function useDeployment(orgId: string, id: string, options?: { refetchInterval?: number | false }) {
+  return useQuery({ ...deploymentQueryOptions(orgId, id), ...options });
+}
+
+export type CreateDeploymentRequest = {
+  template: string;
+  name: string;
+  credential?: string | null;
+  variables?: { [key: string]: unknown };
+};
+export type _CreateDeploymentRequestMatchesContract = Expect<
+  Equals<Omit<CreateDeploymentRequest, 'variables'>, Omit<components['schemas']['CreateDeploymentRequest'], 'variables'>>
+>;
+
+export function useCreateDeployment(orgId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: CreateDeploymentRequest) => apiClient.post(deploymentsPath(orgId), body, deploymentSchema),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['orgs', orgId, 'deployments'] }),
+  });
+}
+
+// ---- runs ------------------------------------------------------------------------------------
+
+export const RUN_STATUSES = [
+  'queued',
+  'planning',
+  'planned',
+  'awaiting_approval',
+  'applying',
+  'applied',
+  'errored',
+  'cancelled',
+  'discarded',
+] as const;
+export const FINAL_STATUSES: readonly string[] = ['applied', 'errored', 'cancelled', 'discarded'];
+export const isRunFinal = (status: string) => FINAL_STATUSES.includes(status);
+
+export const planSummarySchema = z.object({
+  add: z.array(z.string()),
+  change: z.array(z.string()),
+  destroy: z.array(z.string()),
+});
+export type PlanSummary = z.infer<typeof planSummarySchema>;
+export type _PlanSummaryMatchesContract = Expect<Equals<PlanSummary, components['schemas']['PlanSummaryView']>>;
+
+export const runSchema = z.object({
+  id: z.string(),
+  deployment_id: z.string(),
+  /// plan_and_apply or destroy
+  kind: z.string(),
+  status: z.string(),
+  timestamps: z.array(z.object({ status: z.string(), at: timestampSchema })),
+  plan: planSummarySchema.nullish(),
+  error: z.string().nullish(),
+  created_by: z.string(),
+  approved_by: z.string().nullish(),
+  created_at: timestampSchema,
+});
+export type Run = z.infer<typeof runSchema>;
+export type _RunMatchesContract = Expect<Equals<Run, components['schemas']['RunView']>>;
+const runsPageSchema = pageSchema(runSchema);
+
+/// While a run is under way its page polls as a fallback to the live socket.
+export const RUN_POLL_MS = 3000;
+
+export function runsQueryOptions(orgId: string, deploymentId: string) {
+  return infiniteQueryOptions({
+    queryKey: ['orgs', orgId, 'deployments', deploymentId, 'runs'],
+    queryFn: ({ pageParam, signal }) =>
+      apiClient.get(runsPath(orgId, deploymentId), runsPageSchema, { query: { limit: PAGE_SIZE, cursor: pageParam }, signal }),
+    initialPageParam: null as string | null,
+    getNextPageParam: (lastPage) => lastPage.next_cursor,
+    refetchInterval: (query) =>
+      query.state.data?.pages.some((p) => p.items.some((run) => !isRunFinal(run.status))) ? RUN_POLL_MS : false,
+  });
+}
+
+export function useRuns(orgId: string, deploymentId: string) {
+  return useInfiniteQuery(runsQueryOptions(orgId, deploymentId));
+}
+
+export function runQueryOptions(orgId: string, deploymentId: string, runId: string) {
+  return queryOptions({
+    queryKey: ['orgs', orgId, 'deployments', deploymentId, 'runs', runId],
+    queryFn: ({ signal }) => apiClient.get(runPath(orgId, deploymentId, runId), runSchema, { signal }),
+    refetchInterval: (query) => (query.state.data && isRunFinal(query.state.data.status) ? false : RUN_POLL_MS),
+  });
+}
+
+export function useRun(orgId: string, deploymentId: string, runId: string) {
+  return useQuery(runQueryOptions(orgId, deploymentId, runId));
+}
+
+export type CreateRunRequest = { kind?: string | null };
+export type _CreateRunRequestMatchesContract = Expect<Equals<CreateRunRequest, components['schemas']['CreateRunRequest']>>;
+
+export function useCreateRun(orgId: string, deploymentId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (kind: 'plan_and_apply' | 'destroy') =>
+      apiClient.post(runsPath(orgId, deploymentId), { kind } satisfies CreateRunRequest, runSchema),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['orgs', orgId, 'deployments', deploymentId] }),
+  });
+}
+
+export type RunAction = 'approve' | 'cancel' | 'discard';
+
+export function useRunAction(orgId: string, deploymentId: string, runId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (action: RunAction) => apiClient.post(`${runPath(orgId, deploymentId, runId)}/${action}`, {}, runSchema),
+    onSuccess: (run) => {
+      queryClient.setQueryData(runQueryOptions(orgId, deploymentId, runId).queryKey, run);
+      return queryClient.invalidateQueries({ queryKey: ['orgs', orgId, 'deployments', deploymentId] });
+    },
+  });
+}
+
+/// Which actions the run's state allows (the server's state machine decides; this only hides
+/// buttons that would be refused) and that the role may take (operators and up).
+export function allowedRunActions(status: string, role: Role): RunAction[] {
+  if (role === 'viewer') return [];
+  switch (status) {
+    case 'awaiting_approval':
+      return ['approve', 'discard'];
+    case 'queued':
+    case 'planning':
+    case 'applying':
+      return ['cancel'];
+    case 'planned':
+      return ['discard'];
+    default:
+      return [];
+  }
+}
+
+// ---- logs ------------------------------------------------------------------------------------
+
+export const logLineSchema = z.object({ seq: z.number().int(), phase: z.string(), text: z.string() });
+export type LogLine = z.infer<typeof logLineSchema>;
+export type _LogLineMatchesContract = Expect<Equals<LogLine, components['schemas']['LogLineView']>>;
+export const runLogSchema = z.object({ lines: z.array(logLineSchema), next_after: z.number().int() });
+export type RunLog = z.infer<typeof runLogSchema>;
+export type _RunLogMatchesContract = Expect<Equals<RunLog, components['schemas']['RunLogView']>>;
+
+export function getRunLog(orgId: string, deploymentId: string, runId: string, after: number, signal?: AbortSignal) {
+  return apiClient.get(`${runPath(orgId, deploymentId, runId)}/logs`, runLogSchema, { query: { after }, signal });
+}
+
+// ---- credentials to deploy with --------------------------------------------------------------
+
+/// The part of a cloud account the create form needs (the cloud accounts feature owns the rest).
+export const credentialChoiceSchema = z.object({ id: z.string(), provider: z.string(), name: z.string() });
+export type CredentialChoice = z.infer<typeof credentialChoiceSchema>;
+export type _CredentialChoiceMatchesContract = Expect<
+  Equals<CredentialChoice, Pick<components['schemas']['CredentialView'], 'id' | 'provider' | 'name'>>
+>;
+
+export function useCredentialChoices(orgId: string, enabled: boolean) {
+  return useQuery({
+    queryKey: ['orgs', orgId, 'credentials', 'choices'],
+    queryFn: ({ signal }) =>
+      apiClient.get(`/v1/orgs/${encodeURIComponent(orgId)}/credentials`, pageSchema(credentialChoiceSchema), {
+        query: { limit: 100 },
+        signal,
+      }),
+    enabled,
+  });
+}

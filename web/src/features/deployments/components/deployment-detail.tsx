@@ -1,0 +1,167 @@
+//! A deployment: its variables, outputs and runs, with "Plan & apply" and "Destroy".
+import { useState } from 'react';
+import { Link } from 'react-router';
+import { Play, Trash2 } from 'lucide-react';
+import { Alert } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
+import { Card } from '@/components/ui/card';
+import { ConfirmDialog } from '@/components/ui/confirm-dialog';
+import { ErrorState } from '@/components/ui/error-state';
+import { LoadMore } from '@/components/ui/load-more';
+import { LoadingBlock } from '@/components/ui/spinner';
+import { Table, TBody, TD, TH, THead } from '@/components/ui/table';
+import { errorMessage } from '@/lib/api-client';
+import type { Role } from '@/lib/api-common';
+import { formatDateTime } from '@/lib/format';
+import { useCreateRun, useDeployment, useRuns, type Run } from '../api/deployments';
+import { RunStatusBadge, runKindLabel } from './run-status';
+
+type DeploymentDetailProps = {
+  orgId: string;
+  deploymentId: string;
+  role: Role;
+  runHref: (runId: string) => string;
+  onRunCreated: (run: Run) => void;
+};
+
+function show(value: unknown): string {
+  // terraform output -json wraps each output as { value, type, sensitive }
+  if (value && typeof value === 'object' && 'value' in value) {
+    const v = value as { value: unknown; sensitive?: boolean };
+    if (v.sensitive) return '(sensitive)';
+    value = v.value;
+  }
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+export function DeploymentDetail({ orgId, deploymentId, role, runHref, onRunCreated }: DeploymentDetailProps) {
+  const deployment = useDeployment(orgId, deploymentId);
+  const runs = useRuns(orgId, deploymentId);
+  const createRun = useCreateRun(orgId, deploymentId);
+  const [confirmDestroy, setConfirmDestroy] = useState(false);
+  const canOperate = role !== 'viewer';
+
+  if (deployment.isPending) return <LoadingBlock label="Loading the deployment" />;
+  if (deployment.isError)
+    return <ErrorState title="Could not load the deployment" error={deployment.error} onRetry={() => deployment.refetch()} />;
+  const d = deployment.data;
+  const runItems = runs.data?.pages.flatMap((p) => p.items) ?? [];
+  const outputs = Object.entries(d.outputs ?? {});
+
+  return (
+    <div className="flex flex-col gap-6">
+      {canOperate ? (
+        <div className="flex flex-wrap gap-2">
+          <Button
+            icon={<Play aria-hidden className="size-4" />}
+            isLoading={createRun.isPending && createRun.variables === 'plan_and_apply'}
+            disabled={createRun.isPending}
+            onClick={() => createRun.mutate('plan_and_apply', { onSuccess: onRunCreated })}
+          >
+            Plan &amp; apply
+          </Button>
+          <Button
+            variant="secondary"
+            icon={<Trash2 aria-hidden className="size-4" />}
+            disabled={createRun.isPending}
+            onClick={() => setConfirmDestroy(true)}
+          >
+            Destroy
+          </Button>
+        </div>
+      ) : null}
+      {createRun.isError && !confirmDestroy ? <Alert>{errorMessage(createRun.error)}</Alert> : null}
+      <div className="grid gap-6 lg:grid-cols-2">
+        <Card title="Variables">
+          <dl className="grid grid-cols-[auto_minmax(0,1fr)] gap-x-4 gap-y-1 text-sm">
+            {Object.entries(d.variables).map(([k, v]) => (
+              <div key={k} className="contents">
+                <dt className="text-zinc-500">{k}</dt>
+                <dd className="truncate font-mono text-zinc-800">{show(v)}</dd>
+              </div>
+            ))}
+          </dl>
+        </Card>
+        <Card title="Outputs">
+          {outputs.length === 0 ? (
+            <p className="text-sm text-zinc-500">Outputs appear after an apply.</p>
+          ) : (
+            <dl aria-label="Outputs" className="grid grid-cols-[auto_minmax(0,1fr)] gap-x-4 gap-y-1 text-sm">
+              {outputs.map(([k, v]) => (
+                <div key={k} className="contents">
+                  <dt className="text-zinc-500">{k}</dt>
+                  <dd className="font-mono break-all text-zinc-800">{show(v)}</dd>
+                </div>
+              ))}
+            </dl>
+          )}
+        </Card>
+      </div>
+      <section aria-labelledby="runs-heading" className="flex flex-col gap-3">
+        <h2 id="runs-heading" className="text-sm font-semibold text-zinc-900">
+          Runs
+        </h2>
+        {runs.isPending ? (
+          <LoadingBlock label="Loading runs" />
+        ) : runs.isError ? (
+          <ErrorState title="Could not load runs" error={runs.error} onRetry={() => runs.refetch()} />
+        ) : runItems.length === 0 ? (
+          <p className="text-sm text-zinc-500">No runs yet.</p>
+        ) : (
+          <>
+            <Table caption="Runs">
+              <THead>
+                <TH>Run</TH>
+                <TH>Kind</TH>
+                <TH>Status</TH>
+                <TH>Started</TH>
+              </THead>
+              <TBody>
+                {runItems.map((r) => (
+                  <tr key={r.id}>
+                    <TD>
+                      <Link to={runHref(r.id)} className="font-mono text-xs text-accent-700 hover:underline">
+                        {r.id}
+                      </Link>
+                    </TD>
+                    <TD>{runKindLabel(r.kind)}</TD>
+                    <TD>
+                      <RunStatusBadge status={r.status} />
+                    </TD>
+                    <TD>
+                      <time dateTime={r.created_at}>{formatDateTime(r.created_at)}</time>
+                    </TD>
+                  </tr>
+                ))}
+              </TBody>
+            </Table>
+            <LoadMore
+              hasNextPage={runs.hasNextPage}
+              isFetchingNextPage={runs.isFetchingNextPage}
+              onLoadMore={() => runs.fetchNextPage()}
+              shown={runItems.length}
+              noun="runs"
+            />
+          </>
+        )}
+      </section>
+      <ConfirmDialog
+        open={confirmDestroy}
+        title={`Destroy ${d.name}?`}
+        description="A destroy run plans the removal of everything this deployment created; it is applied only after approval."
+        confirmLabel="Plan destroy"
+        isPending={createRun.isPending}
+        error={createRun.isError ? errorMessage(createRun.error) : null}
+        onCancel={() => setConfirmDestroy(false)}
+        onConfirm={() =>
+          createRun.mutate('destroy', {
+            onSuccess: (run) => {
+              setConfirmDestroy(false);
+              onRunCreated(run);
+            },
+          })
+        }
+      />
+    </div>
+  );
+}
