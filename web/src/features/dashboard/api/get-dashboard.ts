@@ -41,25 +41,6 @@ export type _CredentialStatusMatchesContract = Expect<
   Equals<CredentialStatus, components['schemas']['CredentialStatusView']>
 >;
 
-/// An amount in one currency (a decimal string): currencies are never added together.
-export const moneySchema = z.object({ currency: z.string(), amount: z.string() });
-export const changeSchema = z.object({
-  currency: z.string(),
-  current: z.string(),
-  previous: z.string(),
-  delta: z.string(),
-  percent: z.string().nullish(),
-});
-export const costOverviewSchema = z.object({
-  month_to_date: z.array(moneySchema),
-  last_month: z.array(moneySchema),
-  forecast_month_end: z.array(moneySchema),
-  day_over_day: z.array(changeSchema),
-  month_over_month: z.array(changeSchema),
-});
-export type CostOverview = z.infer<typeof costOverviewSchema>;
-export type _CostOverviewMatchesContract = Expect<Equals<CostOverview, components['schemas']['CostOverviewView']>>;
-
 export const dashboardSchema = z.object({
   totals: totalsSchema,
   running_vms: z.number().int(),
