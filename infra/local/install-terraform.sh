@@ -108,7 +108,10 @@ if [[ ! -f "$rc_file" ]] || [[ "$(cat "$rc_file")" != "$rc_content" ]]; then
 fi
 
 # --- sanity check -----------------------------------------------------------------
-version_line=$(CHECKPOINT_DISABLE=1 TF_CLI_CONFIG_FILE="$rc_file" "$tools_dir/bin/terraform" version | head -n1)
+# the whole output first: `| head -n1` could close the pipe while terraform still writes, and
+# its SIGPIPE would fail this script (pipefail) without a word
+version_output=$(CHECKPOINT_DISABLE=1 TF_CLI_CONFIG_FILE="$rc_file" "$tools_dir/bin/terraform" version)
+version_line=${version_output%%$'\n'*}
 if [[ "$version_line" != "Terraform v$TF_VERSION" ]]; then
   echo "install-terraform: expected Terraform v$TF_VERSION, got '$version_line'" >&2
   exit 1
