@@ -18,6 +18,30 @@ pub struct Config {
 #[error("missing environment variable(s): {}; set them (see README, Configuration)", .0.join(", "))]
 pub struct ConfigError(pub Vec<&'static str>);
 
+/// Reads required variables, remembering every missing (or blank) one so they are named at once.
+struct Required<L> {
+    lookup: L,
+    missing: Vec<&'static str>,
+}
+
+impl<L: Fn(&str) -> Option<String>> Required<L> {
+    fn new(lookup: L) -> Self {
+        Self { lookup, missing: Vec::new() }
+    }
+
+    fn get(&mut self, name: &'static str) -> String {
+        let value = (self.lookup)(name).filter(|v| !v.trim().is_empty());
+        if value.is_none() {
+            self.missing.push(name);
+        }
+        value.unwrap_or_default()
+    }
+
+    fn finish<T>(self, config: T) -> Result<T, ConfigError> {
+        if self.missing.is_empty() { Ok(config) } else { Err(ConfigError(self.missing)) }
+    }
+}
+
 impl Config {
     pub const TABLE_NAME: &'static str = "SKYFORGE_TABLE_NAME";
     pub const JWT_SECRET_ID: &'static str = "SKYFORGE_JWT_SECRET_ID";
@@ -27,16 +51,10 @@ impl Config {
     }
 
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let mut missing = Vec::new();
-        let mut require = |name: &'static str| {
-            let value = lookup(name).filter(|v| !v.trim().is_empty());
-            if value.is_none() {
-                missing.push(name);
-            }
-            value.unwrap_or_default()
-        };
-        let config = Self { table_name: require(Self::TABLE_NAME), jwt_secret_id: require(Self::JWT_SECRET_ID) };
-        if missing.is_empty() { Ok(config) } else { Err(ConfigError(missing)) }
+        let mut required = Required::new(lookup);
+        let config =
+            Self { table_name: required.get(Self::TABLE_NAME), jwt_secret_id: required.get(Self::JWT_SECRET_ID) };
+        required.finish(config)
     }
 }
 
@@ -80,20 +98,13 @@ impl SyncConfig {
     }
 
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let mut missing = Vec::new();
-        let mut require = |name: &'static str| {
-            let value = lookup(name).filter(|v| !v.trim().is_empty());
-            if value.is_none() {
-                missing.push(name);
-            }
-            value.unwrap_or_default()
-        };
+        let mut required = Required::new(lookup);
         let config = Self {
-            queue_url: require(Self::QUEUE_URL),
-            platform_principal: require(Self::PLATFORM_PRINCIPAL),
-            role_template_url: require(Self::ROLE_TEMPLATE_URL),
+            queue_url: required.get(Self::QUEUE_URL),
+            platform_principal: required.get(Self::PLATFORM_PRINCIPAL),
+            role_template_url: required.get(Self::ROLE_TEMPLATE_URL),
         };
-        if missing.is_empty() { Ok(config) } else { Err(ConfigError(missing)) }
+        required.finish(config)
     }
 }
 
@@ -198,22 +209,15 @@ impl DeploymentConfig {
     }
 
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let mut missing = Vec::new();
-        let mut require = |name: &'static str| {
-            let value = lookup(name).filter(|v| !v.trim().is_empty());
-            if value.is_none() {
-                missing.push(name);
-            }
-            value.unwrap_or_default()
-        };
+        let mut required = Required::new(lookup);
         let config = Self {
-            artifact_bucket: require(Self::ARTIFACT_BUCKET),
-            runner_project: require(Self::RUNNER_PROJECT),
-            runner_log_group: require(Self::RUNNER_LOG_GROUP),
-            ws_endpoint: require(Self::WS_ENDPOINT),
-            queue_url: require(SyncConfig::QUEUE_URL),
+            artifact_bucket: required.get(Self::ARTIFACT_BUCKET),
+            runner_project: required.get(Self::RUNNER_PROJECT),
+            runner_log_group: required.get(Self::RUNNER_LOG_GROUP),
+            ws_endpoint: required.get(Self::WS_ENDPOINT),
+            queue_url: required.get(SyncConfig::QUEUE_URL),
         };
-        if missing.is_empty() { Ok(config) } else { Err(ConfigError(missing)) }
+        required.finish(config)
     }
 }
 
