@@ -158,7 +158,12 @@ async fn environment() -> BTreeMap<String, String> {
             ("SKYFORGE_SYNC_QUEUE_URL", queue.as_str()),
             ("SKYFORGE_PLATFORM_PRINCIPAL", "arn:aws:iam::123456789012:root"),
             ("SKYFORGE_ROLE_TEMPLATE_URL", "https://example.invalid/customer-role.yaml"),
-            ("RUST_LOG", "warn"),
+            // the provisioning functions' resources are only named at start-up, never called
+            ("SKYFORGE_ARTIFACT_BUCKET", "bench-artifacts"),
+            ("SKYFORGE_RUNNER_PROJECT", "bench-terraform-runner"),
+            ("SKYFORGE_RUNNER_LOG_GROUP", "/skyforge/terraform-runner"),
+            ("SKYFORGE_WS_ENDPOINT", "https://bench.invalid/live"),
+            ("AWS_LAMBDA_LOG_LEVEL", "WARN"),
         ]
         .map(|(k, v)| (k.to_owned(), v.to_owned())),
     );

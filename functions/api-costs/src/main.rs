@@ -5,15 +5,17 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use skyforge_api::routes::costs::CostsState;
-use skyforge_app::config::Config;
+use skyforge_app::config::{Config, Env, cost_policy};
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     skyforge_lambda::init_tracing();
-    let config = Config::from_env()?;
+    let mut env = Env::process();
+    let (config, policy) = (Config::read(&mut env), cost_policy(&mut env));
+    env.finish()?;
     let sdk = skyforge_aws::sdk_config().await;
     let services = skyforge_aws::services(&sdk, &config).await?;
-    let costs = Arc::new(skyforge_aws::cost_service(&sdk, &config, HashMap::new())?);
+    let costs = Arc::new(skyforge_aws::cost_service(&sdk, &config, HashMap::new(), policy));
     let router = skyforge_api::costs_router(CostsState { services, costs });
     skyforge_lambda::serve(skyforge_api::finish(router)).await
 }

@@ -3,16 +3,19 @@
 use std::sync::Arc;
 
 use skyforge_api::routes::credentials::CredentialsState;
-use skyforge_app::config::{CloudEndpoints, Config, SyncConfig};
+use skyforge_app::config::{CloudEndpoints, Config, Env, RoleSetupConfig, SyncConfig};
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     skyforge_lambda::init_tracing();
-    let (config, sync) = (Config::from_env()?, SyncConfig::from_env()?);
+    let mut env = Env::process();
+    let (config, sync, roles) = (Config::read(&mut env), SyncConfig::read(&mut env), RoleSetupConfig::read(&mut env));
+    let endpoints = CloudEndpoints::read(&mut env);
+    env.finish()?;
     let sdk = skyforge_aws::sdk_config().await;
     let services = skyforge_aws::services(&sdk, &config).await?;
     let credentials =
-        Arc::new(skyforge_aws::credential_service(&sdk, &config, &sync, &services, &CloudEndpoints::from_env()));
+        Arc::new(skyforge_aws::credential_service(&sdk, &config, &sync.queue_url, &roles, &services, &endpoints));
     let router = skyforge_api::credentials_router(CredentialsState { services, credentials });
     skyforge_lambda::serve(skyforge_api::finish(router)).await
 }

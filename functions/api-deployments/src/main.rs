@@ -3,18 +3,18 @@
 use std::sync::Arc;
 
 use skyforge_api::routes::deployments::DeploymentsState;
-use skyforge_app::config::{Config, DeploymentConfig, SyncConfig};
+use skyforge_app::config::{Config, DeploymentConfig, Env};
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     skyforge_lambda::init_tracing();
-    let (config, deployment, sync) = (Config::from_env()?, DeploymentConfig::from_env()?, SyncConfig::from_env()?);
+    let mut env = Env::process();
+    let (config, deployment) = (Config::read(&mut env), DeploymentConfig::read(&mut env));
+    env.finish()?;
     let sdk = skyforge_aws::sdk_config().await;
     let services = skyforge_aws::services(&sdk, &config).await?;
-    // never checks a credential with its provider: the default endpoints are never called
-    let credentials = Arc::new(skyforge_aws::credential_service(&sdk, &config, &sync, &services, &Default::default()));
-    let deployments =
-        Arc::new(skyforge_aws::aws_deployment_service(&sdk, &config, &deployment, Some(credentials), &services));
+    let sync = skyforge_aws::sync_requester(&sdk, &config, &deployment.queue_url, &services);
+    let deployments = Arc::new(skyforge_aws::aws_deployment_service(&sdk, &config, &deployment, Some(sync), &services));
     let router = skyforge_api::deployments_router(DeploymentsState { services, deployments });
     skyforge_lambda::serve(skyforge_api::finish(router)).await
 }

@@ -3,12 +3,14 @@
 use std::sync::Arc;
 
 use skyforge_api::routes::inventory::InventoryState;
-use skyforge_app::config::Config;
+use skyforge_app::config::{Config, Env};
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
     skyforge_lambda::init_tracing();
-    let config = Config::from_env()?;
+    let mut env = Env::process();
+    let config = Config::read(&mut env);
+    env.finish()?;
     let sdk = skyforge_aws::sdk_config().await;
     let services = skyforge_aws::services(&sdk, &config).await?;
     let inventory = Arc::new(skyforge_aws::inventory_service(&sdk, &config));

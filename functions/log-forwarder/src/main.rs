@@ -2,22 +2,21 @@
 //! numbered, archived, and posted to the WebSocket connections subscribed to the run (a gone
 //! connection is forgotten).
 
-use std::sync::Arc;
-
 use lambda_runtime::{LambdaEvent, service_fn};
 use serde_json::Value;
-use skyforge_app::config::{Config, DeploymentConfig, SyncConfig};
+use skyforge_app::config::{Config, DeploymentConfig, Env};
 use skyforge_aws::provisioning::events::{decode_logs, log_lines};
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
     lambda_runtime::tracing::init_default_subscriber();
-    let (config, deployment, sync) = (Config::from_env()?, DeploymentConfig::from_env()?, SyncConfig::from_env()?);
+    let mut env = Env::process();
+    let (config, deployment) = (Config::read(&mut env), DeploymentConfig::read(&mut env));
+    env.finish()?;
     let sdk = skyforge_aws::sdk_config().await;
     let services = skyforge_aws::services(&sdk, &config).await?;
-    // never checks a credential with its provider: the default endpoints are never called
-    let credentials = Arc::new(skyforge_aws::credential_service(&sdk, &config, &sync, &services, &Default::default()));
-    let service = &skyforge_aws::aws_deployment_service(&sdk, &config, &deployment, Some(credentials), &services);
+    let sync = skyforge_aws::sync_requester(&sdk, &config, &deployment.queue_url, &services);
+    let service = &skyforge_aws::aws_deployment_service(&sdk, &config, &deployment, Some(sync), &services);
     lambda_runtime::run(service_fn(|event: LambdaEvent<Value>| async move {
         let data = decode_logs(&event.payload)?;
         if let Some((phase, lines)) = log_lines(&data) {

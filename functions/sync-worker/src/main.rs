@@ -3,19 +3,22 @@
 
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
 use lambda_runtime::{LambdaEvent, service_fn};
-use skyforge_app::config::{CloudEndpoints, Config, SyncConfig};
+use skyforge_app::config::{CloudEndpoints, Config, Env, SyncConfig, cost_policy};
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
     lambda_runtime::tracing::init_default_subscriber();
-    let (config, sync) = (Config::from_env()?, SyncConfig::from_env()?);
+    let mut env = Env::process();
+    let (config, sync) = (Config::read_table_only(&mut env), SyncConfig::read(&mut env));
+    let (endpoints, policy) = (CloudEndpoints::read(&mut env), cost_policy(&mut env));
+    env.finish()?;
     let sdk = skyforge_aws::sdk_config().await;
-    let endpoints = CloudEndpoints::from_env();
     let costs = std::sync::Arc::new(skyforge_aws::cost_service(
         &sdk,
         &config,
         skyforge_clouds::cost_sources(&sdk, &endpoints),
-    )?);
+        policy,
+    ));
     let service = &skyforge_aws::sync_service(&sdk, &config, &sync.queue_url, skyforge_clouds::all(&sdk, &endpoints))
         .with_costs(costs);
     lambda_runtime::run(service_fn(|event: LambdaEvent<SqsEvent>| async move {

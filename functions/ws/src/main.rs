@@ -2,11 +2,9 @@
 //! refused connect never opens), `$disconnect` forgets the connection, and a
 //! `{"action":"subscribe","run_id":...}` message subscribes to a run the user may see.
 
-use std::sync::Arc;
-
 use lambda_runtime::{LambdaEvent, service_fn};
 use serde_json::{Value, json};
-use skyforge_app::config::{Config, DeploymentConfig, SyncConfig};
+use skyforge_app::config::{Config, DeploymentConfig, Env};
 use skyforge_app::deployment_ports::Connections;
 use skyforge_aws::provisioning::events::{SocketEvent, socket_event};
 use skyforge_domain::deployments::{ClientMessage, LiveMessage};
@@ -14,12 +12,13 @@ use skyforge_domain::deployments::{ClientMessage, LiveMessage};
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {
     lambda_runtime::tracing::init_default_subscriber();
-    let (config, deployment, sync) = (Config::from_env()?, DeploymentConfig::from_env()?, SyncConfig::from_env()?);
+    let mut env = Env::process();
+    let (config, deployment) = (Config::read(&mut env), DeploymentConfig::read(&mut env));
+    env.finish()?;
     let sdk = skyforge_aws::sdk_config().await;
     let services = &skyforge_aws::services(&sdk, &config).await?;
-    // never checks a credential with its provider: the default endpoints are never called
-    let credentials = Arc::new(skyforge_aws::credential_service(&sdk, &config, &sync, services, &Default::default()));
-    let deployments = &skyforge_aws::aws_deployment_service(&sdk, &config, &deployment, Some(credentials), services);
+    let sync = skyforge_aws::sync_requester(&sdk, &config, &deployment.queue_url, services);
+    let deployments = &skyforge_aws::aws_deployment_service(&sdk, &config, &deployment, Some(sync), services);
     let store = skyforge_aws::app_store(&sdk, &config);
     let connections: &dyn Connections = store.as_ref();
     let hub = &skyforge_aws::provisioning::ApiGatewayHub::new(&sdk, &deployment.ws_endpoint, store.clone());

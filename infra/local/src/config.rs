@@ -5,10 +5,15 @@ use std::env;
 use std::path::PathBuf;
 
 use anyhow::Context;
-use skyforge_app::config::Config;
+use skyforge_app::config::{self, CloudEndpoints, Config, Env};
+use skyforge_domain::costs::CostPolicy;
 
 pub struct LocalConfig {
     pub app: Config,
+    /// The `SKYFORGE_AZURE_*`/`SKYFORGE_GCP_*` endpoints (the demo's doubles replace them).
+    pub cloud_endpoints: CloudEndpoints,
+    /// The `SKYFORGE_COST_*` knobs.
+    pub cost_policy: CostPolicy,
     /// `SKYFORGE_BIND`, default 127.0.0.1.
     pub bind: String,
     /// `SKYFORGE_PORT`, default 8080; 0 picks a free port.
@@ -68,9 +73,14 @@ impl LocalConfig {
             };
             Some(var(name, default))
         })?;
+        let mut optional = Env::new(|name: &str| env::var(name).ok());
+        let (cloud_endpoints, cost_policy) = (CloudEndpoints::read(&mut optional), config::cost_policy(&mut optional));
+        optional.finish()?;
         let port = var("SKYFORGE_PORT", "8080");
         Ok(Self {
             app,
+            cloud_endpoints,
+            cost_policy,
             bind: var("SKYFORGE_BIND", "127.0.0.1"),
             port: port.parse().with_context(|| format!("SKYFORGE_PORT must be a port number, not {port:?}"))?,
             web_dir: PathBuf::from(var("SKYFORGE_WEB_DIR", "web/dist")),

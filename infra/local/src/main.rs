@@ -28,7 +28,7 @@ use skyforge_api::routes::costs::CostsState;
 use skyforge_api::routes::credentials::CredentialsState;
 use skyforge_api::routes::deployments::DeploymentsState;
 use skyforge_api::routes::inventory::InventoryState;
-use skyforge_app::config::{CloudEndpoints, SyncConfig};
+use skyforge_app::config::RoleSetupConfig;
 use tracing_subscriber::EnvFilter;
 
 use crate::config::LocalConfig;
@@ -64,8 +64,7 @@ async fn serve(seed_demo: bool) -> anyhow::Result<()> {
     bootstrap::ensure_jwt_secret(&aws_sdk_secretsmanager::Client::new(&sdk), &local.app.jwt_secret_id).await?;
     let sqs = aws_sdk_sqs::Client::new(&sdk);
     let queue_url = skyforge_aws::queue::ensure_queue(&sqs, &local.queue_name).await?;
-    let sync_config = SyncConfig {
-        queue_url: queue_url.clone(),
+    let roles = RoleSetupConfig {
         platform_principal: local.platform_principal.clone(),
         role_template_url: format!("http://{address}/customer-role.yaml"),
     };
@@ -76,13 +75,18 @@ async fn serve(seed_demo: bool) -> anyhow::Result<()> {
         true => Some(demo::DemoClouds::start().await?),
         false => None,
     };
-    let endpoints = demo_clouds.as_ref().map_or_else(CloudEndpoints::from_env, demo::DemoClouds::endpoints);
+    let endpoints = demo_clouds.as_ref().map_or_else(|| local.cloud_endpoints.clone(), demo::DemoClouds::endpoints);
 
     let services = skyforge_aws::services(&sdk, &local.app).await?;
-    let credentials = Arc::new(skyforge_aws::credential_service(&sdk, &local.app, &sync_config, &services, &endpoints));
+    let credentials =
+        Arc::new(skyforge_aws::credential_service(&sdk, &local.app, &queue_url, &roles, &services, &endpoints));
     let inventory = Arc::new(skyforge_aws::inventory_service(&sdk, &local.app));
-    let costs =
-        Arc::new(skyforge_aws::cost_service(&sdk, &local.app, skyforge_clouds::cost_sources(&sdk, &endpoints))?);
+    let costs = Arc::new(skyforge_aws::cost_service(
+        &sdk,
+        &local.app,
+        skyforge_clouds::cost_sources(&sdk, &endpoints),
+        local.cost_policy,
+    ));
     let sync = Arc::new(
         skyforge_aws::sync_service(&sdk, &local.app, &queue_url, skyforge_clouds::all(&sdk, &endpoints))
             .with_costs(costs.clone()),

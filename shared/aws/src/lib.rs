@@ -21,7 +21,7 @@ use skyforge_app::Services;
 use std::collections::HashMap;
 
 use skyforge_app::clouds::{CloudInventory, CredentialVerifier};
-use skyforge_app::config::{CloudEndpoints, Config, SyncConfig};
+use skyforge_app::config::{CloudEndpoints, Config, RoleSetupConfig};
 use skyforge_app::costs::{CostService, CostSource};
 use skyforge_app::credentials::{AwsRoleSetup, CredentialPorts, CredentialService};
 use skyforge_app::inventory::InventoryService;
@@ -71,7 +71,8 @@ fn store(sdk: &SdkConfig, config: &Config) -> Arc<DynamoStore> {
 pub fn credential_service(
     sdk: &SdkConfig,
     config: &Config,
-    sync: &SyncConfig,
+    queue_url: &str,
+    roles: &RoleSetupConfig,
     services: &Services,
     endpoints: &CloudEndpoints,
 ) -> CredentialService {
@@ -82,7 +83,7 @@ pub fn credential_service(
     let ports = CredentialPorts {
         credentials: store.clone(),
         secrets: Arc::new(SecretsManager::new(aws_sdk_secretsmanager::Client::new(sdk))),
-        queue: Arc::new(queue::SqsQueue::new(aws_sdk_sqs::Client::new(sdk), &sync.queue_url)),
+        queue: Arc::new(queue::SqsQueue::new(aws_sdk_sqs::Client::new(sdk), queue_url)),
         runs: store.clone(),
         inventory: store.clone(),
         summaries: store.clone(),
@@ -90,8 +91,8 @@ pub fn credential_service(
         verifiers,
     };
     let setup = AwsRoleSetup {
-        platform_principal: sync.platform_principal.clone(),
-        template_url: sync.role_template_url.clone(),
+        platform_principal: roles.platform_principal.clone(),
+        template_url: roles.role_template_url.clone(),
     };
     CredentialService::new(ports, setup, Arc::new(SystemClock), services.audit.clone())
 }
@@ -106,15 +107,15 @@ pub fn inventory_service(sdk: &SdkConfig, config: &Config) -> InventoryService {
 }
 
 /// Cost analytics: refreshes through `sources` (the sync worker), reports and recommendations
-/// (api-costs, with no sources). Reads the `SKYFORGE_COST_*` knobs.
+/// (api-costs, with no sources).
 pub fn cost_service(
     sdk: &SdkConfig,
     config: &Config,
     sources: HashMap<Provider, Arc<dyn CostSource>>,
-) -> anyhow::Result<CostService> {
-    let policy = skyforge_app::config::cost_policy_from_env().map_err(|e| anyhow::anyhow!(e))?;
+    policy: CostPolicy,
+) -> CostService {
     let store = store(sdk, config);
-    Ok(CostService::new(store.clone(), store, sources, Arc::new(SystemClock), policy))
+    CostService::new(store.clone(), store, sources, Arc::new(SystemClock), policy)
 }
 
 /// The sync pipeline, with the inventory adapters of the providers it can list.
@@ -147,6 +148,20 @@ pub async fn services(sdk: &SdkConfig, config: &Config) -> anyhow::Result<Servic
         .with_context(|| format!("reading the JWT signing key from secret {}", config.jwt_secret_id))?;
     let jwt = JwtCodec::new(key.expose_secret().as_bytes()).context("the JWT signing key is too short")?;
     Ok(Services::new(ports(sdk, config), jwt))
+}
+
+/// What provisioning uses to queue a sync after a run changed resources: the credential
+/// service's queueing, without its provider checks or role set-up, which these functions never
+/// serve (so neither endpoints nor the role set-up variables are read).
+#[cfg(feature = "provisioning")]
+pub fn sync_requester(
+    sdk: &SdkConfig,
+    config: &Config,
+    queue_url: &str,
+    services: &Services,
+) -> Arc<dyn skyforge_app::deployment_ports::SyncRequester> {
+    let unused = RoleSetupConfig { platform_principal: String::new(), role_template_url: String::new() };
+    Arc::new(credential_service(sdk, config, queue_url, &unused, services, &CloudEndpoints::default()))
 }
 
 /// Provisioning with the given executor and live hub (CodeBuild and API Gateway on AWS, a
