@@ -266,7 +266,8 @@ async fn a_deleted_or_disabled_credential_is_not_synced() {
 #[tokio::test]
 async fn fan_out_pages_through_active_credentials_and_sends_batches_of_ten() {
     let p = pipeline().await;
-    for _ in 0..23 {
+    let (first, _) = p.credential(true).await;
+    for _ in 0..22 {
         p.credential(true).await;
     }
     for _ in 0..2 {
@@ -281,6 +282,8 @@ async fn fan_out_pages_through_active_credentials_and_sends_batches_of_ten() {
     .with_page_size(10);
     let stats = sync.fan_out().await.unwrap();
     assert_eq!((stats.credentials, stats.index_pages, stats.send_calls, stats.failed), (23, 3, 3, 0), "{stats:?}");
+    // nothing has synced yet: the organisation counts for the sync-age alarm
+    assert_eq!(stats.orgs_without_recent_sync, 1);
 
     // the queue holds one message per active credential
     let mut received = 0;
@@ -297,6 +300,10 @@ async fn fan_out_pages_through_active_credentials_and_sends_batches_of_ten() {
         received += batch.len();
     }
     assert_eq!(received, 23);
+
+    // one credential synced successfully: the organisation is no longer reported
+    assert!(matches!(p.sync.handle(&p.message(&first)).await.unwrap(), SyncOutcome::Synced { .. }));
+    assert_eq!(sync.fan_out().await.unwrap().orgs_without_recent_sync, 0);
 }
 
 impl Pipeline {

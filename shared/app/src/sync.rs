@@ -17,10 +17,11 @@ use std::time::Duration;
 
 use futures::StreamExt;
 use skyforge_domain::credentials::CloudSecret;
-use skyforge_domain::ids::SyncRunId;
+use skyforge_domain::ids::{OrgId, SyncRunId};
 use skyforge_domain::inventory::{Provider, Resource, ResourceCounts, ResourceKey, diff_inventory};
 use skyforge_domain::sync::{
     Credential, CredentialSummary, ProviderHealth, SyncCounts, SyncError, SyncRun, SyncStatus, SyncTrigger,
+    lacks_recent_sync,
 };
 
 use crate::clouds::{ApiCall, CloudError, CloudInventory};
@@ -57,7 +58,12 @@ pub struct FanOut {
     pub index_pages: u64,
     pub send_calls: u64,
     pub failed: u64,
+    /// Organisations with active credentials and no successful sync in [`SYNC_AGE_LIMIT`].
+    pub orgs_without_recent_sync: u64,
 }
+
+/// An organisation with no successful sync for this long is reported (the sync-age alarm).
+pub const SYNC_AGE_LIMIT: chrono::Duration = chrono::Duration::minutes(30);
 
 /// How handling one message ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -100,11 +106,13 @@ impl SyncService {
     /// Sends one sync message for every credential with sync enabled.
     pub async fn fan_out(&self) -> Result<FanOut, AppError> {
         let mut stats = FanOut::default();
+        let mut orgs = std::collections::BTreeSet::new();
         let mut after = None;
         loop {
             let (page, next) = self.ports.credentials.active(after.take(), self.page_size).await?;
             stats.index_pages += 1;
             stats.credentials += page.len() as u64;
+            orgs.extend(page.iter().map(|(org, _)| *org));
             let now = self.clock.now();
             let messages: Vec<SyncMessage> = page
                 .into_iter()
@@ -132,7 +140,26 @@ impl SyncService {
         if stats.failed > 0 {
             tracing::error!(failed = stats.failed, "sync messages could not be queued; the next tick retries them");
         }
+        stats.orgs_without_recent_sync = self.orgs_without_recent_sync(orgs).await?;
         Ok(stats)
+    }
+
+    /// One summary read per organisation, a few at a time.
+    async fn orgs_without_recent_sync(&self, orgs: std::collections::BTreeSet<OrgId>) -> Result<u64, AppError> {
+        let since = self.clock.now() - SYNC_AGE_LIMIT;
+        let checks = orgs.into_iter().map(|org| async move {
+            let summaries = self.ports.summaries.get(org).await?;
+            Ok::<_, AppError>(lacks_recent_sync(summaries.values(), since))
+        });
+        let lacking: Vec<Result<bool, AppError>> = futures::stream::iter(checks).buffer_unordered(16).collect().await;
+        let mut count = 0;
+        for lacks in lacking {
+            count += u64::from(lacks?);
+        }
+        if count > 0 {
+            tracing::warn!(organisations = count, "organisations with no successful sync in 30 minutes");
+        }
+        Ok(count)
     }
 
     /// Sends a batch; entries the queue refused are sent once more. Answers (requests, failed).
@@ -305,11 +332,16 @@ impl SyncService {
             _ => SyncStatus::Partial,
         };
         run.finished_at = Some(self.clock.now());
+        let last_success_at = match run.status {
+            SyncStatus::Failed => self.last_success(credential).await?,
+            _ => run.finished_at,
+        };
         let summary = CredentialSummary {
             name: credential.name.clone(),
             provider: Some(credential.provider),
             counts: ResourceCounts::of(live.values()),
             last_sync: Some(run.summary()),
+            last_success_at,
             health: health.iter().map(|h| (h.region.clone(), (h.ok, h.latency_p50_ms))).collect(),
         };
         self.ports.summaries.put_credential(credential.org_id, credential.id, &summary).await?;
@@ -342,6 +374,11 @@ impl SyncService {
     }
 
     /// Ends a run that could not list anything, keeping the stored inventory as it was.
+    async fn last_success(&self, credential: &Credential) -> Result<Option<chrono::DateTime<chrono::Utc>>, AppError> {
+        let mut summaries = self.ports.summaries.get(credential.org_id).await?;
+        Ok(summaries.remove(&credential.id).and_then(|s| s.last_success_at))
+    }
+
     async fn fail(
         &self,
         credential: &Credential,
@@ -396,7 +433,7 @@ async fn list_unit(
 #[cfg(test)]
 mod tests {
     use chrono::Utc;
-    use skyforge_domain::ids::{CredentialId, OrgId, UserId};
+    use skyforge_domain::ids::{CredentialId, UserId};
     use skyforge_domain::inventory::ResourceType;
 
     use super::*;

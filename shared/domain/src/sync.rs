@@ -163,13 +163,38 @@ pub struct CredentialSummary {
     pub provider: Option<Provider>,
     pub counts: ResourceCounts,
     pub last_sync: Option<SyncSummary>,
+    /// When a sync of this credential last succeeded (wholly or partly).
+    #[serde(default)]
+    pub last_success_at: Option<DateTime<Utc>>,
     /// Region → (ok, p50 latency ms).
     pub health: BTreeMap<String, (bool, u64)>,
+}
+
+/// Whether none of an organisation's credentials synced successfully since `since` (an
+/// organisation with credentials but no summary yet counts too): what the sync-age alarm counts.
+pub fn lacks_recent_sync<'a>(
+    credentials: impl IntoIterator<Item = &'a CredentialSummary>,
+    since: DateTime<Utc>,
+) -> bool {
+    !credentials.into_iter().any(|c| c.last_success_at.is_some_and(|at| at >= since))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_organisation_lacks_a_recent_sync_until_one_credential_succeeded_since() {
+        let now = Utc::now();
+        let synced = |minutes_ago: Option<i64>| CredentialSummary {
+            last_success_at: minutes_ago.map(|m| now - chrono::Duration::minutes(m)),
+            ..Default::default()
+        };
+        let since = now - chrono::Duration::minutes(30);
+        assert!(lacks_recent_sync(&[], since));
+        assert!(lacks_recent_sync(&[synced(None), synced(Some(45))], since));
+        assert!(!lacks_recent_sync(&[synced(Some(45)), synced(Some(5))], since));
+    }
 
     #[test]
     fn health_aggregates_latency_and_errors() {
