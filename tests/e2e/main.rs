@@ -13,3 +13,4 @@ mod members;
 mod multicloud;
 mod platform;
 mod sync_pipeline;
+mod template;

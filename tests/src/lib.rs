@@ -65,11 +65,16 @@ fn binary() -> PathBuf {
     if let Ok(path) = std::env::var("SKYFORGE_LOCAL_BIN") {
         return path.into();
     }
-    // target/<profile>/deps/e2e-<hash> -> target/<profile>/skyforge-local
+    built_binary("skyforge-local")
+}
+
+/// A workspace binary next to this test's (`make test` builds them all first).
+pub fn built_binary(name: &str) -> PathBuf {
+    // target/<profile>/deps/e2e-<hash> -> target/<profile>/<name>
     let exe = std::env::current_exe().expect("test binary path");
     let profile_dir = exe.parent().and_then(|deps| deps.parent()).expect("target/<profile>");
-    let bin = profile_dir.join("skyforge-local");
-    assert!(bin.exists(), "{} is missing: build it first (cargo build -p skyforge-local)", bin.display());
+    let bin = profile_dir.join(name);
+    assert!(bin.exists(), "{} is missing: build it first (cargo build --workspace)", bin.display());
     bin
 }
 

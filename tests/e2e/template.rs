@@ -1,0 +1,150 @@
+//! `template.yaml` against the code: every function's environment is exactly what its binary
+//! reads (each binary lists that with `--print-env`), and each function's
+//! `[package.metadata.lambda.deploy]`, used by `cargo lambda deploy`, says the same memory,
+//! timeout, environment and role as the template.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::process::Command;
+
+use serde_norway::Value;
+
+const TEMPLATE: &str = include_str!("../../template.yaml");
+const FUNCTIONS_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../functions");
+
+struct TemplateFunction {
+    logical_id: String,
+    binary: String,
+    memory: u64,
+    timeout: u64,
+    env: BTreeMap<String, Value>,
+    /// The role the function runs as: its own `Role`, or the one SAM makes for it.
+    role: Value,
+}
+
+fn template() -> Value {
+    serde_norway::from_str(TEMPLATE).expect("template.yaml parses")
+}
+
+fn functions(template: &Value) -> Vec<TemplateFunction> {
+    let globals = &template["Globals"]["Function"];
+    let number = |properties: &Value, key: &str| {
+        properties.get(key).or_else(|| globals.get(key)).and_then(Value::as_u64).expect(key)
+    };
+    let mut functions = Vec::new();
+    for (id, resource) in template["Resources"].as_mapping().expect("Resources") {
+        if resource["Type"].as_str() != Some("AWS::Serverless::Function") {
+            continue;
+        }
+        let logical_id = id.as_str().expect("logical id").to_owned();
+        let properties = &resource["Properties"];
+        let env = properties
+            .get("Environment")
+            .and_then(|e| e["Variables"].as_mapping())
+            .map(|vars| vars.iter().map(|(k, v)| (k.as_str().expect("name").to_owned(), v.clone())).collect())
+            .unwrap_or_default();
+        let role = properties
+            .get("Role")
+            .cloned()
+            .unwrap_or_else(|| serde_norway::from_str(&format!("!GetAtt {logical_id}Role.Arn")).expect("a GetAtt"));
+        functions.push(TemplateFunction {
+            binary: resource["Metadata"]["BuildProperties"]["Binary"].as_str().expect("Binary").to_owned(),
+            memory: number(properties, "MemorySize"),
+            timeout: number(properties, "Timeout"),
+            env,
+            role,
+            logical_id,
+        });
+    }
+    functions
+}
+
+/// What the binary reads: name → "required" | "optional".
+fn variables_read(binary: &str) -> BTreeMap<String, String> {
+    let output = Command::new(skyforge_e2e::built_binary(binary))
+        .arg("--print-env")
+        .env_clear()
+        .output()
+        .unwrap_or_else(|e| panic!("running {binary} --print-env: {e}"));
+    assert!(output.status.success(), "{binary} --print-env failed: {}", String::from_utf8_lossy(&output.stderr));
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!("{binary} --print-env printed no JSON ({e}): {}", String::from_utf8_lossy(&output.stdout))
+    })
+}
+
+#[test]
+fn every_function_under_functions_is_in_the_template() {
+    let on_disk: BTreeSet<String> = std::fs::read_dir(FUNCTIONS_DIR)
+        .expect("functions/")
+        .map(|entry| entry.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    let in_template: BTreeSet<String> = functions(&template()).into_iter().map(|f| f.binary).collect();
+    assert_eq!(on_disk, in_template);
+}
+
+#[test]
+fn each_function_is_given_exactly_the_variables_its_code_reads() {
+    let mut problems = Vec::new();
+    for function in functions(&template()) {
+        let read = variables_read(&function.binary);
+        // a sanity check on --print-env itself: every function works on the app table
+        assert!(read.contains_key("SKYFORGE_TABLE_NAME"), "{} lists {read:?}", function.binary);
+        for (name, need) in &read {
+            if need == "required" && !function.env.contains_key(name) {
+                problems.push(format!("{}: reads {name} but template.yaml does not set it", function.logical_id));
+            }
+        }
+        for name in function.env.keys() {
+            if !read.contains_key(name) {
+                problems
+                    .push(format!("{}: template.yaml sets {name}, which its code never reads", function.logical_id));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+#[test]
+fn cargo_lambda_metadata_matches_the_template() {
+    let template = template();
+    let outputs = &template["Outputs"];
+    // "{Name}" → the value of stack output Name
+    let output = |placeholder: &str| -> Option<Value> {
+        let name = placeholder.strip_prefix('{')?.strip_suffix('}')?;
+        outputs.get(name).map(|o| o["Value"].clone())
+    };
+    let mut problems = Vec::new();
+    for function in functions(&template) {
+        let manifest = Path::new(FUNCTIONS_DIR).join(&function.binary).join("Cargo.toml");
+        let manifest: toml::Table = std::fs::read_to_string(&manifest).expect("Cargo.toml").parse().expect("TOML");
+        let deploy = &manifest["package"]["metadata"]["lambda"]["deploy"];
+        let name = &function.binary;
+        if deploy.get("memory").and_then(toml::Value::as_integer) != Some(function.memory as i64) {
+            problems.push(format!("{name}: memory differs from the template's {}", function.memory));
+        }
+        if deploy.get("timeout").and_then(toml::Value::as_integer) != Some(function.timeout as i64) {
+            problems.push(format!("{name}: timeout differs from the template's {}", function.timeout));
+        }
+        match deploy.get("role").and_then(toml::Value::as_str).and_then(output) {
+            Some(role) if role == function.role => {}
+            _ => problems.push(format!("{name}: role is not the {{Output}} of its role in the template")),
+        }
+        let env: BTreeMap<String, String> = deploy
+            .get("env")
+            .and_then(toml::Value::as_table)
+            .map(|t| t.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned())).collect())
+            .unwrap_or_default();
+        let (declared, templated): (BTreeSet<_>, BTreeSet<_>) = (env.keys().collect(), function.env.keys().collect());
+        if declared != templated {
+            problems.push(format!("{name}: env names {declared:?} differ from the template's {templated:?}"));
+        }
+        for (key, placeholder) in &env {
+            if let Some(value) = function.env.get(key)
+                && output(placeholder).as_ref() != Some(value)
+            {
+                problems.push(format!("{name}: {key} = {placeholder:?} is not the stack output of its template value"));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{problems:#?}");
+}
