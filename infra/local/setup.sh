@@ -4,7 +4,7 @@
 # requirement files makes the next run a no-op until they change.
 #
 # Usage: infra/local/setup.sh [--checks] [--package]
-#   --checks   also the lint tools for make test
+#   --checks   also the lint tools for make test (and the SAM CLI in .tools/sam)
 #   --package  also cargo-lambda and zig for make package
 set -euo pipefail
 
@@ -38,5 +38,19 @@ for file in "${files[@]}"; do
   rm -f "$venv/.skyforge-$(basename "$file" .txt)"-*
   touch "$stamp"
 done
+
+# the SAM CLI pins a boto3 that checkov's does not allow: it gets a venv of its own
+if [[ " $* " == *" --checks "* ]]; then
+  file="$root/infra/local/requirements-sam.txt"
+  sam_venv="$tools/sam"
+  stamp="$sam_venv/.skyforge-$(sha256sum "$file" | cut -c1-16)"
+  if [[ ! -f "$stamp" ]]; then
+    echo "setup: installing the SAM CLI into $sam_venv"
+    [[ -x "$sam_venv/bin/python" ]] || "$python" -m venv "$sam_venv"
+    "$sam_venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$file"
+    rm -f "$sam_venv"/.skyforge-*
+    touch "$stamp"
+  fi
+fi
 
 "$root/infra/local/install-terraform.sh" "$venv" "$tools" >/dev/null

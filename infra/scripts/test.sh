@@ -43,6 +43,9 @@ else
 fi
 step "$root/infra/scripts/check-terraform.sh"
 step "$root/.venv/bin/cfn-lint" template.yaml infra/customer-role.yaml
+step "$root/.venv/bin/checkov" -f template.yaml --config-file infra/checkov-template.yaml
+# offline: the lint needs no AWS call, but the CLI wants a region and no telemetry
+step env SAM_CLI_TELEMETRY=0 AWS_REGION=us-east-1 "$root/.tools/sam/bin/sam" validate --lint --template template.yaml
 if [[ -f "$root/web/package.json" ]]; then
   step "$root/infra/scripts/web.sh" test
   # the browser tests: the app just built, in Chromium, against skyforge-local on this stand-in
