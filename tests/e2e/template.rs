@@ -148,3 +148,60 @@ fn cargo_lambda_metadata_matches_the_template() {
     }
     assert!(problems.is_empty(), "{problems:#?}");
 }
+
+/// Every `Allow` statement of every function's policies and of the roles in the template.
+fn allow_statements(template: &Value) -> Vec<(String, Value)> {
+    let mut statements = Vec::new();
+    for (id, resource) in template["Resources"].as_mapping().expect("Resources") {
+        let id = id.as_str().expect("logical id").to_owned();
+        let properties = &resource["Properties"];
+        let documents: Vec<&Value> = match resource["Type"].as_str() {
+            Some("AWS::Serverless::Function") => {
+                properties.get("Policies").and_then(Value::as_sequence).map(|p| p.iter().collect()).unwrap_or_default()
+            }
+            Some("AWS::IAM::Role") => properties["Policies"]
+                .as_sequence()
+                .map(|p| p.iter().map(|policy| &policy["PolicyDocument"]).collect())
+                .unwrap_or_default(),
+            _ => continue,
+        };
+        for document in documents {
+            for statement in document["Statement"].as_sequence().into_iter().flatten() {
+                if statement["Effect"].as_str() == Some("Allow") {
+                    statements.push((id.clone(), statement.clone()));
+                }
+            }
+        }
+    }
+    statements
+}
+
+fn strings(value: &Value) -> Vec<String> {
+    match value {
+        Value::String(s) => vec![s.clone()],
+        Value::Sequence(items) => items.iter().flat_map(strings).collect(),
+        other => vec![serde_norway::to_string(other).unwrap_or_default()],
+    }
+}
+
+#[test]
+fn no_policy_allows_a_wildcard_action_and_the_runner_cannot_reach_the_app_table() {
+    let template = template();
+    let statements = allow_statements(&template);
+    assert!(statements.len() > 20, "found only {} statements", statements.len());
+    for (owner, statement) in &statements {
+        for action in strings(&statement["Action"]) {
+            assert!(!action.contains('*'), "{owner} allows the wildcard action {action}");
+        }
+        // only role assumption may name any resource: customers' roles are in their accounts
+        for resource in strings(&statement["Resource"]) {
+            if resource == "*" || resource.starts_with("arn:aws:iam::*") {
+                assert_eq!(strings(&statement["Action"]), ["sts:AssumeRole"], "{owner}: {resource}");
+            }
+        }
+    }
+    for (owner, statement) in statements.iter().filter(|(owner, _)| owner == "RunnerRole") {
+        let resources = strings(&statement["Resource"]).join(" ");
+        assert!(!resources.contains("AppTable"), "{owner} may reach the app table: {resources}");
+    }
+}
