@@ -1,21 +1,16 @@
 //! `make package`'s figures: each function's release binary and zip size, and its cold start,
-//! the time from starting the process to its first answered invocation, driven through a small
-//! Lambda Runtime API emulator on 127.0.0.1 (the same four endpoints Lambda serves).
+//! the time from starting the process to its first answered invocation, driven through the
+//! tests' Lambda Runtime API emulator on 127.0.0.1 (`skyforge_e2e::lambda`).
 //!
 //! Usage: lambda-bench <lambda-dir>   (cargo lambda's output: <dir>/<function>/bootstrap.zip)
 //! Needs AWS_ENDPOINT_URL (the moto server): the functions read their table and secrets at init.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use axum::Router;
-use axum::extract::{Path as UrlPath, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
-use axum::routing::{get, post};
 use serde_json::{Value, json};
-use tokio::sync::oneshot;
+use skyforge_e2e::lambda::LambdaProcess;
 
 /// Cold starts per function; the median is printed.
 const RUNS: usize = 5;
@@ -50,89 +45,12 @@ fn first_event(function: &str) -> Value {
     }
 }
 
-/// One invocation handed out and the moment its answer arrives.
-struct Emulator {
-    event: Value,
-    handed_out: Mutex<bool>,
-    answered: Mutex<Option<oneshot::Sender<Result<(), String>>>>,
-}
-
-async fn next(State(emulator): State<Arc<Emulator>>) -> (StatusCode, HeaderMap, String) {
-    let first = !std::mem::replace(&mut *emulator.handed_out.lock().unwrap(), true);
-    if !first {
-        // one invocation only: hold later polls until the process is stopped
-        tokio::time::sleep(Duration::from_secs(3600)).await;
-    }
-    let mut headers = HeaderMap::new();
-    headers.insert("lambda-runtime-aws-request-id", HeaderValue::from_static("bench-request"));
-    let deadline = (chrono::Utc::now() + chrono::Duration::seconds(30)).timestamp_millis().to_string();
-    headers.insert("lambda-runtime-deadline-ms", HeaderValue::from_str(&deadline).unwrap());
-    headers.insert(
-        "lambda-runtime-invoked-function-arn",
-        HeaderValue::from_static("arn:aws:lambda:us-east-1:123456789012:function:bench"),
-    );
-    headers.insert("lambda-runtime-trace-id", HeaderValue::from_static("Root=1-00000000-000000000000000000000000"));
-    (StatusCode::OK, headers, emulator.event.to_string())
-}
-
-fn finish(emulator: &Emulator, outcome: Result<(), String>) -> StatusCode {
-    if let Some(sender) = emulator.answered.lock().unwrap().take() {
-        let _ = sender.send(outcome);
-    }
-    StatusCode::ACCEPTED
-}
-
-async fn response(State(emulator): State<Arc<Emulator>>, UrlPath(_id): UrlPath<String>) -> StatusCode {
-    finish(&emulator, Ok(()))
-}
-
-async fn error(State(emulator): State<Arc<Emulator>>, body: String) -> StatusCode {
-    finish(&emulator, Err(body))
-}
-
 /// Starts the process, serves it one event, and answers how long until it responded.
 async fn cold_start(bootstrap: &Path, function: &str, env: &BTreeMap<String, String>) -> Result<Duration, String> {
-    let (sender, answered) = oneshot::channel();
-    let emulator = Arc::new(Emulator {
-        event: first_event(function),
-        handed_out: Mutex::new(false),
-        answered: Mutex::new(Some(sender)),
-    });
-    let app = Router::new()
-        .route("/2018-06-01/runtime/invocation/next", get(next))
-        .route("/2018-06-01/runtime/invocation/{id}/response", post(response))
-        .route("/2018-06-01/runtime/invocation/{id}/error", post(error))
-        .route("/2018-06-01/runtime/init/error", post(error))
-        .with_state(emulator);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.map_err(|e| e.to_string())?;
-    let address = listener.local_addr().map_err(|e| e.to_string())?;
-    let server = tokio::spawn(async move { axum::serve(listener, app).await });
-
     let started = Instant::now();
-    let mut child = tokio::process::Command::new(bootstrap)
-        .env_clear()
-        .envs(env)
-        .env("AWS_LAMBDA_RUNTIME_API", address.to_string())
-        .env("AWS_LAMBDA_FUNCTION_NAME", function)
-        .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "256")
-        .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
-        .env("AWS_LAMBDA_LOG_STREAM_NAME", "bench")
-        .env("AWS_LAMBDA_LOG_GROUP_NAME", "bench")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .map_err(|e| format!("starting {}: {e}", bootstrap.display()))?;
-    let outcome = tokio::time::timeout(Duration::from_secs(30), answered).await;
-    let elapsed = started.elapsed();
-    let _ = child.kill().await;
-    server.abort();
-    match outcome {
-        Ok(Ok(Ok(()))) => Ok(elapsed),
-        Ok(Ok(Err(error))) => Err(format!("answered an error: {error}")),
-        Ok(Err(_)) => Err("the emulator stopped".into()),
-        Err(_) => Err("no answer within 30 s".into()),
-    }
+    let mut process = LambdaProcess::start(bootstrap, function, env).await?;
+    process.invoke(first_event(function)).await?;
+    Ok(started.elapsed())
 }
 
 /// The environment every function gets: its configuration, pointed at the stand-in.

@@ -14,3 +14,4 @@ mod multicloud;
 mod platform;
 mod sync_pipeline;
 mod template;
+mod ws_lambda;

@@ -11,6 +11,8 @@ use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
+pub mod lambda;
+
 /// The signing key every test platform uses, so tests can forge tokens on purpose.
 pub const TEST_JWT_KEY: &str = "e2e-test-signing-key-0123456789abcdefghijklmnopqrstuvwxyz";
 pub const PASSWORD: &str = "correct horse battery staple";
@@ -19,6 +21,10 @@ pub struct Platform {
     child: Child,
     pub base: String,
     pub log_path: PathBuf,
+    /// What this platform was given, for a Lambda function started next to it.
+    pub table_name: String,
+    pub jwt_secret_id: String,
+    pub artifact_bucket: String,
     http: reqwest::Client,
 }
 
@@ -91,6 +97,7 @@ impl Platform {
         let id = ulid::Ulid::new().to_string().to_lowercase();
         let secret_id = format!("e2e/{id}/jwt");
         create_signing_key(&secret_id).await;
+        let (table_name, artifact_bucket) = (format!("e2e-{id}"), format!("e2e-artifacts-{id}"));
 
         let log_dir = std::env::temp_dir().join("skyforge-e2e");
         std::fs::create_dir_all(&log_dir).unwrap();
@@ -112,12 +119,12 @@ impl Platform {
             .env("SKYFORGE_TERRAFORM", terraform)
             .env("AWS_ENDPOINT_URL", endpoint)
             .env("SKYFORGE_PORT", "0")
-            .env("SKYFORGE_TABLE_NAME", format!("e2e-{id}"))
-            .env("SKYFORGE_JWT_SECRET_ID", secret_id)
+            .env("SKYFORGE_TABLE_NAME", &table_name)
+            .env("SKYFORGE_JWT_SECRET_ID", &secret_id)
             .env("SKYFORGE_WEB_DIR", log_dir.join("no-web"))
             .env("SKYFORGE_SYNC_QUEUE_NAME", format!("e2e-{id}"))
             .env("SKYFORGE_SYNC_INTERVAL_SECS", "0")
-            .env("SKYFORGE_ARTIFACT_BUCKET", format!("e2e-artifacts-{id}"))
+            .env("SKYFORGE_ARTIFACT_BUCKET", &artifact_bucket)
             .env("SKYFORGE_STATE_BUCKET", format!("e2e-state-{id}"))
             .env("SKYFORGE_LOCK_TABLE", format!("e2e-locks-{id}"))
             .envs(env.iter().copied())
@@ -143,7 +150,7 @@ impl Platform {
         .await
         .expect("skyforge-local did not start within 30 s");
         let http = reqwest::Client::builder().timeout(Duration::from_secs(30)).build().unwrap();
-        Platform { child, base, log_path, http }
+        Platform { child, base, log_path, table_name, jwt_secret_id: secret_id, artifact_bucket, http }
     }
 
     /// Asks for a sync of `credential` ("sync now") and waits for it to finish: its run.
