@@ -1,10 +1,14 @@
 //! Costs over HTTP: a connected AWS account whose Cost Explorer answers seeded demo costs
 //! (90 days, six services) is refreshed by its sync, once per interval; the costs view groups
-//! and totals them; bad ranges are 400s with their codes; another organisation sees nothing.
+//! and totals them and gives their daily series by provider; bad ranges are 400s with their
+//! codes; another organisation sees nothing. `make up`'s demo has costs of all three clouds.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use skyforge_e2e::{Platform, TestUser};
+use skyforge_e2e::{DEMO_EMAIL, DEMO_PASSWORD, Platform, TestUser};
 
 /// A fresh demo account behind its own role, with demo costs queued for it, connected to `user`.
 async fn connected_with_costs(platform: &Platform, user: &TestUser) -> String {
@@ -68,6 +72,19 @@ async fn a_synced_account_shows_its_costs_refreshed_once_per_interval() {
     let by_day = platform.get(&format!("/v1/orgs/{}/costs?group_by=day", alice.org), &alice.access).await;
     assert_eq!(by_day.body["groups"].as_array().unwrap().len(), 30, "the default range: the last 30 days");
 
+    // the daily series by provider, whatever the grouping: one AWS point a day, as the days' groups
+    let series = first.body["series"].as_array().unwrap();
+    assert_eq!(series.len(), 30, "{series:?}");
+    assert!(series.iter().all(|p| p["provider"] == "aws" && p["currency"] == "USD"), "{series:?}");
+    let days: Vec<&str> = series.iter().map(|p| p["day"].as_str().unwrap()).collect();
+    assert!(days.windows(2).all(|w| w[0] < w[1]), "in order of days: {days:?}");
+    assert_eq!((days[0], days[29]), (first.body["from"].as_str().unwrap(), first.body["to"].as_str().unwrap()));
+    let groups_by_day: Vec<(&Value, &Value)> =
+        by_day.body["groups"].as_array().unwrap().iter().map(|g| (&g["key"], &g["amount"])).collect();
+    let points: Vec<(&Value, &Value)> = series.iter().map(|p| (&p["day"], &p["amount"])).collect();
+    assert_eq!(points, groups_by_day, "one provider: its series is the daily total");
+    assert_eq!(by_day.body["series"], first.body["series"]);
+
     let dashboard = platform.get(&format!("/v1/orgs/{}/dashboard", alice.org), &alice.access).await;
     assert_eq!(usd(&dashboard.body["costs"]["month_to_date"]), usd(&first.body["overview"]["month_to_date"]));
 
@@ -91,6 +108,7 @@ async fn a_synced_account_shows_its_costs_refreshed_once_per_interval() {
     }
     let own = platform.get(&format!("/v1/orgs/{}/costs", bob.org), &bob.access).await;
     assert!(own.body["groups"].as_array().unwrap().is_empty() && own.body["refreshes"].as_array().unwrap().is_empty());
+    assert!(own.body["series"].as_array().unwrap().is_empty(), "{:?}", own.body["series"]);
 
     // a deleted account's costs go with it
     let deleted = platform
@@ -124,4 +142,63 @@ async fn bad_ranges_are_400s_with_their_codes() {
     }
     let bad_cursor = platform.get(&format!("{costs}/recommendations?cursor=bm9wZQ"), &alice.access).await;
     assert_eq!((bad_cursor.status, bad_cursor.code()), (StatusCode::BAD_REQUEST, "invalid_query"));
+}
+
+/// `make up`'s demo (`serve --seed-demo`): its AWS account (Cost Explorer on the stand-in), Azure
+/// subscription (the Cost Management double) and GCP project (the BigQuery billing export double)
+/// each have daily costs after their first sync, and the series shows all three every day.
+#[tokio::test]
+async fn the_demo_has_daily_costs_of_all_three_clouds() {
+    let platform = Platform::start_demo().await;
+    let login = platform.login(DEMO_EMAIL, DEMO_PASSWORD).await;
+    assert_eq!(login.status, StatusCode::OK, "{:?}", login.body);
+    let token = login.body["access_token"].as_str().unwrap().to_owned();
+    let me = platform.get("/v1/me", &token).await;
+    let org = me.body["organizations"][0]["id"].as_str().unwrap().to_owned();
+    let costs_path = format!("/v1/orgs/{org}/costs?group_by=provider");
+
+    // the demo accounts sync in the background; each first sync refreshes its costs
+    let mut report = Value::Null;
+    for _ in 0..240 {
+        report = platform.get(&costs_path, &token).await.body;
+        if report["refreshes"].as_array().is_some_and(|r| r.len() == 3) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    let refreshes = report["refreshes"].as_array().expect("refreshes");
+    assert_eq!(refreshes.len(), 3, "a refresh per demo account: {report}");
+    for refresh in refreshes {
+        assert!(refresh["error"].is_null(), "{refresh}");
+        assert!(refresh["rows"].as_u64().unwrap() >= 6 * 89, "about 90 days of six services: {refresh}");
+    }
+    let azure = refreshes.iter().find(|r| r["provider"] == "azure").unwrap();
+    assert!(azure["requests"].as_u64().unwrap() > 1, "the query pages with nextLink: {azure}");
+
+    let totals: BTreeMap<&str, f64> = report["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| (g["key"].as_str().unwrap(), g["amount"].as_str().unwrap().parse().unwrap()))
+        .collect();
+    assert_eq!(totals.keys().copied().collect::<Vec<_>>(), ["aws", "azure", "gcp"], "{report}");
+    // 30 days of about 69 (AWS), 21 (Azure) and 16 (GCP) USD a weekday
+    assert!((1_000.0..3_000.0).contains(&totals["aws"]), "{totals:?}");
+    assert!((300.0..1_000.0).contains(&totals["azure"]), "{totals:?}");
+    assert!((250.0..800.0).contains(&totals["gcp"]), "{totals:?}");
+
+    let series = report["series"].as_array().unwrap();
+    let mut per_day: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    let mut sums: BTreeMap<&str, f64> = BTreeMap::new();
+    for point in series {
+        assert_eq!(point["currency"], "USD", "{point}");
+        let provider = point["provider"].as_str().unwrap();
+        per_day.entry(point["day"].as_str().unwrap()).or_default().insert(provider);
+        *sums.entry(provider).or_default() += point["amount"].as_str().unwrap().parse::<f64>().unwrap();
+    }
+    assert_eq!(per_day.len(), 30, "every day of the default range: {per_day:?}");
+    assert!(per_day.values().all(|providers| providers.len() == 3), "all three clouds every day: {per_day:?}");
+    for (provider, total) in &totals {
+        assert!((sums[provider] - total).abs() < 0.2, "{provider}: the series adds up to its group ({sums:?})");
+    }
 }

@@ -16,6 +16,9 @@ pub mod lambda;
 /// The signing key every test platform uses, so tests can forge tokens on purpose.
 pub const TEST_JWT_KEY: &str = "e2e-test-signing-key-0123456789abcdefghijklmnopqrstuvwxyz";
 pub const PASSWORD: &str = "correct horse battery staple";
+/// The demo user `serve --seed-demo` creates (infra/local/src/demo.rs).
+pub const DEMO_EMAIL: &str = "demo@skyforge.local";
+pub const DEMO_PASSWORD: &str = "skyforge-demo-password";
 
 pub struct Platform {
     child: Child,
@@ -91,6 +94,17 @@ impl Platform {
 
     /// Starts with extra environment variables (e.g. a service endpoint pointing at a double).
     pub async fn start_with(env: &[(&str, &str)]) -> Self {
+        Self::launch(&["serve"], env).await
+    }
+
+    /// Starts as `make up` does (`serve --seed-demo`): the demo user ([`DEMO_EMAIL`]) with the
+    /// demo AWS account, Azure subscription and GCP project connected and their first syncs
+    /// queued. The demo's Azure and GCP doubles and Cloud Storage emulator live in the process.
+    pub async fn start_demo() -> Self {
+        Self::launch(&["serve", "--seed-demo"], &[]).await
+    }
+
+    async fn launch(args: &[&str], env: &[(&str, &str)]) -> Self {
         let endpoint = std::env::var("AWS_ENDPOINT_URL").expect(
             "end-to-end tests run against the moto server: use `make test`, or start one and set AWS_ENDPOINT_URL",
         );
@@ -115,7 +129,7 @@ impl Platform {
             command.env("TF_CLI_CONFIG_FILE", cli_config);
         }
         let mut child = command
-            .arg("serve")
+            .args(args)
             .env("SKYFORGE_TERRAFORM", terraform)
             .env("AWS_ENDPOINT_URL", endpoint)
             .env("SKYFORGE_PORT", "0")
@@ -139,7 +153,8 @@ impl Platform {
             .expect("starting skyforge-local");
         let stdout = child.stdout.take().unwrap();
         let mut lines = BufReader::new(stdout).lines();
-        let base = tokio::time::timeout(Duration::from_secs(30), async {
+        // the demo seeds its AWS account on the stand-in before it listens: allow for that
+        let base = tokio::time::timeout(Duration::from_secs(120), async {
             while let Some(line) = lines.next_line().await.unwrap() {
                 if let Some(url) = line.strip_prefix("skyforge-local listening on ") {
                     return url.to_owned();
@@ -148,7 +163,7 @@ impl Platform {
             panic!("skyforge-local exited before listening; see {}", log_path.display())
         })
         .await
-        .expect("skyforge-local did not start within 30 s");
+        .expect("skyforge-local did not start within 120 s");
         let http = reqwest::Client::builder().timeout(Duration::from_secs(30)).build().unwrap();
         Platform { child, base, log_path, table_name, jwt_secret_id: secret_id, artifact_bucket, http }
     }

@@ -205,7 +205,7 @@ describe('the web app against the local runtime', { concurrency: false }, () => 
     try {
       await logIn(page, DEMO_EMAIL, DEMO_PASSWORD);
 
-      // Costs: the demo account's Cost Explorer data, fetched by its first sync.
+      // Costs: the demo accounts' billing data, fetched by their first syncs.
       await openSection(page, 'Costs');
       const monthToDate = page.getByText('Month to date', { exact: true }).locator('..');
       await monthToDate.getByText(/\$\d/).first().waitFor();
@@ -219,7 +219,10 @@ describe('the web app against the local runtime', { concurrency: false }, () => 
       await page.reload();
       await page.getByText('Cost, month to date').locator('..').getByText(/\$\d/).waitFor();
       await page.getByText('Forecast, month end').waitFor();
-      await page.getByLabel('Daily cost in USD, last 30 days').waitFor();
+      await page.getByLabel('Daily cost in USD by provider, last 30 days').waitFor();
+      // the demo's three clouds, each with its 30-day total
+      const byProvider = page.getByRole('list', { name: 'Cost in USD by provider, last 30 days' });
+      for (const provider of ['AWS', 'Azure', 'GCP']) await byProvider.getByText(provider, { exact: true }).waitFor();
       await screenshot(page, 'dashboard-costs');
 
       // Deployments: the gallery labels the sandbox; its form comes from the schema.

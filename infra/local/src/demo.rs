@@ -2,7 +2,8 @@
 //! AWS account on the stand-in (instances in three regions, volumes, addresses, buckets, VPCs)
 //! connected through the same role path customers use; a demo Azure subscription and GCP
 //! project served by the HTTP doubles the tests use (buckets by the Cloud Storage emulator);
-//! each synced once.
+//! each synced once. All three have 90 days of demo costs: Cost Explorer results queued on the
+//! stand-in, and the doubles' Cost Management and BigQuery billing export answers.
 
 use std::net::SocketAddr;
 
@@ -55,7 +56,7 @@ impl DemoClouds {
             gcp_token: None,
             gcp_compute: self.gcp.uri(),
             gcp_storage: self.storage.uri().to_owned(),
-            // the demo project names no billing export, so BigQuery is never asked
+            // the same double serves the demo project's billing export (BigQuery jobs.query)
             gcp_bigquery: self.gcp.uri(),
         }
     }
@@ -135,6 +136,7 @@ pub async fn seed(
             input: CredentialInput {
                 service_account_key: Some(Sensitive::new(demo_clouds.gcp_key.clone())),
                 project_ids: Some(vec![clouds::GCP_PROJECT.into()]),
+                billing_export: Some(clouds::GCP_BILLING_EXPORT.into()),
                 ..Default::default()
             },
         });

@@ -14,8 +14,8 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use skyforge_domain::costs::{
-    CostForecast, CostGroup, CostOverview, CostPolicy, CostRange, CostRefresh, CostRow, GroupBy, RangeError, Totals,
-    group, month_start, overview, refresh_due, refresh_window, top_services,
+    CostForecast, CostGroup, CostOverview, CostPolicy, CostRange, CostRefresh, CostRow, GroupBy, ProviderDay,
+    RangeError, Totals, daily_by_provider, group, month_start, overview, refresh_due, refresh_window, top_services,
 };
 use skyforge_domain::credentials::CloudSecret;
 use skyforge_domain::ids::{CredentialId, OrgId};
@@ -87,6 +87,8 @@ pub struct CostReport {
     pub range: CostRange,
     pub group_by: GroupBy,
     pub groups: Vec<CostGroup>,
+    /// The range's daily cost by provider, whatever the grouping (the dashboard's chart).
+    pub series: Vec<ProviderDay>,
     pub totals: Totals,
     pub overview: CostOverview,
     pub top_services: Vec<CostGroup>,
@@ -198,6 +200,7 @@ impl CostService {
             range,
             group_by,
             groups: group(&in_range, group_by),
+            series: daily_by_provider(&in_range),
             totals: Totals::of(&in_range),
             overview: overview(&rows, &forecasts(&refreshes), today),
             top_services: top_services(&in_range, TOP_SERVICES),
@@ -518,6 +521,35 @@ mod tests {
         );
         assert_eq!(report.overview.month_to_date.0.len(), 2);
         assert_eq!(report.overview.forecast_month_end.0.len(), 2);
+        let series: Vec<(String, &str, String, String)> = report
+            .series
+            .iter()
+            .map(|p| (p.day.to_string(), p.provider.as_str(), p.currency.to_string(), p.amount.to_string()))
+            .collect();
+        assert_eq!(
+            series,
+            vec![
+                ("2026-11-22".into(), "aws", "EUR".into(), "1.35".into()),
+                ("2026-11-22".into(), "aws", "USD".into(), "1.35".into())
+            ],
+            "the daily series by provider keeps currencies apart too"
+        );
+    }
+
+    #[tokio::test]
+    async fn the_daily_series_by_provider_covers_the_range_whatever_the_grouping() {
+        let s = setup("USD", false, Arc::new(MemoryStore::default()));
+        let org = OrgId::new();
+        s.service.refresh(&credential(org), &secret()).await.unwrap();
+        for group_by in [None, Some("service"), Some("day"), Some("credential")] {
+            let report =
+                s.service.report(&access(org), Some("2026-11-01"), Some("2026-11-10"), group_by).await.unwrap();
+            assert_eq!(report.series.len(), 10, "{group_by:?}: one point a day for the one provider");
+            assert_eq!(report.series[0].day.to_string(), "2026-11-01");
+            assert!(report.series.iter().all(|p| p.amount == "1.35".parse().unwrap() && p.provider == Provider::Aws));
+        }
+        let other = s.service.report(&access(OrgId::new()), None, None, None).await.unwrap();
+        assert!(other.series.is_empty(), "another organisation's costs never show");
     }
 
     #[tokio::test]

@@ -1,14 +1,19 @@
 //! A double of the Microsoft identity platform's token endpoint and of Azure Resource Manager,
 //! serving the JSON shapes the REST API reference documents (virtual machines with their
 //! instance view, managed disks, network interfaces, public IPs, virtual networks with subnets,
-//! storage accounts), paged with `nextLink`. Faults can be switched on: a subscription that
-//! answers 403, 429 with `Retry-After`, a malformed body.
+//! storage accounts), paged with `nextLink`, and the Cost Management Query API's daily cost by
+//! service (a table of `columns` and `rows`, paged with a `nextLink` that is POSTed again).
+//! Faults can be switched on: a subscription that answers 403, 429 with `Retry-After`, a
+//! malformed body.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
 
+use chrono::NaiveDate;
 use serde_json::{Value, json};
 use wiremock::matchers::any;
+
+use crate::costs::{DailyCost, window};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 #[derive(Debug, Clone)]
@@ -55,6 +60,8 @@ pub struct AzureSubscription {
     pub unassociated_ips: Vec<(String, String, String)>,
     pub vnets: Vec<AzureVnet>,
     pub storage_accounts: Vec<AzureStorageAccount>,
+    /// What Cost Management reports for the subscription, day by day and service by service.
+    pub costs: Vec<DailyCost>,
 }
 
 /// What the double knows and how it misbehaves.
@@ -68,6 +75,8 @@ pub struct AzureWorld {
     pub forbidden: BTreeSet<String>,
     /// Items per page of every list (so `nextLink` paging is exercised).
     pub page_size: usize,
+    /// Rows per page of a cost query.
+    pub cost_page_size: usize,
     /// The next this many ARM requests answer 429 with `Retry-After: 1`.
     pub throttle_next: u32,
     /// The virtual machine list answers a body that is not JSON.
@@ -83,6 +92,7 @@ impl AzureWorld {
             subscriptions: Vec::new(),
             forbidden: BTreeSet::new(),
             page_size: 2,
+            cost_page_size: 100,
             throttle_next: 0,
             malformed_vm_list: false,
         }
@@ -191,6 +201,7 @@ fn answer(world: &mut AzureWorld, base: &str, request: &Request) -> ResponseTemp
             }
             let status_only = request.url.query_pairs().any(|(k, v)| k == "statusOnly" && v == "true");
             match (*namespace, *kind) {
+                ("Microsoft.CostManagement", "query") => return cost_query(world, base, subscription, request),
                 ("Microsoft.Compute", "virtualMachines") if world.malformed_vm_list => {
                     return ResponseTemplate::new(200).set_body_string("{\"value\": [ {\"id\": ");
                 }
@@ -218,20 +229,102 @@ fn answer(world: &mut AzureWorld, base: &str, request: &Request) -> ResponseTemp
 
 /// One page of `items`, with a `nextLink` back to the double while more remain.
 fn page(size: usize, base: &str, request: &Request, items: Vec<Value>) -> ResponseTemplate {
-    let skip: usize =
-        request.url.query_pairs().find(|(k, _)| k == "$skiptoken").and_then(|(_, v)| v.parse().ok()).unwrap_or(0);
-    let size = size.max(1);
-    let value: Vec<Value> = items.iter().skip(skip).take(size).cloned().collect();
+    let (value, next) = window(&items, skip_token(request), size);
     let mut body = json!({ "value": value });
-    if skip + size < items.len() {
-        let mut next = url::Url::parse(&format!("{base}{}", request.url.path())).expect("double URL");
-        for (k, v) in request.url.query_pairs().filter(|(k, _)| k != "$skiptoken") {
-            next.query_pairs_mut().append_pair(&k, &v);
-        }
-        next.query_pairs_mut().append_pair("$skiptoken", &(skip + size).to_string());
-        body["nextLink"] = json!(next.as_str());
+    if let Some(next) = next {
+        body["nextLink"] = json!(next_link(base, request, next));
     }
     ResponseTemplate::new(200).set_body_json(body)
+}
+
+/// Where the request's `$skiptoken` says its page starts.
+fn skip_token(request: &Request) -> usize {
+    request.url.query_pairs().find(|(k, _)| k == "$skiptoken").and_then(|(_, v)| v.parse().ok()).unwrap_or(0)
+}
+
+/// The request's own URL on the double, with `$skiptoken` set to `skip`.
+fn next_link(base: &str, request: &Request, skip: usize) -> String {
+    let mut next = url::Url::parse(&format!("{base}{}", request.url.path())).expect("double URL");
+    for (k, v) in request.url.query_pairs().filter(|(k, _)| k != "$skiptoken") {
+        next.query_pairs_mut().append_pair(&k, &v);
+    }
+    next.query_pairs_mut().append_pair("$skiptoken", &skip.to_string());
+    next.into()
+}
+
+fn bad_query(message: &str) -> ResponseTemplate {
+    arm_error(400, "BadRequest", &format!("Invalid query definition: {message}"))
+}
+
+/// `POST .../providers/Microsoft.CostManagement/query`: the documented query of a cost per day
+/// and service over a custom time period (what the cost adapter asks), answered as the API's
+/// table: `columns` (the aggregation's name, `UsageDate`, the grouping's dimension,
+/// `Currency`) and `rows`, `cost_page_size` rows a page, with a `nextLink` to POST again.
+fn cost_query(world: &AzureWorld, base: &str, subscription: &AzureSubscription, request: &Request) -> ResponseTemplate {
+    if request.method.as_str() != "POST" {
+        return arm_error(405, "MethodNotAllowed", "The query is a POST with a query definition.");
+    }
+    let Ok(query) = serde_json::from_slice::<Value>(&request.body) else {
+        return bad_query("the body is not JSON.");
+    };
+    let text = |pointer: &str| query.pointer(pointer).and_then(Value::as_str).unwrap_or_default().to_owned();
+    if !["ActualCost", "AmortizedCost", "Usage"].contains(&text("/type").as_str()) {
+        return bad_query("type is ActualCost, AmortizedCost or Usage.");
+    }
+    // the double knows no calendar of its own: it answers custom periods only
+    if text("/timeframe") != "Custom" {
+        return bad_query("this double answers a Custom timeframe with a timePeriod only.");
+    }
+    let day = |pointer: &str| text(pointer).get(..10).and_then(|d| d.parse::<NaiveDate>().ok());
+    let (Some(from), Some(to)) = (day("/timePeriod/from"), day("/timePeriod/to")) else {
+        return bad_query("timePeriod needs from and to as ISO 8601 dates.");
+    };
+    if text("/dataset/granularity") != "Daily" {
+        return bad_query("this double answers a Daily granularity only.");
+    }
+    let grouping = query.pointer("/dataset/grouping").cloned().unwrap_or_default();
+    if grouping != json!([{ "type": "Dimension", "name": "ServiceName" }]) {
+        return bad_query("this double groups by the ServiceName dimension only.");
+    }
+    let Some(cost_column) = query
+        .pointer("/dataset/aggregation")
+        .and_then(Value::as_object)
+        .and_then(|aggregations| aggregations.values().find(|a| a["function"] == "Sum"))
+        .and_then(|sum| sum["name"].as_str())
+        .filter(|name| ["Cost", "PreTaxCost", "CostUSD"].contains(name))
+    else {
+        return bad_query("the aggregation is a Sum of Cost, PreTaxCost or CostUSD.");
+    };
+    let rows: Vec<Value> = subscription
+        .costs
+        .iter()
+        .filter(|c| (from..=to).contains(&c.day))
+        .map(|c| {
+            let amount: f64 = c.amount.parse().unwrap_or_default();
+            let usage_date: u64 = c.day.format("%Y%m%d").to_string().parse().expect("a date as digits");
+            json!([amount, usage_date, c.service, c.currency])
+        })
+        .collect();
+    let (page, next) = window(&rows, skip_token(request), world.cost_page_size);
+    let name = "6dc7b06a-d90a-4df5-b655-ce6cf1c0814d";
+    ResponseTemplate::new(200).set_body_json(json!({
+        "id": format!("subscriptions/{}/providers/Microsoft.CostManagement/query/{name}", subscription.id),
+        "name": name,
+        "type": "Microsoft.CostManagement/query",
+        "location": null,
+        "sku": null,
+        "eTag": null,
+        "properties": {
+            "nextLink": next.map(|skip| next_link(base, request, skip)),
+            "columns": [
+                { "name": cost_column, "type": "Number" },
+                { "name": "UsageDate", "type": "Number" },
+                { "name": "ServiceName", "type": "String" },
+                { "name": "Currency", "type": "String" }
+            ],
+            "rows": page,
+        },
+    }))
 }
 
 fn token(world: &AzureWorld, path: &str, request: &Request) -> ResponseTemplate {

@@ -1,10 +1,14 @@
 //! The demo Azure subscription and GCP project: what `make up` shows next to the demo AWS
 //! account, and what the end-to-end tests sync. Every name says `demo`, every resource carries
-//! the `skyforge-demo` tag or label.
+//! the `skyforge-demo` tag or label. Both have 90 days of daily costs up to today (UTC), in USD,
+//! across six services each (the demo AWS account's Cost Explorer data is seeded alike).
 
 use std::collections::BTreeMap;
 
+use chrono::{Datelike, Duration, NaiveDate, Weekday};
+
 use crate::azure::{AzureStorageAccount, AzureSubscription, AzureVm, AzureVnet, AzureWorld};
+use crate::costs::DailyCost;
 use crate::gcp::{GcpInstance, GcpNetwork, GcpProject, GcpWorld};
 
 pub const AZURE_TENANT: &str = "d3a0f1c2-0000-4000-8000-00000000de70";
@@ -16,6 +20,59 @@ pub const GCP_PROJECT: &str = "skyforge-demo-project";
 pub const GCP_EMAIL: &str = "skyforge-reader@skyforge-demo-project.iam.gserviceaccount.com";
 /// The tag (Azure) and label (GCP) on every demo resource.
 pub const DEMO_TAG: &str = "skyforge-demo";
+/// The demo GCP credential's Cloud Billing export table, in the demo project.
+pub const GCP_BILLING_EXPORT: &str = "skyforge-demo-project.billing_export.gcp_billing_export_v1_01D3A0_F1C200_00DE70";
+/// Days of demo costs, up to today.
+pub const COST_DAYS: i64 = 90;
+
+/// The demo subscription's services: (Cost Management's `ServiceName`, USD a weekday, whether
+/// usage drops at weekends).
+const AZURE_SERVICES: [(&str, f64, bool); 6] = [
+    ("Virtual Machines", 14.20, true),
+    ("Storage", 4.10, false),
+    ("Bandwidth", 1.35, true),
+    ("Azure Monitor", 0.90, false),
+    ("Virtual Network", 0.48, false),
+    ("Azure DNS", 0.06, false),
+];
+
+/// The demo project's services: (the export's `service.description`, USD a weekday, whether
+/// usage drops at weekends).
+const GCP_SERVICES: [(&str, f64, bool); 6] = [
+    ("Compute Engine", 11.80, true),
+    ("Cloud Storage", 2.40, false),
+    ("Networking", 1.10, true),
+    ("BigQuery", 0.75, true),
+    ("Cloud Logging", 0.35, false),
+    ("Cloud Monitoring", 0.12, false),
+];
+
+/// `days` days of daily costs up to `today` for `services`, in USD. Deterministic: a slow rise
+/// over the period, a dip at weekends for usage-driven services, and a wobble of a few percent
+/// that depends on the date and the service only.
+pub fn daily_costs(services: &[(&str, f64, bool)], today: NaiveDate, days: i64) -> Vec<DailyCost> {
+    let mut costs = Vec::new();
+    for back in (0..days).rev() {
+        let day = today - Duration::days(back);
+        let trend = 1.0 + (days - back) as f64 * 0.002;
+        let weekend = matches!(day.weekday(), Weekday::Sat | Weekday::Sun);
+        for (i, (service, base, dips)) in services.iter().enumerate() {
+            let wobble = 1.0 + ((i64::from(day.num_days_from_ce()) * 7 + i as i64 * 13) % 11) as f64 / 100.0;
+            let shape = if *dips && weekend { 0.7 } else { 1.0 };
+            costs.push(DailyCost {
+                day,
+                service: (*service).to_owned(),
+                amount: format!("{:.6}", base * shape * trend * wobble),
+                currency: "USD".to_owned(),
+            });
+        }
+    }
+    costs
+}
+
+fn today() -> NaiveDate {
+    chrono::Utc::now().date_naive()
+}
 
 fn tags(role: &str) -> BTreeMap<String, String> {
     BTreeMap::from([(DEMO_TAG.to_owned(), "true".to_owned()), ("role".to_owned(), role.to_owned())])
@@ -81,6 +138,7 @@ pub fn azure_world() -> AzureWorld {
                 sku: "Standard_GRS".into(),
             },
         ],
+        costs: daily_costs(&AZURE_SERVICES, today(), COST_DAYS),
     });
     world
 }
@@ -99,9 +157,10 @@ fn instance(name: &str, zone: &str, machine: &str, status: &str, ip: (&str, Opti
 }
 
 /// One project: three instances in two zones (one terminated), a spare disk and address, a
-/// VPC network with two subnetworks.
+/// VPC network with two subnetworks; its costs in the billing export [`GCP_BILLING_EXPORT`].
 pub fn gcp_world(public_key_pem: &str) -> GcpWorld {
     let mut world = GcpWorld::new(GCP_EMAIL, public_key_pem);
+    world.billing_export = Some(GCP_BILLING_EXPORT.to_owned());
     world.projects.push(GcpProject {
         id: GCP_PROJECT.into(),
         instances: vec![
@@ -125,6 +184,29 @@ pub fn gcp_world(public_key_pem: &str) -> GcpWorld {
                 ("demo-eu".into(), "europe-west1".into(), "10.132.0.0/20".into()),
             ],
         }],
+        costs: daily_costs(&GCP_SERVICES, today(), COST_DAYS),
     });
     world
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_costs_cover_90_days_of_six_services_with_quieter_weekends() {
+        let today: NaiveDate = "2026-11-22".parse().unwrap();
+        let costs = daily_costs(&AZURE_SERVICES, today, COST_DAYS);
+        assert_eq!(costs.len(), 90 * 6);
+        assert_eq!((costs[0].day.to_string(), costs.last().unwrap().day), ("2026-08-25".into(), today));
+        assert_eq!(costs, daily_costs(&AZURE_SERVICES, today, COST_DAYS), "the same every time");
+        let day_total = |day: &str| -> f64 {
+            costs.iter().filter(|c| c.day.to_string() == day).map(|c| c.amount.parse::<f64>().unwrap()).sum()
+        };
+        // Friday 20 and Saturday 21 November 2026
+        let (friday, saturday) = (day_total("2026-11-20"), day_total("2026-11-21"));
+        assert!((18.0..30.0).contains(&friday), "about 21 USD a weekday: {friday}");
+        assert!(saturday < friday * 0.9, "{saturday} against {friday}");
+        assert!(gcp_world("").billing_export.as_deref().is_some_and(|t| t.starts_with(GCP_PROJECT)));
+    }
 }

@@ -1,7 +1,9 @@
 //! A double of Google's OAuth 2.0 token endpoint (the signed JWT grant, checked against the
 //! service account's public key) and of the Compute Engine API, serving the JSON shapes its
 //! REST reference documents: aggregated lists of instances, disks, subnetworks and addresses,
-//! the global list of networks, and `projects.get`; paged with `pageToken`.
+//! the global list of networks, and `projects.get`; paged with `pageToken`. Its BigQuery serves
+//! the Cloud Billing export: `jobs.query` of the daily cost by service the cost adapter asks,
+//! and `jobs.getQueryResults` for an unfinished job and for every further page.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
@@ -10,6 +12,8 @@ use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde_json::{Value, json};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+use crate::costs::{DailyCost, window};
 
 #[derive(Debug, Clone)]
 pub struct GcpInstance {
@@ -40,6 +44,8 @@ pub struct GcpProject {
     /// Reserved external addresses in use by nothing: (name, region, address).
     pub reserved_addresses: Vec<(String, String, String)>,
     pub networks: Vec<GcpNetwork>,
+    /// The project's rows in the billing export, summed per day and service.
+    pub costs: Vec<DailyCost>,
 }
 
 #[derive(Debug, Clone)]
@@ -55,6 +61,22 @@ pub struct GcpWorld {
     pub throttle_next: u32,
     /// The aggregated instance list answers a body that is not JSON.
     pub malformed_instance_list: bool,
+    /// The Cloud Billing export table (`project.dataset.table`) BigQuery holds, if any: the
+    /// costs of every project of the world. Jobs run in the table's project.
+    pub billing_export: Option<String>,
+    /// Rows per page of a query result (the request's `maxResults` may ask for fewer).
+    pub bigquery_page_size: usize,
+    /// How many answers about a query job say `jobComplete: false` before it is done.
+    pub job_polls: u32,
+    jobs: BTreeMap<String, QueryJob>,
+}
+
+/// A query job and its result rows (`{"f": [{"v": ...}]}` each).
+#[derive(Debug, Clone)]
+struct QueryJob {
+    project: String,
+    rows: Vec<Value>,
+    polls_left: u32,
 }
 
 impl GcpWorld {
@@ -67,6 +89,10 @@ impl GcpWorld {
             page_size: 2,
             throttle_next: 0,
             malformed_instance_list: false,
+            billing_export: None,
+            bigquery_page_size: 100,
+            job_polls: 0,
+            jobs: BTreeMap::new(),
         }
     }
 
@@ -133,6 +159,13 @@ fn answer(world: &mut GcpWorld, request: &Request) -> ResponseTemplate {
             .insert_header("Retry-After", "1");
     }
     let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    match (request.method.as_str(), segments.as_slice()) {
+        ("POST", ["bigquery", "v2", "projects", project, "queries"]) => return query(world, project, request),
+        ("GET", ["bigquery", "v2", "projects", project, "queries", job]) => {
+            return query_results(world, project, job, request);
+        }
+        _ => {}
+    }
     let ["compute", "v1", "projects", project, rest @ ..] = segments.as_slice() else {
         return google_error(404, "NOT_FOUND", "No route.");
     };
@@ -288,9 +321,8 @@ fn instance_json(link: &dyn Fn(&str) -> String, i: &GcpInstance) -> Value {
 fn slice<T: Clone>(size: usize, request: &Request, items: Vec<T>) -> (Vec<T>, Option<String>) {
     let skip: usize =
         request.url.query_pairs().find(|(k, _)| k == "pageToken").and_then(|(_, v)| v.parse().ok()).unwrap_or(0);
-    let size = size.max(1);
-    let page = items.iter().skip(skip).take(size).cloned().collect();
-    (page, (skip + size < items.len()).then(|| (skip + size).to_string()))
+    let (page, next) = window(&items, skip, size);
+    (page, next.map(|n| n.to_string()))
 }
 
 fn page_body(items: Value, next: Option<String>) -> ResponseTemplate {
@@ -343,4 +375,137 @@ fn token(world: &GcpWorld, request: &Request) -> ResponseTemplate {
         Ok(_) => refuse("Invalid email or User ID"),
         Err(_) => refuse("Invalid JWT Signature."),
     }
+}
+
+/// The named-parameter query the cost adapter sends over the billing export: these parts must
+/// all be there for the double to answer it (the shape of its result is fixed).
+const BILLING_QUERY_PARTS: [&str; 6] = [
+    "AS day",
+    "service.description AS service",
+    "AS project",
+    "AS cost",
+    "BETWEEN @from AND @to",
+    "GROUP BY day, service, project, currency",
+];
+
+fn bigquery_error(status: u16, reason: &str, message: &str) -> ResponseTemplate {
+    let state = match status {
+        400 => "INVALID_ARGUMENT",
+        403 => "PERMISSION_DENIED",
+        404 => "NOT_FOUND",
+        _ => "UNKNOWN",
+    };
+    ResponseTemplate::new(status).set_body_json(json!({
+        "error": { "code": status, "message": message, "status": state,
+                   "errors": [ { "message": message, "domain": "global", "reason": reason } ] }
+    }))
+}
+
+/// `jobs.query`: runs the billing query over the export table, as a job in the table's project.
+fn query(world: &mut GcpWorld, project: &str, request: &Request) -> ResponseTemplate {
+    let Ok(body) = serde_json::from_slice::<Value>(&request.body) else {
+        return bigquery_error(400, "invalid", "The request body is not JSON.");
+    };
+    let sql = body["query"].as_str().unwrap_or_default();
+    if body["useLegacySql"] != json!(false) {
+        return bigquery_error(400, "invalidQuery", "Query parameters cannot be used in legacy SQL queries.");
+    }
+    let Some(table) = sql.split_once("FROM `").and_then(|(_, rest)| rest.split_once('`')).map(|(t, _)| t) else {
+        return bigquery_error(400, "invalidQuery", "Syntax error: expected a table in backquotes after FROM.");
+    };
+    if world.billing_export.as_deref() != Some(table) {
+        return bigquery_error(404, "notFound", &format!("Not found: Table {table} was not found in location US"));
+    }
+    if table.split('.').next() != Some(project) || world.forbidden.contains(project) {
+        return bigquery_error(
+            403,
+            "accessDenied",
+            &format!(
+                "Access Denied: Project {project}: User does not have bigquery.jobs.create permission in project {project}."
+            ),
+        );
+    }
+    if let Some(missing) = BILLING_QUERY_PARTS.iter().find(|part| !sql.contains(*part)) {
+        return bigquery_error(
+            400,
+            "invalidQuery",
+            &format!("this double answers the daily cost by service of the billing export only (no `{missing}`)"),
+        );
+    }
+    if body["parameterMode"] != "NAMED" {
+        return bigquery_error(400, "invalidQuery", "Query parameter 'from' not found: use parameterMode NAMED.");
+    }
+    let parameter = |name: &str| {
+        body["queryParameters"]
+            .as_array()
+            .and_then(|ps| ps.iter().find(|p| p["name"] == name && p["parameterType"]["type"] == "DATE"))
+            .and_then(|p| p["parameterValue"]["value"].as_str())
+            .and_then(|v| v.parse::<chrono::NaiveDate>().ok())
+    };
+    let (Some(from), Some(to)) = (parameter("from"), parameter("to")) else {
+        return bigquery_error(400, "invalidQuery", "Query parameters @from and @to are DATE values.");
+    };
+    let mut costs: Vec<(&str, &DailyCost)> = world
+        .projects
+        .iter()
+        .flat_map(|p| p.costs.iter().map(move |c| (p.id.as_str(), c)))
+        .filter(|(_, c)| (from..=to).contains(&c.day))
+        .collect();
+    costs.sort_by(|a, b| (a.1.day, &a.1.service, a.0).cmp(&(b.1.day, &b.1.service, b.0)));
+    let rows = costs
+        .into_iter()
+        .map(|(project, c)| {
+            json!({ "f": [{ "v": c.day.to_string() }, { "v": c.service }, { "v": project }, { "v": c.currency }, { "v": c.amount }] })
+        })
+        .collect();
+    let id = format!("job_{}", world.jobs.len() + 1);
+    world.jobs.insert(id.clone(), QueryJob { project: project.to_owned(), rows, polls_left: world.job_polls });
+    let max_results = body["maxResults"].as_u64().map(|m| m as usize);
+    job_answer(world, &id, 0, max_results, "bigquery#queryResponse")
+}
+
+/// `jobs.getQueryResults`: the job's state, or a page of its rows.
+fn query_results(world: &mut GcpWorld, project: &str, job: &str, request: &Request) -> ResponseTemplate {
+    let param = |name: &str| request.url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned());
+    let known = world.jobs.get(job).is_some_and(|j| j.project == project);
+    if !known || param("location").is_some_and(|l| l != "US") {
+        return bigquery_error(404, "notFound", &format!("Not found: Job {project}:US.{job}"));
+    }
+    let skip = param("pageToken").and_then(|t| t.strip_prefix("page-").and_then(|n| n.parse().ok())).unwrap_or(0);
+    let max_results = param("maxResults").and_then(|m| m.parse().ok());
+    job_answer(world, job, skip, max_results, "bigquery#getQueryResultsResponse")
+}
+
+/// A job's answer: not complete while it has polls left, else the page from `skip`.
+fn job_answer(world: &mut GcpWorld, id: &str, skip: usize, max_results: Option<usize>, kind: &str) -> ResponseTemplate {
+    let page_size = max_results.unwrap_or(usize::MAX).min(world.bigquery_page_size);
+    let job = world.jobs.get_mut(id).expect("a job that was just found");
+    let reference = json!({ "projectId": job.project, "jobId": id, "location": "US" });
+    if job.polls_left > 0 {
+        job.polls_left -= 1;
+        return ResponseTemplate::new(200)
+            .set_body_json(json!({ "kind": kind, "jobReference": reference, "jobComplete": false }));
+    }
+    let (page, next) = window(&job.rows, skip, page_size);
+    let schema: Vec<Value> = ["day", "service", "project", "currency", "cost"]
+        .iter()
+        .map(|name| json!({ "name": name, "type": "STRING", "mode": "NULLABLE" }))
+        .collect();
+    let mut body = json!({
+        "kind": kind,
+        "jobReference": reference,
+        "jobComplete": true,
+        "schema": { "fields": schema },
+        "totalRows": job.rows.len().to_string(),
+        "totalBytesProcessed": "1048576",
+        "cacheHit": false,
+    });
+    // a result without rows leaves `rows` out, as BigQuery does
+    if !page.is_empty() {
+        body["rows"] = json!(page);
+    }
+    if let Some(next) = next {
+        body["pageToken"] = json!(format!("page-{next}"));
+    }
+    ResponseTemplate::new(200).set_body_json(body)
 }

@@ -1,9 +1,10 @@
 //! Stand-ins for the Azure and GCP APIs that have no emulator: HTTP doubles serving the JSON
-//! the providers document ([`azure`], [`gcp`]), a launcher of the Cloud Storage emulator
+//! the providers document ([`azure`], [`gcp`], with their billing data in [`costs`]), a launcher of the Cloud Storage emulator
 //! ([`gcs`]), a service-account key made on the spot ([`service_account_key`]), and the demo
 //! worlds the local runtime and the end-to-end tests share ([`demo`]).
 
 pub mod azure;
+pub mod costs;
 pub mod demo;
 pub mod gcp;
 pub mod gcs;

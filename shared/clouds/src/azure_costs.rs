@@ -1,47 +1,80 @@
 //! Azure costs from the Cost Management Query API, per subscription of the credential:
 //! `POST {arm}/subscriptions/{id}/providers/Microsoft.CostManagement/query?api-version=2023-03-01`
-//! with a custom daily timeframe grouped by `ServiceName`, following `properties.nextLink`.
-//! The answer is a table: `properties.columns` names each position of `properties.rows`.
-//! Azure gives no forecast here; the domain's run rate stands in.
+//! with a custom daily timeframe grouped by `ServiceName`, following `properties.nextLink`
+//! (POSTed again with the same body). The answer is a table: `properties.columns` names each
+//! position of `properties.rows`. Azure gives no forecast here; the domain's run rate stands in.
+//!
+//! Requests go through [`ProviderHttp`](skyforge_cloud_auth::ProviderHttp) with the token of
+//! [`AzureAuth`]: throttling, errors and timing are handled there, once for every adapter.
 
 use std::sync::Arc;
 
 use async_trait::async_trait;
 use chrono::NaiveDate;
-use rust_decimal::Decimal;
+use serde::Deserialize;
 use serde_json::{Value, json};
 use skyforge_app::clouds::CloudError;
 use skyforge_app::costs::{CostFetch, CostSource};
+use skyforge_cloud_auth::{AzureAuth, CallLog, Op};
 use skyforge_domain::costs::{CostRow, Currency};
 use skyforge_domain::credentials::CloudSecret;
 use skyforge_domain::inventory::Provider;
 use skyforge_domain::sync::Credential;
 
-use crate::bearer::{BearerToken, RetryPolicy, http_client, send_json};
+use crate::billing::{billing_requests, decimal, denied_with_hint};
 
 pub const API_VERSION: &str = "2023-03-01";
-/// Azure Resource Manager in the public cloud.
-pub const DEFAULT_ARM: &str = "https://management.azure.com";
-const API: &str = "Azure Cost Management";
+const QUERY: Op = Op::new("costmanagement", "Query.Usage");
 /// More nextLink pages than this means something loops.
 const MAX_PAGES: usize = 200;
 
 pub struct AzureCosts {
-    arm: String,
-    tokens: Arc<dyn BearerToken>,
-    http: reqwest::Client,
-    retry: RetryPolicy,
+    auth: Arc<AzureAuth>,
 }
 
 impl AzureCosts {
-    /// `arm` is the Resource Manager base URL ([`DEFAULT_ARM`], or a double's).
-    pub fn new(arm: &str, tokens: Arc<dyn BearerToken>) -> Self {
-        Self { arm: arm.trim_end_matches('/').to_owned(), tokens, http: http_client(), retry: RetryPolicy::default() }
+    /// Signs in with `auth`, whose endpoints say where ARM is (Cost Management is part of it).
+    pub fn new(auth: Arc<AzureAuth>) -> Self {
+        Self { auth }
     }
 
-    pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
-        self.retry = retry;
-        self
+    /// The query of `from..=to`: actual cost per day and service.
+    fn body(from: NaiveDate, to: NaiveDate) -> Value {
+        json!({
+            "type": "ActualCost",
+            "timeframe": "Custom",
+            "timePeriod": { "from": format!("{from}T00:00:00Z"), "to": format!("{to}T23:59:59Z") },
+            "dataset": {
+                "granularity": "Daily",
+                "aggregation": { "totalCost": { "name": "Cost", "function": "Sum" } },
+                "grouping": [{ "type": "Dimension", "name": "ServiceName" }]
+            }
+        })
+    }
+
+    async fn subscription_rows(
+        &self,
+        credential: &Credential,
+        subscription: &str,
+        token: &str,
+        body: &Value,
+        log: &CallLog,
+    ) -> Result<Vec<CostRow>, CloudError> {
+        let http = self.auth.http();
+        let mut url = format!(
+            "{}/subscriptions/{subscription}/providers/Microsoft.CostManagement/query?api-version={API_VERSION}",
+            self.auth.arm().trim_end_matches('/')
+        );
+        let mut rows = Vec::new();
+        for _ in 0..MAX_PAGES {
+            let page: QueryResult = http.post_json(QUERY, &url, token, body, log).await?;
+            rows.extend(page.properties.rows(credential, subscription)?);
+            match page.properties.next_link.filter(|link| !link.is_empty()) {
+                Some(next) => url = next,
+                None => return Ok(rows),
+            }
+        }
+        Err(CloudError::Malformed(format!("{} {} kept sending next pages", QUERY.service, QUERY.operation)))
     }
 }
 
@@ -62,97 +95,76 @@ impl CostSource for AzureCosts {
         let CloudSecret::AzureServicePrincipal { subscription_ids, .. } = secret else {
             return Err((CloudError::InvalidCredential("not an Azure service principal".into()), 0));
         };
-        let token = self.tokens.token(secret).await.map_err(|e| (e, 0))?;
-        let body = json!({
-            "type": "ActualCost",
-            "timeframe": "Custom",
-            "timePeriod": { "from": format!("{from}T00:00:00Z"), "to": format!("{to}T23:59:59Z") },
-            "dataset": {
-                "granularity": "Daily",
-                "aggregation": { "totalCost": { "name": "Cost", "function": "Sum" } },
-                "grouping": [{ "type": "Dimension", "name": "ServiceName" }]
-            }
-        });
-        let mut requests = 0;
+        // the sign-in is not a billing request: it goes in a log of its own
+        let token = self.auth.arm_token(secret, &CallLog::default()).await.map_err(|e| (e, 0))?;
+        let body = Self::body(from, to);
+        let log = CallLog::default();
         let mut rows = Vec::new();
         for subscription in subscription_ids {
-            let mut url = format!(
-                "{}/subscriptions/{subscription}/providers/Microsoft.CostManagement/query?api-version={API_VERSION}",
-                self.arm
-            );
-            for page in 0.. {
-                if page == MAX_PAGES {
-                    return Err((CloudError::Malformed(format!("{API} kept sending next pages")), requests));
-                }
-                let answer = send_json(API, self.retry, &mut requests, || {
-                    self.http.post(&url).bearer_auth(token.expose()).json(&body)
-                })
-                .await
-                .map_err(|e| (e, requests))?;
-                let (page_rows, next) = read_page(&answer, credential, subscription).map_err(|e| (e, requests))?;
-                rows.extend(page_rows);
-                match next {
-                    Some(next) => url = next,
-                    None => break,
+            match self.subscription_rows(credential, subscription, token.secret(), &body, &log).await {
+                Ok(more) => rows.extend(more),
+                Err(error) => {
+                    let hint = "give the service principal the Cost Management Reader role on the subscription";
+                    return Err((denied_with_hint(error, hint), billing_requests(&log)));
                 }
             }
         }
-        Ok(CostFetch { rows, forecast: None, requests })
+        Ok(CostFetch { rows, forecast: None, requests: billing_requests(&log) })
     }
+}
+
+/// A Cost Management query result (`properties` of a `Microsoft.CostManagement/query`).
+#[derive(Deserialize)]
+struct QueryResult {
+    properties: QueryProperties,
+}
+
+#[derive(Deserialize)]
+struct QueryProperties {
+    #[serde(rename = "nextLink", default)]
+    next_link: Option<String>,
+    columns: Vec<Column>,
+    rows: Vec<Vec<Value>>,
+}
+
+#[derive(Deserialize)]
+struct Column {
+    name: String,
 }
 
 fn malformed(what: &str) -> CloudError {
-    CloudError::Malformed(format!("{API} answered without {what}"))
+    CloudError::Malformed(format!("{} {} answered without {what}", QUERY.service, QUERY.operation))
 }
 
-/// The rows of one answer and its `nextLink`.
-fn read_page(
-    answer: &Value,
-    credential: &Credential,
-    subscription: &str,
-) -> Result<(Vec<CostRow>, Option<String>), CloudError> {
-    let properties = answer.get("properties").ok_or_else(|| malformed("properties"))?;
-    let columns: Vec<&str> = properties
-        .get("columns")
-        .and_then(Value::as_array)
-        .ok_or_else(|| malformed("columns"))?
-        .iter()
-        .map(|c| c.get("name").and_then(Value::as_str).unwrap_or_default())
-        .collect();
-    let position = |names: &[&str]| columns.iter().position(|c| names.iter().any(|n| c.eq_ignore_ascii_case(n)));
-    let cost = position(&["Cost", "PreTaxCost", "CostUSD"]).ok_or_else(|| malformed("a cost column"))?;
-    let date = position(&["UsageDate"]).ok_or_else(|| malformed("a UsageDate column"))?;
-    let service = position(&["ServiceName"]).ok_or_else(|| malformed("a ServiceName column"))?;
-    let currency = position(&["Currency"]).ok_or_else(|| malformed("a Currency column"))?;
-    let mut rows = Vec::new();
-    for row in properties.get("rows").and_then(Value::as_array).ok_or_else(|| malformed("rows"))? {
-        let cell = |i: usize| row.get(i).ok_or_else(|| malformed("a value for every column"));
-        let amount = decimal(cell(cost)?)?;
-        if amount.is_zero() {
-            continue;
+impl QueryProperties {
+    /// The rows of one page, by the names of its columns.
+    fn rows(&self, credential: &Credential, subscription: &str) -> Result<Vec<CostRow>, CloudError> {
+        let position =
+            |names: &[&str]| self.columns.iter().position(|c| names.iter().any(|n| c.name.eq_ignore_ascii_case(n)));
+        let cost = position(&["Cost", "PreTaxCost", "CostUSD"]).ok_or_else(|| malformed("a cost column"))?;
+        let date = position(&["UsageDate"]).ok_or_else(|| malformed("a UsageDate column"))?;
+        let service = position(&["ServiceName"]).ok_or_else(|| malformed("a ServiceName column"))?;
+        let currency = position(&["Currency"]).ok_or_else(|| malformed("a Currency column"))?;
+        let mut rows = Vec::new();
+        for row in &self.rows {
+            let cell = |i: usize| row.get(i).ok_or_else(|| malformed("a value for every column"));
+            let amount = decimal(cell(cost)?).ok_or_else(|| malformed("a numeric cost"))?;
+            if amount.is_zero() {
+                continue;
+            }
+            rows.push(CostRow {
+                credential_id: credential.id,
+                provider: Provider::Azure,
+                day: usage_date(cell(date)?)?,
+                account: subscription.to_owned(),
+                service: cell(service)?.as_str().filter(|s| !s.is_empty()).unwrap_or("Other").to_owned(),
+                amount,
+                currency: Currency::parse(cell(currency)?.as_str().unwrap_or_default())
+                    .map_err(CloudError::Malformed)?,
+            });
         }
-        rows.push(CostRow {
-            credential_id: credential.id,
-            provider: Provider::Azure,
-            day: usage_date(cell(date)?)?,
-            account: subscription.to_owned(),
-            service: cell(service)?.as_str().filter(|s| !s.is_empty()).unwrap_or("Other").to_owned(),
-            amount,
-            currency: Currency::parse(cell(currency)?.as_str().unwrap_or_default()).map_err(CloudError::Malformed)?,
-        });
+        Ok(rows)
     }
-    let next = properties.get("nextLink").and_then(Value::as_str).filter(|l| !l.is_empty()).map(str::to_owned);
-    Ok((rows, next))
-}
-
-/// A JSON number as an exact decimal (through its shortest text, not through arithmetic).
-fn decimal(value: &Value) -> Result<Decimal, CloudError> {
-    let text = match value {
-        Value::Number(n) => n.to_string(),
-        Value::String(s) => s.clone(),
-        _ => return Err(malformed("a numeric cost")),
-    };
-    text.parse::<Decimal>().or_else(|_| Decimal::from_scientific(&text)).map_err(|_| malformed("a numeric cost"))
 }
 
 /// `UsageDate` comes as the number 20261101 (or, in some API versions, "2026-11-01T00:00:00").
@@ -170,11 +182,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn dates_and_amounts_in_either_form() {
+    fn dates_in_either_form() {
         assert_eq!(usage_date(&json!(20261101)).unwrap().to_string(), "2026-11-01");
         assert_eq!(usage_date(&json!("2026-11-02T00:00:00")).unwrap().to_string(), "2026-11-02");
         assert!(usage_date(&json!("soon")).is_err());
-        assert_eq!(decimal(&json!(12.34)).unwrap().to_string(), "12.34");
-        assert_eq!(decimal(&json!(1.5e-7)).unwrap().to_string(), "0.00000015");
     }
 }

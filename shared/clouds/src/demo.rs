@@ -356,16 +356,16 @@ pub fn demo_cost_results(account: &str, today: chrono::NaiveDate, days: i64) -> 
 pub async fn seed_demo_costs(endpoint: &str, account: &str, today: chrono::NaiveDate) -> Result<(), CloudError> {
     let body = serde_json::json!({ "account_id": account, "results": [demo_cost_results(account, today, 90)] });
     let url = format!("{}/moto-api/static/ce/cost-and-usage-results", endpoint.trim_end_matches('/'));
-    let response = crate::bearer::http_client()
+    let response = skyforge_cloud_auth::ProviderHttp::default()
+        .client()
         .post(url)
         .json(&body)
         .send()
         .await
-        .map_err(|e| crate::bearer::transport_error("the moto server", &e))?;
-    if response.status().is_success() {
-        Ok(())
-    } else {
-        Err(crate::bearer::status_error("the moto server", response.status()))
+        .map_err(|e| CloudError::Unavailable(format!("the moto server could not be reached: {e}")))?;
+    match response.status() {
+        status if status.is_success() => Ok(()),
+        status => Err(CloudError::Unavailable(format!("the moto server refused the demo costs (HTTP {status})"))),
     }
 }
 

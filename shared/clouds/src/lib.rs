@@ -8,7 +8,7 @@
 pub mod aws;
 pub mod azure;
 pub mod azure_costs;
-pub mod bearer;
+mod billing;
 pub mod demo;
 pub mod gcp;
 pub mod gcp_costs;
@@ -48,9 +48,8 @@ pub fn all(platform: &SdkConfig, endpoints: &CloudEndpoints) -> HashMap<Provider
 pub fn cost_sources(platform: &SdkConfig, endpoints: &CloudEndpoints) -> HashMap<Provider, Arc<dyn CostSource>> {
     let http = ProviderHttp::default();
     let aws: Arc<dyn CostSource> = Arc::new(AwsCosts::new(platform.clone()));
-    let azure_auth = Arc::new(AzureAuth::new(http.clone(), endpoints));
-    let azure: Arc<dyn CostSource> = Arc::new(azure_costs::AzureCosts::new(&endpoints.azure_arm, azure_auth));
-    let gcp_auth = Arc::new(GcpAuth::new(http, endpoints));
-    let gcp: Arc<dyn CostSource> = Arc::new(gcp_costs::GcpCosts::new(&endpoints.gcp_bigquery, gcp_auth));
+    let azure: Arc<dyn CostSource> =
+        Arc::new(azure_costs::AzureCosts::new(Arc::new(AzureAuth::new(http.clone(), endpoints))));
+    let gcp: Arc<dyn CostSource> = Arc::new(gcp_costs::GcpCosts::new(Arc::new(GcpAuth::new(http, endpoints))));
     HashMap::from([(Provider::Aws, aws), (Provider::Azure, azure), (Provider::Gcp, gcp)])
 }

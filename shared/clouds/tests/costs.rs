@@ -1,7 +1,8 @@
 //! The billing sources against the real protocols: Cost Explorer on the moto server (seeded
 //! through its documented `/moto-api/static/ce/cost-and-usage-results`), its forecast (which
-//! moto lacks) and the Azure and GCP REST APIs against HTTP doubles serving their documented
-//! JSON.
+//! moto lacks), and Azure Cost Management and GCP's BigQuery billing export against the HTTP
+//! doubles (`skyforge-cloud-doubles`) that serve their documented JSON: daily rows per service,
+//! paging, throttling waited out, refusals as clear errors.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -12,16 +13,23 @@ use aws_credential_types::provider::SharedCredentialsProvider;
 use chrono::{NaiveDate, Utc};
 use serde_json::json;
 use skyforge_app::clouds::CloudError;
-use skyforge_app::costs::CostSource;
+use skyforge_app::config::CloudEndpoints;
+use skyforge_app::costs::{CostFetch, CostSource};
+use skyforge_cloud_auth::{AzureAuth, GcpAuth, ProviderHttp, RetryPolicy};
+use skyforge_cloud_doubles::azure::{AzureDouble, AzureSubscription};
+use skyforge_cloud_doubles::costs::DailyCost;
+use skyforge_cloud_doubles::demo::{
+    self, AZURE_CLIENT, AZURE_SECRET, AZURE_SUBSCRIPTION, AZURE_TENANT, GCP_BILLING_EXPORT, GCP_EMAIL, GCP_PROJECT,
+};
+use skyforge_cloud_doubles::gcp::GcpDouble;
 use skyforge_clouds::AwsCosts;
 use skyforge_clouds::azure_costs::AzureCosts;
-use skyforge_clouds::bearer::{FixedToken, RetryPolicy};
 use skyforge_clouds::gcp_costs::GcpCosts;
 use skyforge_domain::credentials::{CloudSecret, Sensitive};
 use skyforge_domain::ids::{CredentialId, OrgId, UserId};
 use skyforge_domain::inventory::Provider;
 use skyforge_domain::sync::Credential;
-use wiremock::matchers::{body_string_contains, header, method, path, query_param};
+use wiremock::matchers::{body_string_contains, header, method};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 fn day(s: &str) -> NaiveDate {
@@ -47,12 +55,22 @@ fn credential(provider: Provider) -> Credential {
     }
 }
 
-fn fast() -> RetryPolicy {
-    RetryPolicy { attempts: 2, max_wait: Duration::from_millis(1) }
+/// One retry after a 429, without waiting the second the doubles ask for.
+fn fast() -> ProviderHttp {
+    ProviderHttp::new(RetryPolicy { retries: 1, max_wait: Duration::from_millis(1) })
 }
 
-fn token() -> Arc<FixedToken> {
-    Arc::new(FixedToken(Sensitive::new("test-token")))
+fn cost(day: &str, service: &str, amount: &str) -> DailyCost {
+    DailyCost { day: day.parse().unwrap(), service: service.into(), amount: amount.into(), currency: "USD".into() }
+}
+
+/// (day, service, amount, account) of each fetched row, as the platform stores them.
+fn fetched(rows: &[skyforge_domain::costs::CostRow]) -> Vec<(String, String, String, String)> {
+    rows.iter().map(|r| (r.day.to_string(), r.service.clone(), r.amount.to_string(), r.account.clone())).collect()
+}
+
+fn row(day: &str, service: &str, amount: &str, account: &str) -> (String, String, String, String) {
+    (day.into(), service.into(), amount.into(), account.into())
 }
 
 // ---------- AWS Cost Explorer ----------
@@ -199,259 +217,247 @@ async fn cost_explorer_refusals_are_named_with_the_requests_made() {
 
 // ---------- Azure Cost Management ----------
 
-const SUB: &str = "00000000-0000-0000-0000-00000000000a";
+/// A second subscription of the demo tenant.
+const OTHER_SUBSCRIPTION: &str = "d3a0f1c2-0000-4000-8000-0000000005b2";
 
-fn azure_secret() -> CloudSecret {
+fn azure_secret(secret: &str) -> CloudSecret {
     CloudSecret::AzureServicePrincipal {
-        tenant_id: "t".into(),
-        client_id: "c".into(),
-        client_secret: Sensitive::new("s"),
-        subscription_ids: vec![SUB.into()],
+        tenant_id: AZURE_TENANT.into(),
+        client_id: AZURE_CLIENT.into(),
+        client_secret: Sensitive::new(secret),
+        subscription_ids: vec![AZURE_SUBSCRIPTION.into(), OTHER_SUBSCRIPTION.into()],
     }
 }
 
-fn azure_page(rows: serde_json::Value, next: Option<String>) -> serde_json::Value {
-    json!({
-        "id": format!("/subscriptions/{SUB}/providers/Microsoft.CostManagement/query/q1"),
-        "name": "q1",
-        "type": "Microsoft.CostManagement/query",
-        "properties": {
-            "nextLink": next,
-            "columns": [
-                { "name": "Cost", "type": "Number" },
-                { "name": "UsageDate", "type": "Number" },
-                { "name": "ServiceName", "type": "String" },
-                { "name": "Currency", "type": "String" }
-            ],
-            "rows": rows
-        }
-    })
-}
-
-fn azure_query_path() -> String {
-    format!("/subscriptions/{SUB}/providers/Microsoft.CostManagement/query")
-}
-
-#[tokio::test]
-async fn azure_daily_costs_follow_next_links() {
-    let double = MockServer::start().await;
-    let next = format!("{}{}?api-version=2023-03-01&$skiptoken=abc", double.uri(), azure_query_path());
-    Mock::given(method("POST"))
-        .and(path(azure_query_path()))
-        .and(query_param("$skiptoken", "abc"))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(azure_page(json!([[3.5, 20261102, "Storage", "EUR"]]), None)),
-        )
-        .expect(1)
-        .mount(&double)
-        .await;
-    Mock::given(method("POST"))
-        .and(path(azure_query_path()))
-        .and(query_param("api-version", "2023-03-01"))
-        .and(header("authorization", "Bearer test-token"))
-        .and(body_string_contains(r#""granularity":"Daily""#))
-        .and(body_string_contains(r#""name":"ServiceName""#))
-        .and(body_string_contains("2026-11-01T00:00:00Z"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(azure_page(
-            json!([[12.34, 20261101, "Virtual Machines", "EUR"], [0, 20261101, "Bandwidth", "EUR"]]),
-            Some(next),
-        )))
-        .expect(1)
-        .mount(&double)
-        .await;
-    let costs = AzureCosts::new(&double.uri(), token()).with_retry(fast());
-    let fetch = costs
-        .fetch(&credential(Provider::Azure), &azure_secret(), day("2026-11-01"), day("2026-11-02"), day("2026-11-22"))
-        .await
-        .unwrap();
-    let rows: Vec<(String, &str, String, &str)> = fetch
-        .rows
-        .iter()
-        .map(|r| (r.day.to_string(), r.service.as_str(), r.amount.to_string(), r.currency.as_str()))
-        .collect();
-    assert_eq!(
-        rows,
-        vec![
-            ("2026-11-01".into(), "Virtual Machines", "12.34".into(), "EUR"),
-            ("2026-11-02".into(), "Storage", "3.5".into(), "EUR"),
-        ]
-    );
-    assert!(fetch.rows.iter().all(|r| r.account == SUB && r.provider == Provider::Azure));
-    assert_eq!(fetch.requests, 2);
-}
-
-/// What an error must be.
-type Expected = fn(&CloudError) -> bool;
-
-#[tokio::test]
-async fn azure_refusals_throttling_and_garbage() {
-    let cases: [(ResponseTemplate, Expected, u64); 4] = [
-        (ResponseTemplate::new(401), |e| matches!(e, CloudError::InvalidCredential(_)), 1),
-        (ResponseTemplate::new(403), |e| matches!(e, CloudError::AccessDenied(_)), 1),
-        (ResponseTemplate::new(429).insert_header("retry-after", "1"), |e| matches!(e, CloudError::Throttled(_)), 2),
-        (ResponseTemplate::new(200).set_body_string("<html>"), |e| matches!(e, CloudError::Malformed(_)), 1),
+/// The demo tenant with known costs in two subscriptions, two rows a page.
+async fn azure_double() -> AzureDouble {
+    let mut world = demo::azure_world();
+    world.subscriptions[0].costs = vec![
+        cost("2026-10-31", "Virtual Machines", "99"),
+        cost("2026-11-01", "Virtual Machines", "12.34"),
+        cost("2026-11-01", "Bandwidth", "0"),
+        cost("2026-11-01", "Storage", "0.0000012"),
+        cost("2026-11-02", "Virtual Machines", "11.5"),
     ];
-    for (response, expected, requests) in cases {
-        let double = MockServer::start().await;
-        Mock::given(method("POST")).respond_with(response).mount(&double).await;
-        let costs = AzureCosts::new(&double.uri(), token()).with_retry(fast());
-        let (error, made) = costs
-            .fetch(
-                &credential(Provider::Azure),
-                &azure_secret(),
-                day("2026-11-01"),
-                day("2026-11-02"),
-                day("2026-11-22"),
-            )
-            .await
-            .unwrap_err();
-        assert!(expected(&error), "{error:?}");
-        assert_eq!(made, requests, "{error:?}");
-        assert!(!error.to_string().contains("test-token"));
-    }
-    // a table without the columns it needs
-    let double = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({ "properties": { "columns": [], "rows": [] } })))
-        .mount(&double)
-        .await;
-    let (error, _) = AzureCosts::new(&double.uri(), token())
-        .fetch(&credential(Provider::Azure), &azure_secret(), day("2026-11-01"), day("2026-11-02"), day("2026-11-22"))
-        .await
-        .unwrap_err();
+    world.subscriptions.push(AzureSubscription {
+        id: OTHER_SUBSCRIPTION.into(),
+        name: "second".into(),
+        costs: vec![cost("2026-11-02", "Storage", "3.5")],
+        ..Default::default()
+    });
+    world.cost_page_size = 2;
+    AzureDouble::start(world).await
+}
+
+fn azure_costs(double: &AzureDouble, http: ProviderHttp) -> AzureCosts {
+    let endpoints = CloudEndpoints { azure_login: double.uri(), azure_arm: double.uri(), ..CloudEndpoints::default() };
+    AzureCosts::new(Arc::new(AzureAuth::new(http, &endpoints)))
+}
+
+async fn azure_fetch(costs: &AzureCosts, secret: &CloudSecret) -> Result<CostFetch, (CloudError, u64)> {
+    costs.fetch(&credential(Provider::Azure), secret, day("2026-11-01"), day("2026-11-02"), day("2026-11-22")).await
+}
+
+#[tokio::test]
+async fn azure_daily_costs_per_service_of_every_subscription_follow_next_links() {
+    let double = azure_double().await;
+    let fetch = azure_fetch(&azure_costs(&double, fast()), &azure_secret(AZURE_SECRET)).await.unwrap();
+    assert_eq!(
+        fetched(&fetch.rows),
+        vec![
+            row("2026-11-01", "Virtual Machines", "12.34", AZURE_SUBSCRIPTION),
+            row("2026-11-01", "Storage", "0.0000012", AZURE_SUBSCRIPTION),
+            row("2026-11-02", "Virtual Machines", "11.5", AZURE_SUBSCRIPTION),
+            row("2026-11-02", "Storage", "3.5", OTHER_SUBSCRIPTION),
+        ],
+        "only the asked days, zero rows skipped, amounts exact, each row on its subscription"
+    );
+    assert!(fetch.rows.iter().all(|r| r.provider == Provider::Azure && r.currency.as_str() == "USD"));
+    // four rows of the first subscription over two pages, one of the second; the sign-in is no billing request
+    assert_eq!(fetch.requests, 3);
+    assert!(fetch.forecast.is_none(), "Azure's query has no forecast: the run rate stands in");
+}
+
+#[tokio::test]
+async fn azure_throttling_is_waited_out_and_refusals_are_clear() {
+    let double = azure_double().await;
+    let costs = azure_costs(&double, fast());
+    double.update(|w| w.throttle_next = 1);
+    let fetch = azure_fetch(&costs, &azure_secret(AZURE_SECRET)).await.expect("one 429 is waited out");
+    assert_eq!((fetch.rows.len(), fetch.requests), (4, 4), "the throttled attempt counts as a request");
+
+    double.update(|w| w.throttle_next = 5);
+    let (error, requests) = azure_fetch(&costs, &azure_secret(AZURE_SECRET)).await.unwrap_err();
+    assert!(matches!(error, CloudError::Throttled(_)), "{error:?}");
+    assert_eq!(requests, 2, "one attempt and one retry");
+
+    double.update(|w| {
+        w.throttle_next = 0;
+        w.forbidden.insert(OTHER_SUBSCRIPTION.into());
+    });
+    let (error, requests) = azure_fetch(&costs, &azure_secret(AZURE_SECRET)).await.unwrap_err();
+    assert!(
+        matches!(&error, CloudError::AccessDenied(m) if m.contains("AuthorizationFailed") && m.contains("Cost Management Reader")),
+        "the provider's words and what to grant: {error}"
+    );
+    assert_eq!(requests, 3, "the first subscription's two pages, then the refusal");
+
+    let (error, requests) = azure_fetch(&costs, &azure_secret("wrong")).await.unwrap_err();
+    assert!(matches!(&error, CloudError::InvalidCredential(m) if m.contains("client secret is wrong")), "{error}");
+    assert_eq!(requests, 0);
+    assert!(!error.to_string().contains("azure-token"), "no token in errors");
+}
+
+/// The demo tenant signs in; ARM is `garbage`, answering `body` to the cost query.
+async fn azure_answering(double: &AzureDouble, body: ResponseTemplate) -> (MockServer, AzureCosts) {
+    let garbage = MockServer::start().await;
+    Mock::given(method("POST")).respond_with(body).mount(&garbage).await;
+    let endpoints = CloudEndpoints { azure_login: double.uri(), azure_arm: garbage.uri(), ..CloudEndpoints::default() };
+    (garbage, AzureCosts::new(Arc::new(AzureAuth::new(fast(), &endpoints))))
+}
+
+#[tokio::test]
+async fn azure_answers_that_cannot_be_read_are_malformed() {
+    let double = azure_double().await;
+    let secret = CloudSecret::AzureServicePrincipal {
+        tenant_id: AZURE_TENANT.into(),
+        client_id: AZURE_CLIENT.into(),
+        client_secret: Sensitive::new(AZURE_SECRET),
+        subscription_ids: vec![AZURE_SUBSCRIPTION.into()],
+    };
+    let (_arm, costs) = azure_answering(&double, ResponseTemplate::new(200).set_body_string("<html>")).await;
+    let (error, requests) = azure_fetch(&costs, &secret).await.unwrap_err();
+    assert_eq!((error.code(), requests), ("malformed_response", 1), "{error}");
+
+    let no_columns = json!({ "properties": { "columns": [], "rows": [] } });
+    let (_arm, costs) = azure_answering(&double, ResponseTemplate::new(200).set_body_json(no_columns)).await;
+    let (error, _) = azure_fetch(&costs, &secret).await.unwrap_err();
     assert!(matches!(&error, CloudError::Malformed(m) if m.contains("cost column")), "{error:?}");
 }
 
 // ---------- GCP BigQuery billing export ----------
 
-const TABLE: &str = "billing-project.billing.gcp_billing_export_v1_0123";
+struct Gcp {
+    double: GcpDouble,
+    key: String,
+}
 
-fn gcp_secret(table: Option<&str>) -> CloudSecret {
-    CloudSecret::GcpServiceAccount {
-        client_email: "sa@demo-project.iam.gserviceaccount.com".into(),
-        key_json: Sensitive::new("{}"),
-        project_ids: vec!["demo-project".into()],
-        billing_export: table.map(str::to_owned),
+/// The demo project with known costs in its billing export; jobs take one poll, two rows a page.
+async fn gcp_double() -> Gcp {
+    let double = GcpDouble::start(demo::gcp_world("")).await;
+    let (key, public) = skyforge_cloud_doubles::service_account_key(GCP_EMAIL, GCP_PROJECT, &double.token_uri());
+    double.update(|w| {
+        w.public_key_pem = public;
+        w.projects[0].costs = vec![
+            cost("2026-10-31", "Compute Engine", "99"),
+            cost("2026-11-01", "Compute Engine", "10.125"),
+            cost("2026-11-01", "Networking", "0"),
+            cost("2026-11-02", "Cloud Storage", "0.42"),
+            cost("2026-11-02", "Compute Engine", "9.5"),
+        ];
+        w.job_polls = 1;
+        w.bigquery_page_size = 2;
+    });
+    Gcp { double, key }
+}
+
+impl Gcp {
+    fn costs(&self, bigquery: &str) -> GcpCosts {
+        let endpoints = CloudEndpoints { gcp_bigquery: bigquery.to_owned(), ..CloudEndpoints::default() };
+        GcpCosts::new(Arc::new(GcpAuth::new(fast(), &endpoints)))
     }
-}
 
-fn bq_schema() -> serde_json::Value {
-    json!({ "fields": [
-        { "name": "day", "type": "STRING" }, { "name": "service", "type": "STRING" },
-        { "name": "project", "type": "STRING" }, { "name": "currency", "type": "STRING" },
-        { "name": "cost", "type": "STRING" }
-    ]})
-}
+    fn secret(&self, table: Option<&str>) -> CloudSecret {
+        CloudSecret::GcpServiceAccount {
+            client_email: GCP_EMAIL.into(),
+            key_json: Sensitive::new(self.key.clone()),
+            project_ids: vec![GCP_PROJECT.into()],
+            billing_export: table.map(str::to_owned),
+        }
+    }
 
-fn bq_row(day: &str, service: &str, cost: &str) -> serde_json::Value {
-    json!({ "f": [{ "v": day }, { "v": service }, { "v": "demo-project" }, { "v": "USD" }, { "v": cost }] })
-}
-
-#[tokio::test]
-async fn bigquery_waits_for_the_job_and_reads_every_page() {
-    let double = MockServer::start().await;
-    let job = json!({ "projectId": "billing-project", "jobId": "job_1", "location": "US" });
-    Mock::given(method("POST"))
-        .and(path("/bigquery/v2/projects/billing-project/queries"))
-        .and(header("authorization", "Bearer test-token"))
-        .and(body_string_contains(format!("FROM `{TABLE}`")))
-        .and(body_string_contains(r#""useLegacySql":false"#))
-        .and(body_string_contains(r#""value":"2026-11-01""#))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "kind": "bigquery#queryResponse", "jobReference": job, "jobComplete": false
-        })))
-        .expect(1)
-        .mount(&double)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/bigquery/v2/projects/billing-project/queries/job_1"))
-        .and(query_param("pageToken", "p2"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "kind": "bigquery#getQueryResultsResponse", "jobReference": job, "jobComplete": true,
-            "schema": bq_schema(), "totalRows": "3", "rows": [bq_row("2026-11-02", "Cloud Storage", "0.42")]
-        })))
-        .expect(1)
-        .mount(&double)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/bigquery/v2/projects/billing-project/queries/job_1"))
-        .and(query_param("location", "US"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "kind": "bigquery#getQueryResultsResponse", "jobReference": job, "jobComplete": true,
-            "schema": bq_schema(), "totalRows": "3", "pageToken": "p2",
-            "rows": [bq_row("2026-11-01", "Compute Engine", "10.125"), bq_row("2026-11-01", "Networking", "0")]
-        })))
-        .up_to_n_times(1)
-        .mount(&double)
-        .await;
-    let costs = GcpCosts::new(&double.uri(), token()).with_retry(fast());
-    let fetch = costs
-        .fetch(
-            &credential(Provider::Gcp),
-            &gcp_secret(Some(TABLE)),
-            day("2026-11-01"),
-            day("2026-11-02"),
-            day("2026-11-22"),
-        )
-        .await
-        .unwrap();
-    let rows: Vec<(String, &str, String)> =
-        fetch.rows.iter().map(|r| (r.day.to_string(), r.service.as_str(), r.amount.to_string())).collect();
-    assert_eq!(
-        rows,
-        vec![
-            ("2026-11-01".into(), "Compute Engine", "10.125".into()),
-            ("2026-11-02".into(), "Cloud Storage", "0.42".into())
-        ]
-    );
-    assert!(fetch.rows.iter().all(|r| r.account == "demo-project" && r.provider == Provider::Gcp));
-    assert_eq!(fetch.requests, 3, "the query, the wait for the job, the second page");
-}
-
-#[tokio::test]
-async fn bigquery_refusals_and_a_missing_export_table() {
-    let (error, requests) = GcpCosts::new("http://127.0.0.1:9", token())
-        .fetch(&credential(Provider::Gcp), &gcp_secret(None), day("2026-11-01"), day("2026-11-02"), day("2026-11-22"))
-        .await
-        .unwrap_err();
-    assert!(matches!(&error, CloudError::AccessDenied(m) if m.contains("billing_export")), "{error:?}");
-    assert_eq!(requests, 0);
-
-    for (status, expected) in [(403u16, "access_denied"), (401, "invalid_credential"), (500, "unavailable")] {
-        let double = MockServer::start().await;
-        Mock::given(method("POST"))
-            .respond_with(
-                ResponseTemplate::new(status).set_body_json(json!({ "error": { "code": status, "message": "no" } })),
-            )
-            .mount(&double)
-            .await;
-        let (error, _) = GcpCosts::new(&double.uri(), token())
-            .with_retry(fast())
+    async fn fetch(&self, costs: &GcpCosts, table: Option<&str>) -> Result<CostFetch, (CloudError, u64)> {
+        costs
             .fetch(
                 &credential(Provider::Gcp),
-                &gcp_secret(Some(TABLE)),
+                &self.secret(table),
                 day("2026-11-01"),
                 day("2026-11-02"),
                 day("2026-11-22"),
             )
             .await
-            .unwrap_err();
-        assert_eq!(error.code(), expected, "{error:?}");
     }
-    let double = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({ "jobComplete": true, "rows": [] })))
-        .mount(&double)
-        .await;
-    let (error, _) = GcpCosts::new(&double.uri(), token())
-        .fetch(
-            &credential(Provider::Gcp),
-            &gcp_secret(Some(TABLE)),
-            day("2026-11-01"),
-            day("2026-11-02"),
-            day("2026-11-22"),
-        )
+}
+
+#[tokio::test]
+async fn bigquery_waits_for_the_job_and_reads_every_page() {
+    let gcp = gcp_double().await;
+    let fetch = gcp.fetch(&gcp.costs(&gcp.double.uri()), Some(GCP_BILLING_EXPORT)).await.unwrap();
+    assert_eq!(
+        fetched(&fetch.rows),
+        vec![
+            row("2026-11-01", "Compute Engine", "10.125", GCP_PROJECT),
+            row("2026-11-02", "Cloud Storage", "0.42", GCP_PROJECT),
+            row("2026-11-02", "Compute Engine", "9.5", GCP_PROJECT),
+        ],
+        "only the asked days, zero rows skipped, amounts exact"
+    );
+    assert!(fetch.rows.iter().all(|r| r.provider == Provider::Gcp && r.currency.as_str() == "USD"));
+    assert_eq!(fetch.requests, 3, "the query, the poll that brings the first page, the second page");
+}
+
+#[tokio::test]
+async fn bigquery_throttling_is_waited_out_and_refusals_are_clear() {
+    let gcp = gcp_double().await;
+    let costs = gcp.costs(&gcp.double.uri());
+    gcp.double.update(|w| w.throttle_next = 1);
+    let fetch = gcp.fetch(&costs, Some(GCP_BILLING_EXPORT)).await.expect("one 429 is waited out");
+    assert_eq!((fetch.rows.len(), fetch.requests), (3, 4));
+
+    let (error, requests) = gcp.fetch(&costs, None).await.unwrap_err();
+    assert!(matches!(&error, CloudError::AccessDenied(m) if m.contains("billing_export")), "{error:?}");
+    assert_eq!(requests, 0, "nothing to ask without the export table");
+
+    let (error, requests) =
+        gcp.fetch(&costs, Some("skyforge-demo-project.billing_export.other_table")).await.unwrap_err();
+    assert!(
+        matches!(&error, CloudError::AccessDenied(m) if m.contains("other_table was not found") && m.contains("BigQuery Job User")),
+        "{error}"
+    );
+    assert_eq!(requests, 1);
+
+    gcp.double.update(|w| {
+        w.forbidden.insert(GCP_PROJECT.into());
+    });
+    let (error, _) = gcp.fetch(&costs, Some(GCP_BILLING_EXPORT)).await.unwrap_err();
+    assert!(matches!(&error, CloudError::AccessDenied(m) if m.contains("bigquery.jobs.create")), "{error}");
+
+    let refused = GcpCosts::new(Arc::new(GcpAuth::new(fast(), &CloudEndpoints::default())));
+    let other_key = CloudSecret::GcpServiceAccount {
+        client_email: GCP_EMAIL.into(),
+        key_json: Sensitive::new(
+            skyforge_cloud_doubles::service_account_key(GCP_EMAIL, GCP_PROJECT, &gcp.double.token_uri()).0,
+        ),
+        project_ids: vec![GCP_PROJECT.into()],
+        billing_export: Some(GCP_BILLING_EXPORT.into()),
+    };
+    let (error, requests) = refused
+        .fetch(&credential(Provider::Gcp), &other_key, day("2026-11-01"), day("2026-11-02"), day("2026-11-22"))
         .await
         .unwrap_err();
+    assert!(matches!(&error, CloudError::InvalidCredential(m) if m.contains("Invalid JWT Signature")), "{error}");
+    assert_eq!(requests, 0);
+}
+
+#[tokio::test]
+async fn bigquery_answers_that_cannot_be_read_are_malformed() {
+    let gcp = gcp_double().await;
+    let garbage = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({ "jobComplete": true, "rows": [] })))
+        .mount(&garbage)
+        .await;
+    let (error, requests) = gcp.fetch(&gcp.costs(&garbage.uri()), Some(GCP_BILLING_EXPORT)).await.unwrap_err();
     assert!(matches!(&error, CloudError::Malformed(m) if m.contains("schema")), "{error:?}");
+    assert_eq!(requests, 1);
 }

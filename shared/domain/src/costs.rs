@@ -290,6 +290,29 @@ pub fn group(rows: &[CostRow], by: GroupBy) -> Vec<CostGroup> {
     groups
 }
 
+/// One provider's cost on one day, in one currency: a point of the daily cost by provider.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProviderDay {
+    pub day: NaiveDate,
+    pub provider: Provider,
+    pub currency: Currency,
+    pub amount: Decimal,
+}
+
+/// The daily cost of each provider over the rows (every credential and service of it summed),
+/// one point per (day, provider, currency): amounts in different currencies stay apart, like
+/// every total here. Ordered by day, then provider, then currency; a day on which a provider
+/// had no row has no point (a chart fills the gap with zero).
+pub fn daily_by_provider(rows: &[CostRow]) -> Vec<ProviderDay> {
+    let mut sums: BTreeMap<(NaiveDate, Provider, Currency), Decimal> = BTreeMap::new();
+    for row in rows {
+        *sums.entry((row.day, row.provider, row.currency.clone())).or_default() += row.amount;
+    }
+    sums.into_iter()
+        .map(|((day, provider, currency), amount)| ProviderDay { day, provider, currency, amount })
+        .collect()
+}
+
 /// The first day of the month `day` is in.
 pub fn month_start(day: NaiveDate) -> NaiveDate {
     day.with_day(1).expect("every month has a first day")
@@ -539,6 +562,35 @@ mod tests {
         let services: Vec<_> = group(&rows, GroupBy::Service).into_iter().map(|g| g.key).collect();
         assert_eq!(services, vec!["EC2", "S3"]);
         assert_eq!(top_services(&rows, 1).len(), 1);
+    }
+
+    #[test]
+    fn daily_costs_by_provider_sum_services_and_accounts_per_currency() {
+        let (aws, azure) = (CredentialId::new(), CredentialId::new());
+        let on = |provider: Provider, r: CostRow| CostRow { provider, ..r };
+        let rows = [
+            row(aws, "2026-11-02", "EC2", "5", "USD"),
+            on(Provider::Azure, row(azure, "2026-11-01", "Virtual Machines", "2.50", "EUR")),
+            row(aws, "2026-11-01", "EC2", "1.10", "USD"),
+            row(CredentialId::new(), "2026-11-01", "S3", "0.40", "USD"),
+            on(Provider::Azure, row(azure, "2026-11-01", "Storage", "0.25", "EUR")),
+            on(Provider::Azure, row(azure, "2026-11-01", "Bandwidth", "1", "USD")),
+        ];
+        let points: Vec<(String, &str, String, String)> = daily_by_provider(&rows)
+            .iter()
+            .map(|p| (p.day.to_string(), p.provider.as_str(), p.currency.to_string(), p.amount.to_string()))
+            .collect();
+        assert_eq!(
+            points,
+            vec![
+                ("2026-11-01".into(), "aws", "USD".into(), "1.50".into()),
+                ("2026-11-01".into(), "azure", "EUR".into(), "2.75".into()),
+                ("2026-11-01".into(), "azure", "USD".into(), "1".into()),
+                ("2026-11-02".into(), "aws", "USD".into(), "5".into()),
+            ],
+            "two AWS accounts summed, Azure's euros and dollars apart, no point for Azure on the 2nd"
+        );
+        assert!(daily_by_provider(&[]).is_empty());
     }
 
     #[test]

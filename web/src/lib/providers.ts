@@ -10,6 +10,13 @@ export function providerLabel(provider: string | null | undefined): string {
   return PROVIDER_LABELS[provider] ?? provider;
 }
 
+/// A colour per provider for charts (distinct in hue and lightness, so the stack reads in greyscale too).
+const PROVIDER_COLORS: Record<string, string> = { aws: '#f59e0b', azure: '#2563eb', gcp: '#16a34a' };
+
+export function providerColor(provider: string): string {
+  return PROVIDER_COLORS[provider] ?? '#71717a';
+}
+
 export const RESOURCE_TYPES = ['vm', 'disk', 'network', 'subnet', 'public_ip', 'bucket'] as const;
 
 const TYPE_LABELS: Record<string, string> = {

@@ -9,7 +9,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use skyforge_app::costs::CostService;
 use skyforge_app::{AppError, Services};
-use skyforge_domain::costs::{Change, CostGroup, CostOverview, CostRefresh, Totals, display_amount};
+use skyforge_domain::costs::{Change, CostGroup, CostOverview, CostRefresh, ProviderDay, Totals, display_amount};
 use skyforge_domain::recommendations::{PriceTable, Recommendation};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -60,6 +60,31 @@ pub struct CostGroupView {
 impl From<&CostGroup> for CostGroupView {
     fn from(g: &CostGroup) -> Self {
         Self { key: g.key.clone(), currency: g.currency.to_string(), amount: display_amount(g.amount) }
+    }
+}
+
+/// One provider's cost on one day, in one currency.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProviderDayView {
+    pub day: NaiveDate,
+    /// aws, azure or gcp
+    #[schema(example = "aws")]
+    pub provider: String,
+    #[schema(example = "USD")]
+    pub currency: String,
+    /// A decimal string, two places.
+    #[schema(example = "68.93")]
+    pub amount: String,
+}
+
+impl From<&ProviderDay> for ProviderDayView {
+    fn from(p: &ProviderDay) -> Self {
+        Self {
+            day: p.day,
+            provider: p.provider.as_str().into(),
+            currency: p.currency.to_string(),
+            amount: display_amount(p.amount),
+        }
     }
 }
 
@@ -152,6 +177,10 @@ pub struct CostReportView {
     pub group_by: String,
     /// Sums of the range by the grouping, one per key and currency.
     pub groups: Vec<CostGroupView>,
+    /// The range's daily cost by provider, whatever `group_by` is: one point per day, provider
+    /// and currency that has costs (a day without costs has no point), ordered by day, provider,
+    /// currency. Amounts in different currencies are never added.
+    pub series: Vec<ProviderDayView>,
     /// The range's total, per currency.
     pub totals: Vec<MoneyView>,
     pub overview: CostOverviewView,
@@ -173,8 +202,9 @@ pub struct CostParams {
     pub group_by: Option<String>,
 }
 
-/// What the organisation spent from `from` to `to`, grouped, with month to date, last month,
-/// the forecast to month end, day-over-day and month-over-month changes and the top services.
+/// What the organisation spent from `from` to `to`, grouped, with the daily cost by provider,
+/// month to date, last month, the forecast to month end, day-over-day and month-over-month
+/// changes and the top services.
 #[utoipa::path(get, path = "/v1/orgs/{org}/costs", tag = "costs", security(("bearer" = [])),
     params(("org" = String, Path, description = "organisation id"), CostParams),
     responses(
@@ -201,6 +231,7 @@ async fn costs(
         to: report.range.to,
         group_by: wire_word(&report.group_by),
         groups: report.groups.iter().map(Into::into).collect(),
+        series: report.series.iter().map(Into::into).collect(),
         totals: money(&report.totals),
         overview: (&report.overview).into(),
         top_services: report.top_services.iter().map(Into::into).collect(),

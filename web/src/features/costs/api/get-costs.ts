@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { apiClient } from '@/lib/api-client';
 import { timestampSchema, type Equals, type Expect } from '@/lib/api-common';
 import type { components } from '@/lib/api-schema';
-import { costGroupSchema, costOverviewSchema, moneySchema } from '@/lib/costs';
+import { costGroupSchema, costOverviewSchema, moneySchema, providerDaySchema } from '@/lib/costs';
 
 export const GROUP_BYS = ['provider', 'service', 'credential', 'day'] as const;
 export type GroupBy = (typeof GROUP_BYS)[number];
@@ -35,6 +35,8 @@ export const costReportSchema = z.object({
   to: z.string(),
   group_by: z.string(),
   groups: z.array(costGroupSchema),
+  /// The daily cost by provider (the dashboard charts it).
+  series: z.array(providerDaySchema),
   totals: z.array(moneySchema),
   overview: costOverviewSchema,
   top_services: z.array(costGroupSchema),

@@ -25,6 +25,7 @@ function report(groupBy: string, overrides: Partial<CostReport> = {}): CostRepor
             { key: 'aws', currency: 'USD', amount: '120.00' },
             { key: 'azure', currency: 'EUR', amount: '80.00' },
           ],
+    series: [],
     totals: [
       { currency: 'USD', amount: '120.00' },
       { currency: 'EUR', amount: '80.00' },

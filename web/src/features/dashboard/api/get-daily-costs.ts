@@ -1,17 +1,19 @@
-//! The last 30 days' cost by day for the dashboard chart (`GET .../costs?group_by=day`).
+//! The last 30 days' daily cost by provider for the dashboard chart (`GET .../costs`, its
+//! `series`: one point per day, provider and currency).
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import { z } from 'zod';
 import { apiClient } from '@/lib/api-client';
-import { costGroupSchema } from '@/lib/costs';
+import { providerDaySchema } from '@/lib/costs';
 
-/// The part of the cost report the chart needs.
-const dailyCostsSchema = z.object({ from: z.string(), to: z.string(), groups: z.array(costGroupSchema) });
+/// The part of the cost report the chart needs (the default range: the last 30 days).
+const dailyCostsSchema = z.object({ from: z.string(), to: z.string(), series: z.array(providerDaySchema) });
+export type DailyCosts = z.infer<typeof dailyCostsSchema>;
 
 export function dailyCostsQueryOptions(orgId: string) {
   return queryOptions({
     queryKey: ['orgs', orgId, 'costs', 'dashboard-daily'],
     queryFn: ({ signal }) =>
-      apiClient.get(`/v1/orgs/${encodeURIComponent(orgId)}/costs`, dailyCostsSchema, { query: { group_by: 'day' }, signal }),
+      apiClient.get(`/v1/orgs/${encodeURIComponent(orgId)}/costs`, dailyCostsSchema, { signal }),
   });
 }
 

@@ -1,6 +1,6 @@
 //! The organisation's landing page: totals, resources by provider and type, and each cloud
 //! account's last sync and region health.
-import { lazy, Suspense, useState, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { Cloud } from 'lucide-react';
 import { Badge } from '@/components/ui/badge';
@@ -9,15 +9,12 @@ import { Card } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
 import { ErrorState } from '@/components/ui/error-state';
 import { LoadingBlock } from '@/components/ui/spinner';
-import { currenciesOf, dailySeries, formatMoney, type Money } from '@/lib/costs';
+import { formatMoney, type Money } from '@/lib/costs';
 import { formatDateTime, formatRelative } from '@/lib/format';
 import { providerLabel, resourceTypeLabel } from '@/lib/providers';
 import { formatSyncCounts, syncStatusLabel, syncStatusTone } from '@/lib/sync';
-import { useDailyCosts } from '../api/get-daily-costs';
 import { useDashboard, type CredentialStatus, type RegionHealth } from '../api/get-dashboard';
-
-// Recharts loads after the dashboard's figures, in its own chunk (first-page budget).
-const DailyCostChart = lazy(() => import('@/components/charts/daily-cost-chart'));
+import { CostChart } from './cost-chart';
 
 type DashboardOverviewProps = {
   orgId: string;
@@ -98,31 +95,6 @@ function Amounts({ amounts }: { amounts: Money[] }) {
         <span key={m.currency}>{formatMoney(m.amount, m.currency)}</span>
       ))}
     </span>
-  );
-}
-
-function CostChart({ orgId }: { orgId: string }) {
-  const costs = useDailyCosts(orgId, true);
-  return (
-    <Card title="Cost, last 30 days" description="Daily, one chart per currency.">
-      {costs.isPending ? (
-        <LoadingBlock label="Loading costs" />
-      ) : costs.isError ? (
-        <ErrorState title="Could not load costs" error={costs.error} onRetry={() => costs.refetch()} />
-      ) : (
-        <Suspense fallback={<LoadingBlock label="Loading the chart" />}>
-          {currenciesOf(costs.data.groups).map((currency) => (
-            <DailyCostChart
-              key={currency}
-              currency={currency}
-              height={180}
-              label={`Daily cost in ${currency}, last 30 days`}
-              series={dailySeries(costs.data.groups, currency, costs.data.from, costs.data.to)}
-            />
-          ))}
-        </Suspense>
-      )}
-    </Card>
   );
 }
 
