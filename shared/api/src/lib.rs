@@ -202,6 +202,7 @@ mod tests {
             "/v1/templates",
             "/v1/orgs/{org}/deployments",
             "/v1/orgs/{org}/deployments/{id}",
+            "/v1/orgs/{org}/deployments/{id}/resources",
             "/v1/orgs/{org}/deployments/{id}/runs",
             "/v1/orgs/{org}/deployments/{id}/runs/{run}",
             "/v1/orgs/{org}/deployments/{id}/runs/{run}/approve",

@@ -1,4 +1,4 @@
-//! A deployment: its variables, outputs and runs, with "Plan & apply" and "Destroy".
+//! A deployment: its variables, outputs, resources and runs, with "Plan & apply" and "Destroy".
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { Play, Trash2 } from 'lucide-react';
@@ -14,6 +14,7 @@ import { errorMessage } from '@/lib/api-client';
 import type { Role } from '@/lib/api-common';
 import { formatDateTime } from '@/lib/format';
 import { useCreateRun, useDeployment, useRuns, type Run } from '../api/deployments';
+import { DeploymentResources } from './deployment-resources';
 import { RunStatusBadge, runKindLabel } from './run-status';
 
 type DeploymentDetailProps = {
@@ -21,6 +22,8 @@ type DeploymentDetailProps = {
   deploymentId: string;
   role: Role;
   runHref: (runId: string) => string;
+  /// Where a resource of the deployment opens (the inventory's drawer).
+  resourceHref: (resourceId: string) => string;
   onRunCreated: (run: Run) => void;
 };
 
@@ -34,7 +37,7 @@ function show(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
-export function DeploymentDetail({ orgId, deploymentId, role, runHref, onRunCreated }: DeploymentDetailProps) {
+export function DeploymentDetail({ orgId, deploymentId, role, runHref, resourceHref, onRunCreated }: DeploymentDetailProps) {
   const deployment = useDeployment(orgId, deploymentId);
   const runs = useRuns(orgId, deploymentId);
   const createRun = useCreateRun(orgId, deploymentId);
@@ -97,6 +100,12 @@ export function DeploymentDetail({ orgId, deploymentId, role, runHref, onRunCrea
           )}
         </Card>
       </div>
+      <DeploymentResources
+        orgId={orgId}
+        deploymentId={deploymentId}
+        sandbox={!d.credential_id}
+        resourceHref={resourceHref}
+      />
       <section aria-labelledby="runs-heading" className="flex flex-col gap-3">
         <h2 id="runs-heading" className="text-sm font-semibold text-zinc-900">
           Runs
