@@ -398,3 +398,49 @@ async fn a_deployment_lists_the_synced_resources_tagged_with_it_and_another_org_
     let unknown = format!("{}/dep_01JD7Z8Y3Q4W5E6R7T8Y9U0I1O/resources", deployments(&owner));
     assert_eq!(platform.get(&unknown, &owner.access).await.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn recent_runs_list_the_organisations_newest_runs_across_deployments_and_no_other_org_sees_them() {
+    let platform = Platform::start().await;
+    let owner = platform.user("owner").await;
+    let outsider = platform.user("outsider").await;
+    let recent = format!("/v1/orgs/{}/runs", owner.org);
+    let none = platform.get(&recent, &owner.access).await;
+    assert_eq!((none.status, none.body.clone()), (StatusCode::OK, json!({"items": []})));
+
+    let first = sandbox(&platform, &owner, json!({})).await;
+    let cancelled = start_run(&platform, &owner, &first, "plan_and_apply").await;
+    let path = format!("{}/{first}/runs/{cancelled}/cancel", deployments(&owner));
+    assert_eq!(platform.post(&path, Some(&owner.access), json!({})).await.status, StatusCode::OK);
+    let second = sandbox(&platform, &owner, json!({})).await;
+    let planned = start_run(&platform, &owner, &second, "plan_and_apply").await;
+    wait_for(&platform, &owner, &second, &planned, &["awaiting_approval"]).await;
+
+    let reply = platform.get(&recent, &owner.access).await;
+    assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
+    let items = reply.body["items"].as_array().unwrap();
+    let seen: Vec<(&str, &str, &str)> = items
+        .iter()
+        .map(|r| (r["id"].as_str().unwrap(), r["deployment_id"].as_str().unwrap(), r["status"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        seen,
+        [(planned.as_str(), second.as_str(), "awaiting_approval"), (cancelled.as_str(), first.as_str(), "cancelled")],
+        "newest first, each in its current status"
+    );
+    assert_eq!(items[0]["deployment_name"], "demo");
+    assert_eq!(items[0]["kind"], "plan_and_apply");
+
+    let one = platform.get(&format!("{recent}?limit=1"), &owner.access).await;
+    assert_eq!(one.body["items"].as_array().unwrap().len(), 1);
+    for bad in ["0", "21", "x"] {
+        let reply = platform.get(&format!("{recent}?limit={bad}"), &owner.access).await;
+        assert_eq!((reply.status, reply.code()), (StatusCode::BAD_REQUEST, "invalid_query"), "limit={bad}");
+    }
+
+    // tenant isolation: the outsider's own list is empty, and the owner's is not theirs to read
+    let theirs = platform.get(&format!("/v1/orgs/{}/runs", outsider.org), &outsider.access).await;
+    assert_eq!(theirs.body, json!({"items": []}));
+    let reply = platform.get(&recent, &outsider.access).await;
+    assert_eq!((reply.status, reply.code()), (StatusCode::NOT_FOUND, "not_found"));
+}

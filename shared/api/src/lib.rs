@@ -209,6 +209,7 @@ mod tests {
             "/v1/orgs/{org}/deployments/{id}/runs/{run}/cancel",
             "/v1/orgs/{org}/deployments/{id}/runs/{run}/discard",
             "/v1/orgs/{org}/deployments/{id}/runs/{run}/logs",
+            "/v1/orgs/{org}/runs",
             "/v1/orgs/{org}/costs",
             "/v1/orgs/{org}/costs/recommendations",
         ] {

@@ -166,6 +166,7 @@ pub fn deployment_service(
     let ports = DeploymentPorts {
         deployments: store.clone(),
         runs: store.clone(),
+        recent: store.clone(),
         credentials: store,
         executor,
         artifacts: Arc::new(provisioning::S3Artifacts::new(provisioning::s3_client(sdk), artifact_bucket)),

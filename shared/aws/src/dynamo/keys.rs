@@ -136,6 +136,18 @@ pub fn deployment_run(org: OrgId, deployment: DeploymentId, run: RunId) -> Key {
     (deployment_runs_pk(org, deployment), format!("{RUN_PREFIX}{run}"))
 }
 
+/// The organisation's recent runs: one item, one attribute per run ([`recent_run_attribute`]).
+pub fn recent_runs(org: OrgId) -> Key {
+    (org_pk(org), "RECENTRUNS".into())
+}
+
+pub const RECENT_RUN_PREFIX: &str = "r_";
+
+/// The recent-runs item's attribute holding one run (run ids sort by creation time).
+pub fn recent_run_attribute(run: RunId) -> String {
+    format!("{RECENT_RUN_PREFIX}{run}")
+}
+
 /// A run's log line counter (its own item, so rewriting the run never resets it).
 pub fn run_log_counter(org: OrgId, deployment: DeploymentId, run: RunId) -> Key {
     (deployment_runs_pk(org, deployment), format!("LOGSEQ#{run}"))

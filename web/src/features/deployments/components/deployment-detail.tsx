@@ -13,9 +13,10 @@ import { Table, TBody, TD, TH, THead } from '@/components/ui/table';
 import { errorMessage } from '@/lib/api-client';
 import type { Role } from '@/lib/api-common';
 import { formatDateTime } from '@/lib/format';
+import { runKindLabel } from '@/lib/runs';
 import { useCreateRun, useDeployment, useRuns, type Run } from '../api/deployments';
 import { DeploymentResources } from './deployment-resources';
-import { RunStatusBadge, runKindLabel } from './run-status';
+import { RunStatusBadge } from './run-status';
 
 type DeploymentDetailProps = {
   orgId: string;
