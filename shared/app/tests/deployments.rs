@@ -1,5 +1,5 @@
-//! The deployment service over in-memory fakes of its ports: how runs reach the organisation's
-//! recent runs. The adapters behind these
+//! The deployment service over in-memory fakes of its ports: what a finished run asks of the
+//! sync pipeline, and how runs reach the organisation's recent runs. The adapters behind these
 //! ports are tested against the moto server (`shared/aws/tests/moto`).
 
 use std::collections::HashMap;
@@ -20,7 +20,7 @@ use skyforge_app::principal::Caller;
 use skyforge_app::sync_ports::Credentials;
 use skyforge_domain::audit::AuditEvent;
 use skyforge_domain::deployments::{
-    Deployment, LiveMessage, LogLine, Phase, RECENT_RUNS, RecentRun, Run, RunKind, RunStatus,
+    Deployment, LiveMessage, LogLine, Phase, RECENT_RUNS, RecentRun, Run, RunEvent, RunKind, RunStatus,
 };
 use skyforge_domain::ids::{CredentialId, DeploymentId, OrgId, RunId, UserId};
 use skyforge_domain::inventory::Provider;
@@ -316,6 +316,82 @@ impl Fixture {
         Deployments::create(self.store.as_ref(), &deployment).await.unwrap();
         deployment
     }
+
+    /// A run of `kind` whose apply phase is under way (it holds the deployment).
+    async fn applying(&self, deployment: &Deployment, kind: RunKind) -> Run {
+        let mut run = Run::new(self.org, deployment.id, kind, self.user, Utc::now());
+        for event in [RunEvent::Start, RunEvent::PlanFinished, RunEvent::AwaitApproval, RunEvent::Approve] {
+            run.apply(event, Utc::now()).unwrap();
+        }
+        Runs::create(self.store.as_ref(), &run).await.unwrap();
+        assert!(self.store.claim(self.org, deployment.id, run.id).await.unwrap());
+        run
+    }
+
+    fn syncs(&self) -> Vec<(OrgId, CredentialId)> {
+        self.store.syncs.lock().unwrap().clone()
+    }
+}
+
+// ---- sync after a run ------------------------------------------------------------------------
+
+#[tokio::test]
+async fn an_applied_run_queues_exactly_one_sync_of_its_deployments_credential() {
+    let f = fixture();
+    let deployment = f.deployment("aws_vm", true).await;
+    let run = f.applying(&deployment, RunKind::PlanAndApply).await;
+
+    let done = f.service.phase_finished(f.org, run.id, Phase::Apply, PhaseOutcome::Succeeded).await.unwrap();
+    assert_eq!(done.map(|r| r.status), Some(RunStatus::Applied));
+    assert_eq!(f.syncs(), [(f.org, deployment.credential_id.unwrap())]);
+
+    // the same build event delivered again changes nothing and asks for no second sync
+    let again = f.service.phase_finished(f.org, run.id, Phase::Apply, PhaseOutcome::Succeeded).await.unwrap();
+    assert!(again.is_none());
+    assert_eq!(f.syncs().len(), 1);
+}
+
+#[tokio::test]
+async fn a_destroyed_run_queues_exactly_one_sync_of_its_deployments_credential() {
+    let f = fixture();
+    let deployment = f.deployment("aws_vm", true).await;
+    let run = f.applying(&deployment, RunKind::Destroy).await;
+
+    f.service.phase_finished(f.org, run.id, Phase::Apply, PhaseOutcome::Succeeded).await.unwrap();
+    assert_eq!(f.syncs(), [(f.org, deployment.credential_id.unwrap())]);
+    let stored = f.store.deployments.lock().unwrap()[&deployment.id].clone();
+    assert_eq!(stored.outputs, None, "a destroy clears the outputs");
+    assert_eq!(stored.active_run_id, None, "and frees the deployment");
+}
+
+#[tokio::test]
+async fn a_sandbox_run_without_a_credential_queues_no_sync() {
+    let f = fixture();
+    let deployment = f.deployment("sandbox", false).await;
+    for kind in [RunKind::PlanAndApply, RunKind::Destroy] {
+        let run = f.applying(&deployment, kind).await;
+        let done = f.service.phase_finished(f.org, run.id, Phase::Apply, PhaseOutcome::Succeeded).await.unwrap();
+        assert_eq!(done.map(|r| r.status), Some(RunStatus::Applied));
+    }
+    assert!(f.syncs().is_empty());
+}
+
+#[tokio::test]
+async fn a_failed_apply_and_a_finished_plan_queue_no_sync() {
+    let f = fixture();
+    let deployment = f.deployment("aws_vm", true).await;
+    let run = f.applying(&deployment, RunKind::PlanAndApply).await;
+    let failed = PhaseOutcome::Failed("apply failed".into());
+    let done = f.service.phase_finished(f.org, run.id, Phase::Apply, failed).await.unwrap();
+    assert_eq!(done.map(|r| r.status), Some(RunStatus::Errored));
+
+    // a plan that finished awaits approval: nothing changed in the cloud yet
+    let run = f.service.create_run(&f.access(), &deployment.id.to_string(), RunKind::PlanAndApply, &f.caller()).await;
+    let run = run.unwrap();
+    assert_eq!(run.status, RunStatus::Planning);
+    let done = f.service.phase_finished(f.org, run.id, Phase::Plan, PhaseOutcome::Succeeded).await.unwrap();
+    assert_eq!(done.map(|r| r.status), Some(RunStatus::AwaitingApproval));
+    assert!(f.syncs().is_empty());
 }
 
 // ---- recent runs -----------------------------------------------------------------------------
