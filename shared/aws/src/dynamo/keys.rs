@@ -36,9 +36,17 @@ pub fn member(org: OrgId, user: UserId) -> Key {
     (org_pk(org), format!("{MEMBER_PREFIX}{user}"))
 }
 
-/// The GSI1 key that lists a user's memberships.
-pub fn member_gsi1(org: OrgId, user: UserId) -> Key {
-    (user_pk(user), format!("{ORG_PREFIX}{org}"))
+/// The organisations a user belongs to: one item under the user, one attribute per membership
+/// ([`user_org_attribute`] = role), kept in step by every membership write, so `/v1/me` reads
+/// them with one GetItem.
+pub fn user_orgs(user: UserId) -> Key {
+    (user_pk(user), "ORGS".into())
+}
+
+pub const USER_ORG_PREFIX: &str = "o_";
+
+pub fn user_org_attribute(org: OrgId) -> String {
+    format!("{USER_ORG_PREFIX}{org}")
 }
 
 pub fn token(user: UserId, id: TokenId) -> Key {
