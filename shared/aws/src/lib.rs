@@ -102,7 +102,7 @@ pub fn inventory_service(sdk: &SdkConfig, config: &Config) -> InventoryService {
     // reading costs needs no billing API and no policy knob
     let costs =
         CostService::new(store.clone(), store.clone(), HashMap::new(), Arc::new(SystemClock), CostPolicy::default());
-    InventoryService::new(store.clone(), store).with_costs(Arc::new(costs))
+    InventoryService::new(store.clone(), store).with_costs(Arc::new(costs), Arc::new(SystemClock))
 }
 
 /// Cost analytics: refreshes through `sources` (the sync worker), reports and recommendations

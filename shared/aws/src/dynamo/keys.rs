@@ -100,6 +100,11 @@ pub fn summary(org: OrgId) -> Key {
     (org_pk(org), "SUMMARY".into())
 }
 
+/// The summary item's attribute holding the dashboard's cost snapshot.
+pub const SUMMARY_COSTS: &str = "costs";
+/// The summary item's counter of changes to the organisation's cost data.
+pub const SUMMARY_COSTS_VERSION: &str = "costs_version";
+
 /// The summary item's attribute holding one credential's part.
 pub fn summary_attribute(credential: CredentialId) -> String {
     format!("c_{credential}")
