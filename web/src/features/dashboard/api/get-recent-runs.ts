@@ -34,6 +34,8 @@ const FINAL = ['applied', 'errored', 'cancelled', 'discarded'];
 export function recentRunsQueryOptions(orgId: string) {
   return queryOptions({
     queryKey: ['orgs', orgId, 'runs', 'recent'],
+    // runs move on elsewhere (builds, other people); reading them again is one small GetItem
+    staleTime: 0,
     queryFn: ({ signal }) =>
       apiClient.get(`/v1/orgs/${encodeURIComponent(orgId)}/runs`, recentRunListSchema, {
         query: { limit: RECENT_RUNS_SHOWN },

@@ -57,7 +57,7 @@ describe('DeploymentResources', () => {
   it('says when resources will appear, and that the sandbox has none', async () => {
     server.use(http.get(RESOURCES, () => HttpResponse.json({ items: [], next_cursor: null })));
     const { unmount } = renderResources();
-    expect(await screen.findByText('No resources in the inventory')).toBeInTheDocument();
+    expect(await screen.findByRole('heading', { name: 'No resources in the inventory' })).toBeInTheDocument();
     expect(screen.getByText(/once an apply has run/)).toBeInTheDocument();
     unmount();
     renderResources(true);

@@ -32,15 +32,15 @@ export function DeploymentResources({ orgId, deploymentId, sandbox, resourceHref
         <LoadingBlock label="Loading resources" />
       ) : resources.isError ? (
         <ErrorState title="Could not load the resources" error={resources.error} onRetry={() => resources.refetch()} />
+      ) : items.length === 0 && sandbox ? (
+        <p className="text-sm text-zinc-500">
+          The sandbox creates nothing in a cloud account, so none of it shows up in the inventory.
+        </p>
       ) : items.length === 0 ? (
         <EmptyState
           icon={Boxes}
           title="No resources in the inventory"
-          description={
-            sandbox
-              ? 'The sandbox creates nothing in a cloud account, so none of it shows up in the inventory.'
-              : 'Resources this deployment creates appear here once an apply has run and the cloud account’s next sync found them.'
-          }
+          description="Resources this deployment creates appear here once an apply has run and the cloud account’s next sync found them."
         />
       ) : (
         <>
