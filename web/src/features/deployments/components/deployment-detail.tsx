@@ -122,23 +122,27 @@ export function DeploymentDetail({ orgId, deploymentId, role, runHref, resourceH
             <Table caption="Runs">
               <THead>
                 <TH>Run</TH>
-                <TH>Kind</TH>
+                {/* on phones the kind and the start go under the run */}
+                <TH className="hidden sm:table-cell">Kind</TH>
                 <TH>Status</TH>
-                <TH>Started</TH>
+                <TH className="hidden sm:table-cell">Started</TH>
               </THead>
               <TBody>
                 {runItems.map((r) => (
                   <tr key={r.id}>
-                    <TD>
-                      <Link to={runHref(r.id)} className="font-mono text-xs text-accent-700 hover:underline">
+                    <TD className="max-w-48 sm:max-w-none">
+                      <Link to={runHref(r.id)} className="block truncate font-mono text-xs text-accent-700 hover:underline">
                         {r.id}
                       </Link>
+                      <span className="block text-xs text-zinc-500 sm:hidden">
+                        {runKindLabel(r.kind)} · <time dateTime={r.created_at}>{formatDateTime(r.created_at)}</time>
+                      </span>
                     </TD>
-                    <TD>{runKindLabel(r.kind)}</TD>
+                    <TD className="hidden sm:table-cell">{runKindLabel(r.kind)}</TD>
                     <TD>
                       <RunStatusBadge status={r.status} />
                     </TD>
-                    <TD>
+                    <TD className="hidden sm:table-cell">
                       <time dateTime={r.created_at}>{formatDateTime(r.created_at)}</time>
                     </TD>
                   </tr>
