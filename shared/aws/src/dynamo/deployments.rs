@@ -344,7 +344,7 @@ impl RecentRuns for DynamoStore {
                     .map_err(|e| StoreError::Unavailable(format!("unreadable recent run: {e}").into()))
             })
             .collect::<StoreResult<Vec<_>>>()?;
-        runs.sort_unstable_by(|a, b| b.id.cmp(&a.id));
+        runs.sort_unstable_by_key(|r| std::cmp::Reverse(r.id));
         runs.truncate(RECENT_RUNS);
         Ok(runs)
     }
