@@ -15,7 +15,6 @@ use skyforge_domain::values::Email;
 
 use super::items::{EmailItem, MemberItem, OrgItem, TokenDigestItem, TokenItem, UserItem};
 use super::{DynamoStore, conflict_as, from_item, keys, n, s, to_item, tx, unavailable};
-use crate::table::{PK, SK};
 
 const NOT_EXISTS: &str = "attribute_not_exists(pk)";
 const EXISTS: &str = "attribute_exists(pk)";
@@ -74,19 +73,8 @@ impl Orgs for DynamoStore {
 
     async fn of_user(&self, user: UserId) -> StoreResult<Vec<(Organization, Role)>> {
         // one GetItem for the user's memberships, then one batch read for the organisations
-        let (pk, sk) = keys::user_orgs(user);
-        let output = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .key(PK, s(pk))
-            .key(SK, s(sk))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(unavailable)?;
         let mut roles: HashMap<OrgId, Role> = HashMap::new();
-        for (name, value) in output.item.unwrap_or_default() {
+        for (name, value) in self.raw_item(keys::user_orgs(user), true).await?.unwrap_or_default() {
             let Some(org) = name.strip_prefix(keys::USER_ORG_PREFIX).and_then(|id| id.parse::<OrgId>().ok()) else {
                 continue;
             };

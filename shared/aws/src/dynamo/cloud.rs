@@ -278,18 +278,8 @@ impl Summaries for DynamoStore {
     }
 
     async fn get(&self, org: OrgId) -> StoreResult<OrgSummary> {
-        let (pk, sk) = keys::summary(org);
-        let output = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .key(PK, s(pk))
-            .key(SK, s(sk))
-            .send()
-            .await
-            .map_err(unavailable)?;
         let mut out = OrgSummary::default();
-        for (name, value) in output.item.unwrap_or_default() {
+        for (name, value) in self.raw_item(keys::summary(org), false).await?.unwrap_or_default() {
             match name.as_str() {
                 keys::SUMMARY_COSTS => match serde_dynamo::from_attribute_value::<_, CostSnapshot>(value) {
                     Ok(snapshot) => out.costs = Some(snapshot),

@@ -323,19 +323,10 @@ impl RecentRuns for DynamoStore {
     }
 
     async fn list(&self, org: OrgId) -> StoreResult<Vec<RecentRun>> {
-        let (pk, sk) = keys::recent_runs(org);
         // an eventually consistent read: half the cost, and a dashboard may lag a moment
-        let output = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .key(PK, s(pk))
-            .key(SK, s(sk))
-            .send()
-            .await
-            .map_err(unavailable)?;
-        let mut runs = output
-            .item
+        let mut runs = self
+            .raw_item(keys::recent_runs(org), false)
+            .await?
             .unwrap_or_default()
             .into_iter()
             .filter(|(name, _)| name.starts_with(keys::RECENT_RUN_PREFIX))
