@@ -300,3 +300,147 @@ async fn a_phase_that_outlives_its_timeout_is_errored_and_stopped() {
     let dep = platform.get(&format!("{}/{deployment}", deployments(&user)), &user.access).await;
     assert!(dep.body["active_run_id"].is_null(), "the deployment is free again: {}", dep.body);
 }
+
+/// A fresh moto account behind its own role, connected to `user` for us-east-1 only.
+async fn connected_aws_account(platform: &Platform, user: &TestUser) -> (String, String) {
+    let account = format!("{}", ulid::Ulid::new().random() % 900_000_000_000 + 100_000_000_000);
+    let role = format!("arn:aws:iam::{account}:role/skyforge-readonly");
+    let reply = platform
+        .post(
+            &format!("/v1/orgs/{}/credentials", user.org),
+            Some(&user.access),
+            json!({"provider": "aws", "name": "prod", "role_arn": role, "regions": ["us-east-1"]}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{:?}", reply.body);
+    (reply.body["id"].as_str().unwrap().to_owned(), role)
+}
+
+/// Starts an instance in the role's account, tagged as `tags` say; answers its id.
+async fn instance(role: &str, tags: &[(&str, &str)]) -> String {
+    use aws_sdk_ec2::types::{ResourceType, Tag, TagSpecification};
+    let sdk = skyforge_aws::sdk_config().await;
+    let secret = skyforge_domain::credentials::CloudSecret::AwsRole { role_arn: role.into(), external_id: "x".into() };
+    let config = skyforge_aws::sts::aws_config_for(&sdk, &secret).await.unwrap();
+    let ec2 = aws_sdk_ec2::Client::from_conf(
+        aws_sdk_ec2::config::Builder::from(&config).region(aws_sdk_ec2::config::Region::new("us-east-1")).build(),
+    );
+    let spec = TagSpecification::builder()
+        .resource_type(ResourceType::Instance)
+        .set_tags(Some(tags.iter().map(|(k, v)| Tag::builder().key(*k).value(*v).build()).collect()))
+        .build();
+    let run = ec2
+        .run_instances()
+        .image_id(skyforge_clouds::demo::DEMO_IMAGE)
+        .min_count(1)
+        .max_count(1)
+        .tag_specifications(spec)
+        .send()
+        .await
+        .unwrap();
+    run.instances()[0].instance_id().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn a_deployment_lists_the_synced_resources_tagged_with_it_and_another_org_gets_404() {
+    let platform = Platform::start().await;
+    let owner = platform.user("owner").await;
+    let outsider = platform.user("outsider").await;
+    let (credential, role) = connected_aws_account(&platform, &owner).await;
+    let reply = platform
+        .post(
+            &deployments(&owner),
+            Some(&owner.access),
+            json!({"template": "aws_vm", "name": "web", "credential": credential, "variables": {"name": "web"}}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{:?}", reply.body);
+    let deployment = reply.body["id"].as_str().unwrap().to_owned();
+    let resources = format!("{}/{deployment}/resources", deployments(&owner));
+
+    // nothing synced yet: an empty list
+    let empty = platform.get(&resources, &owner.access).await;
+    assert_eq!(empty.status, StatusCode::OK, "{:?}", empty.body);
+    assert_eq!(empty.body, json!({"items": [], "next_cursor": null}));
+
+    // what Terraform would have made (it tags with the id in lower case), and an untagged neighbour
+    let tagged = instance(&role, &[("Name", "web"), ("skyforge-deployment", &deployment.to_lowercase())]).await;
+    let other = instance(&role, &[("Name", "hand-made")]).await;
+    assert_eq!(platform.synced(&owner, &credential).await["status"], "succeeded");
+
+    let listed = platform.get(&resources, &owner.access).await;
+    assert_eq!(listed.status, StatusCode::OK, "{:?}", listed.body);
+    let items = listed.body["items"].as_array().unwrap();
+    let native: Vec<&str> = items.iter().map(|r| r["native_id"].as_str().unwrap()).collect();
+    assert_eq!(native, [tagged.as_str()], "only the deployment's own resources");
+    assert_eq!(items[0]["deployment"], deployment.to_lowercase());
+    assert_eq!(items[0]["type"], "vm");
+    assert_eq!(items[0]["credential_id"], credential.as_str());
+    // the inventory itself holds both
+    let inventory = platform.get(&format!("/v1/orgs/{}/inventory?type=vm", owner.org), &owner.access).await;
+    let all: Vec<&str> =
+        inventory.body["items"].as_array().unwrap().iter().map(|r| r["native_id"].as_str().unwrap()).collect();
+    assert!(all.contains(&tagged.as_str()) && all.contains(&other.as_str()), "{all:?}");
+
+    // paged like the inventory
+    assert_eq!(
+        platform.get(&format!("{resources}?limit=1"), &owner.access).await.body["items"].as_array().unwrap().len(),
+        1
+    );
+    let bad = platform.get(&format!("{resources}?limit=0"), &owner.access).await;
+    assert_eq!((bad.status, bad.code()), (StatusCode::BAD_REQUEST, "invalid_query"));
+
+    // another organisation: 404 through its own path and through the owner's
+    let foreign = format!("/v1/orgs/{}/deployments/{deployment}/resources", outsider.org);
+    let reply = platform.get(&foreign, &outsider.access).await;
+    assert_eq!((reply.status, reply.code()), (StatusCode::NOT_FOUND, "not_found"));
+    assert_eq!(platform.get(&resources, &outsider.access).await.status, StatusCode::NOT_FOUND);
+    let unknown = format!("{}/dep_01JD7Z8Y3Q4W5E6R7T8Y9U0I1O/resources", deployments(&owner));
+    assert_eq!(platform.get(&unknown, &owner.access).await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn recent_runs_list_the_organisations_newest_runs_across_deployments_and_no_other_org_sees_them() {
+    let platform = Platform::start().await;
+    let owner = platform.user("owner").await;
+    let outsider = platform.user("outsider").await;
+    let recent = format!("/v1/orgs/{}/runs", owner.org);
+    let none = platform.get(&recent, &owner.access).await;
+    assert_eq!((none.status, none.body.clone()), (StatusCode::OK, json!({"items": []})));
+
+    let first = sandbox(&platform, &owner, json!({})).await;
+    let cancelled = start_run(&platform, &owner, &first, "plan_and_apply").await;
+    let path = format!("{}/{first}/runs/{cancelled}/cancel", deployments(&owner));
+    assert_eq!(platform.post(&path, Some(&owner.access), json!({})).await.status, StatusCode::OK);
+    let second = sandbox(&platform, &owner, json!({})).await;
+    let planned = start_run(&platform, &owner, &second, "plan_and_apply").await;
+    wait_for(&platform, &owner, &second, &planned, &["awaiting_approval"]).await;
+
+    let reply = platform.get(&recent, &owner.access).await;
+    assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
+    let items = reply.body["items"].as_array().unwrap();
+    let seen: Vec<(&str, &str, &str)> = items
+        .iter()
+        .map(|r| (r["id"].as_str().unwrap(), r["deployment_id"].as_str().unwrap(), r["status"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        seen,
+        [(planned.as_str(), second.as_str(), "awaiting_approval"), (cancelled.as_str(), first.as_str(), "cancelled")],
+        "newest first, each in its current status"
+    );
+    assert_eq!(items[0]["deployment_name"], "demo");
+    assert_eq!(items[0]["kind"], "plan_and_apply");
+
+    let one = platform.get(&format!("{recent}?limit=1"), &owner.access).await;
+    assert_eq!(one.body["items"].as_array().unwrap().len(), 1);
+    for bad in ["0", "21", "x"] {
+        let reply = platform.get(&format!("{recent}?limit={bad}"), &owner.access).await;
+        assert_eq!((reply.status, reply.code()), (StatusCode::BAD_REQUEST, "invalid_query"), "limit={bad}");
+    }
+
+    // tenant isolation: the outsider's own list is empty, and the owner's is not theirs to read
+    let theirs = platform.get(&format!("/v1/orgs/{}/runs", outsider.org), &outsider.access).await;
+    assert_eq!(theirs.body, json!({"items": []}));
+    let reply = platform.get(&recent, &outsider.access).await;
+    assert_eq!((reply.status, reply.code()), (StatusCode::NOT_FOUND, "not_found"));
+}

@@ -6,6 +6,7 @@ mod api_tokens;
 mod bad_input;
 mod cloud_accounts;
 mod costs;
+mod dashboard;
 mod deployments;
 mod isolation;
 mod jwt;

@@ -138,7 +138,7 @@ async fn a_first_sync_stores_everything_and_an_unchanged_resync_writes_no_items(
     assert!(vms.iter().any(|i| i.resource.state == ResourceState::Stopped));
 
     // and the summary counts what is there, once, however often it synced
-    let summary = Summaries::get(&*p.store, p.org).await.unwrap().remove(&credential.id).unwrap();
+    let summary = Summaries::get(&*p.store, p.org).await.unwrap().credentials.remove(&credential.id).unwrap();
     assert_eq!(summary.counts.total(None, Some(ResourceType::Vm), None), demo.instances as u64);
 }
 

@@ -310,7 +310,138 @@ describe('the web app against the local runtime', { concurrency: false }, () => 
       await context.close();
     }
   });
+
+  test('on a phone every main page fits the screen width', async () => {
+    const { context, page, pageErrors } = await newPage(PHONE);
+    const section = async (link, heading = link) => {
+      await page.getByRole('button', { name: 'Open navigation' }).click();
+      await openSection(page, link, heading);
+    };
+    /// Checks the page and saves its screenshot.
+    const check = async (file) => {
+      await assertFitsWidth(page, file);
+      await screenshot(page, file);
+    };
+    try {
+      await logIn(page, DEMO_EMAIL, DEMO_PASSWORD);
+      await page.getByRole('article', { name: 'Demo AWS account (demo data)' }).waitFor();
+      await page.getByRole('heading', { name: 'Recent runs' }).waitFor();
+      await check('phone-dashboard');
+
+      // the inventory shows resources on the first screen; the other filters open on demand
+      await section('Inventory');
+      const firstResource = page.getByRole('button', { name: /^Details of / }).first();
+      await firstResource.waitFor();
+      assert.ok((await firstResource.boundingBox()).y < PHONE.height, 'a resource on the first screen');
+      await check('phone-inventory');
+      const filters = page.getByRole('search', { name: 'Filter resources' });
+      assert.equal(await filters.getByLabel('Type').isVisible(), false);
+      await filters.getByRole('button', { name: 'More filters' }).click();
+      await filters.getByLabel('Type').selectOption({ label: 'VM' });
+      await page.waitForURL(/[?&]type=vm/);
+      await filters.getByRole('button', { name: 'Fewer filters' }).waitFor();
+      // the previous results stay until the VMs arrive
+      await page.waitForFunction(() =>
+        [...document.querySelectorAll('table[aria-describedby], table')].every(
+          (table) => ![...table.querySelectorAll('td span')].some((span) => /^(Bucket|Disk|Network|Subnet)\b/.test(span.textContent ?? '')),
+        ),
+      );
+      await check('phone-inventory-filtered');
+      await page.getByRole('button', { name: /^Details of / }).first().click();
+      await page.getByRole('dialog').getByRole('heading', { name: 'History' }).waitFor();
+      await check('phone-inventory-drawer');
+      await page.keyboard.press('Escape');
+
+      await section('Cloud accounts');
+      await page.getByRole('article', { name: 'Demo AWS account (demo data)' }).waitFor();
+      await check('phone-cloud-accounts');
+      await section('Costs');
+      await page.getByLabel('Daily cost in USD').waitFor();
+      await check('phone-costs');
+
+      await section('API tokens');
+      await page.getByRole('form', { name: 'Create API token' }).getByLabel('Name').fill('phone token');
+      await page.getByRole('button', { name: 'Create token' }).click();
+      await page.getByLabel('New API token').waitFor();
+      await check('phone-token-created');
+      await page.getByRole('button', { name: "I've copied it" }).click();
+      await page.getByRole('cell', { name: 'phone token', exact: true }).waitFor();
+      await check('phone-tokens');
+      await section('Members');
+      await check('phone-members');
+
+      // a sandbox deployment of its own, its first run (planned, then discarded), the lists
+      await section('Deployments');
+      const sandbox = page.getByRole('listitem', { name: 'Sandbox (local demo, creates nothing)' });
+      await sandbox.getByRole('link', { name: /^Deploy / }).click();
+      await page.getByRole('heading', { level: 1, name: /New deployment/ }).waitFor();
+      await check('phone-deployment-new');
+      await page.getByLabel('Deployment name').fill('phone-sandbox');
+      await page.getByRole('button', { name: 'Create deployment' }).click();
+      await page.waitForURL(/\/deployments\/dep_[^/]+$/);
+      await page.getByText('The sandbox creates nothing in a cloud account', { exact: false }).waitFor();
+      await page.getByRole('button', { name: 'Plan & apply' }).click();
+      await page.waitForURL(/\/runs\/run_[^/]+$/);
+      await page.getByRole('button', { name: 'Approve' }).waitFor({ timeout: 90_000 });
+      await page.getByLabel('Log lines').locator('[data-seq]').first().waitFor();
+      await check('phone-run');
+      await page.getByRole('button', { name: 'Discard plan' }).click();
+      await page.getByText('Discarded', { exact: true }).first().waitFor();
+      await page.getByRole('link', { name: 'Back to the deployment' }).click();
+      await page.getByRole('table', { name: 'Runs' }).getByText('Discarded').waitFor();
+      await check('phone-deployment');
+      await section('Deployments');
+      await page.getByRole('table', { name: 'Deployments' }).getByRole('link', { name: 'phone-sandbox' }).waitFor();
+      await check('phone-deployments');
+
+      // the dashboard's recent runs lead to the run
+      await section('Dashboard');
+      const recent = page.getByRole('list', { name: 'Recent runs' });
+      await recent.getByRole('link', { name: /of phone-sandbox, Discarded$/ }).waitFor();
+      await check('phone-dashboard-recent-runs');
+      await recent.getByRole('link', { name: /of phone-sandbox, Discarded$/ }).click();
+      await page.waitForURL(/\/runs\/run_[^/]+$/);
+      assert.deepEqual(pageErrors, []);
+    } finally {
+      await context.close();
+    }
+  });
 });
+
+/// Fails when the page is wider than the screen, naming the elements that stick out, or when a
+/// box (a table) needs scrolling sideways: on a phone the columns that matter must fit.
+async function assertFitsWidth(page, name) {
+  const found = await page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    const label = (el) =>
+      `${el.tagName.toLowerCase()}.${[...el.classList].slice(0, 4).join('.')} "${(el.querySelector('caption')?.textContent ?? el.textContent ?? '').trim().slice(0, 40)}"`;
+    const scrolls = (el) => ['auto', 'scroll'].includes(getComputedStyle(el).overflowX);
+    const insideScroller = (el) => {
+      for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+        if (scrolls(p) || ['hidden', 'clip'].includes(getComputedStyle(p).overflowX)) return true;
+      }
+      return false;
+    };
+    const visible = (el) => {
+      const box = el.getBoundingClientRect();
+      return box.width > 0 && getComputedStyle(el).visibility !== 'hidden';
+    };
+    const all = [...document.querySelectorAll('body *')].filter(visible);
+    const sticking = all
+      .filter((el) => el.getBoundingClientRect().right > width + 1 && !insideScroller(el))
+      .slice(0, 3)
+      .map((el) => `${label(el)} (right edge ${Math.round(el.getBoundingClientRect().right)})`);
+    const sideways = all
+      .filter((el) => scrolls(el) && el.scrollWidth > el.clientWidth + 1 && !el.closest('[aria-label="Log lines"]'))
+      .map((el) => `${label(el)} (${el.scrollWidth} px in ${el.clientWidth})`);
+    return { width, scrollWidth: document.documentElement.scrollWidth, sticking, sideways };
+  });
+  assert.ok(
+    found.scrollWidth <= found.width && found.sticking.length === 0,
+    `${name}: wider than the ${found.width} px screen (${found.scrollWidth} px): ${found.sticking.join('; ')}`,
+  );
+  assert.deepEqual(found.sideways, [], `${name}: scrolls sideways on a ${found.width} px screen`);
+}
 
 /// The text of the elements that describe a control (its error or hint).
 async function describedBy(locator) {

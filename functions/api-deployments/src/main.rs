@@ -1,4 +1,5 @@
-//! api-deployments: templates, deployments, runs (CodeBuild builds), approvals and run logs.
+//! api-deployments: templates, deployments and their resources, runs (CodeBuild builds),
+//! approvals and run logs.
 
 use std::sync::Arc;
 
@@ -15,6 +16,8 @@ async fn main() -> Result<(), lambda_http::Error> {
     let services = skyforge_aws::services(&sdk, &config).await?;
     let sync = skyforge_aws::sync_requester(&sdk, &config, &deployment.queue_url, &services);
     let deployments = Arc::new(skyforge_aws::aws_deployment_service(&sdk, &config, &deployment, Some(sync), &services));
-    let router = skyforge_api::deployments_router(DeploymentsState { services, deployments });
+    // a deployment's resources are read from the inventory (its deployment filter)
+    let inventory = Arc::new(skyforge_aws::inventory_service(&sdk, &config));
+    let router = skyforge_api::deployments_router(DeploymentsState { services, deployments, inventory });
     skyforge_lambda::serve(skyforge_api::finish(router)).await
 }

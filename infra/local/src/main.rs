@@ -131,10 +131,14 @@ async fn serve(seed_demo: bool) -> anyhow::Result<()> {
             services: services.clone(),
             credentials: credentials.clone(),
         }))
-        .merge(skyforge_api::inventory_router(InventoryState { services: services.clone(), inventory }))
+        .merge(skyforge_api::inventory_router(InventoryState {
+            services: services.clone(),
+            inventory: inventory.clone(),
+        }))
         .merge(skyforge_api::deployments_router(DeploymentsState {
             services: services.clone(),
             deployments: deployments.clone(),
+            inventory,
         }))
         .route(
             "/v1/live",

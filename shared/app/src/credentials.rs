@@ -341,7 +341,7 @@ impl CredentialService {
         access: &OrgAccess,
     ) -> Result<std::collections::BTreeMap<CredentialId, skyforge_domain::sync::SyncSummary>, AppError> {
         access.require(Permission::Read)?;
-        let summaries = self.ports.summaries.get(access.org_id).await?;
+        let summaries = self.ports.summaries.get(access.org_id).await?.credentials;
         Ok(summaries.into_iter().filter_map(|(id, s)| s.last_sync.map(|l| (id, l))).collect())
     }
 

@@ -5,7 +5,7 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
-use skyforge_domain::deployments::{Deployment, LiveMessage, LogLine, Phase, Run, RunKind, RunStatus};
+use skyforge_domain::deployments::{Deployment, LiveMessage, LogLine, Phase, RecentRun, Run, RunKind, RunStatus};
 use skyforge_domain::ids::{DeploymentId, OrgId, RunId, UserId};
 use skyforge_domain::inventory::Provider;
 use skyforge_domain::page::{Page, PageRequest};
@@ -48,6 +48,21 @@ pub trait Runs: Send + Sync {
     async fn transition(&self, run: &Run, expected: RunStatus) -> StoreResult<()>;
     /// Reserves `count` log sequence numbers of the run (an atomic counter); answers the first.
     async fn reserve_log_lines(&self, run: &Run, count: u64) -> StoreResult<u64>;
+}
+
+/// The organisation's newest runs across its deployments (the dashboard's "recent runs"): one
+/// small item per organisation, read whole, holding at most
+/// [`RECENT_RUNS`](skyforge_domain::deployments::RECENT_RUNS) runs.
+#[async_trait]
+pub trait RecentRuns: Send + Sync {
+    /// Lists a new run of the deployment named `deployment_name`; the oldest beyond the limit
+    /// drop out.
+    async fn add(&self, run: &Run, deployment_name: &str) -> StoreResult<()>;
+    /// Moves a listed run to its current state. Never moves it back to an earlier state (a late
+    /// update loses) and never lists a run again that dropped out.
+    async fn update(&self, run: &Run) -> StoreResult<()>;
+    /// Newest first.
+    async fn list(&self, org: OrgId) -> StoreResult<Vec<RecentRun>>;
 }
 
 /// Everything one phase's build needs. Secrets travel by reference only.

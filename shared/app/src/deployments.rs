@@ -17,7 +17,13 @@
 //! The executor reports a phase's end through [`DeploymentService::phase_finished`], the same
 //! call on AWS (the run-events function, from CodeBuild's state-change event) and locally (the
 //! subprocess's exit). A plan that succeeded is read from the artifacts and awaits approval; an
-//! apply that succeeded stores the outputs on the deployment and queues a sync of the credential.
+//! apply that succeeded stores the outputs on the deployment and queues a sync of the credential
+//! (a destroy is an apply too; a deployment without a credential, the sandbox, queues none).
+//!
+//! ## Recent runs
+//! Each new run is added to its organisation's recent runs, and each status change moves its
+//! entry on, after the run itself was written. Both are best effort: a failure is logged and the
+//! request still succeeds, since the run (not the list) is what every decision reads.
 
 use std::sync::Arc;
 
@@ -27,7 +33,8 @@ use serde_json::{Map, Value};
 use skyforge_domain::ValidationErrors;
 use skyforge_domain::audit::Action;
 use skyforge_domain::deployments::{
-    self, Deployment, LiveMessage, LogLine, Phase, Run, RunEvent, RunKind, RunStatus, Template, parse_deployment_name,
+    self, Deployment, LiveMessage, LogLine, Phase, RECENT_RUNS, RecentRun, Run, RunEvent, RunKind, RunStatus, Template,
+    parse_deployment_name,
 };
 use skyforge_domain::error::FieldError;
 use skyforge_domain::ids::{CredentialId, DeploymentId, OrgId, RunId};
@@ -35,7 +42,9 @@ use skyforge_domain::page::{Page, PageRequest};
 use skyforge_domain::roles::Permission;
 
 use crate::audit::{AuditService, Subject};
-use crate::deployment_ports::{Deployments, LogHub, PhaseRequest, RunArtifacts, RunExecutor, Runs, SyncRequester};
+use crate::deployment_ports::{
+    Deployments, LogHub, PhaseRequest, RecentRuns, RunArtifacts, RunExecutor, Runs, SyncRequester,
+};
 use crate::error::AppError;
 use crate::orgs::OrgAccess;
 use crate::ports::{Clock, Conflict, StoreError};
@@ -48,6 +57,7 @@ pub const LOG_PAGE: usize = 1000;
 pub struct DeploymentPorts {
     pub deployments: Arc<dyn Deployments>,
     pub runs: Arc<dyn Runs>,
+    pub recent: Arc<dyn RecentRuns>,
     pub credentials: Arc<dyn Credentials>,
     pub executor: Arc<dyn RunExecutor>,
     pub artifacts: Arc<dyn RunArtifacts>,
@@ -226,6 +236,15 @@ impl DeploymentService {
         Ok(self.ports.runs.for_deployment(access.org_id, deployment.id, page).await?)
     }
 
+    /// The organisation's newest runs across its deployments, newest first, at most `limit`
+    /// (and never more than [`RECENT_RUNS`]).
+    pub async fn recent_runs(&self, access: &OrgAccess, limit: usize) -> Result<Vec<RecentRun>, AppError> {
+        access.require(Permission::Read)?;
+        let mut runs = self.ports.recent.list(access.org_id).await?;
+        runs.truncate(limit.min(RECENT_RUNS));
+        Ok(runs)
+    }
+
     pub async fn run(&self, access: &OrgAccess, deployment: &str, id: &str) -> Result<Run, AppError> {
         access.require(Permission::Read)?;
         self.find_run(access.org_id, deployment, id).await
@@ -245,6 +264,9 @@ impl DeploymentService {
             let deployment = self.find_deployment(access.org_id, deployment).await?;
             let run = Run::new(access.org_id, deployment.id, kind, access.user_id, self.clock.now());
             self.ports.runs.create(&run).await?;
+            if let Err(error) = self.ports.recent.add(&run, &deployment.name).await {
+                tracing::warn!(run = %run.id, error = %error, "the run could not be added to the recent runs");
+            }
             self.advance(access.org_id, deployment.id).await?;
             Ok(self.ports.runs.get(access.org_id, run.id).await?.unwrap_or(run))
         }
@@ -341,6 +363,9 @@ impl DeploymentService {
                 )));
             }
             Err(e) => return Err(e.into()),
+        }
+        if let Err(error) = self.ports.recent.update(run).await {
+            tracing::warn!(run = %run.id, error = %error, "the run's entry in the recent runs could not be updated");
         }
         self.publish(run.org_id, run.id, &[LiveMessage::Status { run_id: run.id, status: run.status }]).await;
         Ok(())

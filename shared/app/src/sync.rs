@@ -20,8 +20,8 @@ use skyforge_domain::credentials::CloudSecret;
 use skyforge_domain::ids::{OrgId, SyncRunId};
 use skyforge_domain::inventory::{Provider, Resource, ResourceCounts, ResourceKey, diff_inventory};
 use skyforge_domain::sync::{
-    Credential, CredentialSummary, ProviderHealth, SyncCounts, SyncError, SyncRun, SyncStatus, SyncTrigger,
-    lacks_recent_sync,
+    CostSnapshot, Credential, CredentialSummary, ProviderHealth, SyncCounts, SyncError, SyncRun, SyncStatus,
+    SyncTrigger, lacks_recent_sync,
 };
 
 use crate::clouds::{ApiCall, CloudError, CloudInventory};
@@ -149,7 +149,7 @@ impl SyncService {
         let since = self.clock.now() - SYNC_AGE_LIMIT;
         let checks = orgs.into_iter().map(|org| async move {
             let summaries = self.ports.summaries.get(org).await?;
-            Ok::<_, AppError>(lacks_recent_sync(summaries.values(), since))
+            Ok::<_, AppError>(lacks_recent_sync(summaries.credentials.values(), since))
         });
         let lacking: Vec<Result<bool, AppError>> = futures::stream::iter(checks).buffer_unordered(16).collect().await;
         let mut count = 0;
@@ -357,15 +357,18 @@ impl SyncService {
     async fn refresh_costs(&self, credential: &Credential, secret: &CloudSecret) {
         let Some(costs) = &self.costs else { return };
         match costs.refresh(credential, secret).await {
-            Ok(Some(refresh)) => tracing::info!(
-                credential = %credential.id,
-                from = %refresh.from,
-                to = %refresh.to,
-                rows = refresh.rows,
-                requests = refresh.requests,
-                error = refresh.error.as_deref().unwrap_or(""),
-                "costs refreshed"
-            ),
+            Ok(Some(refresh)) => {
+                tracing::info!(
+                    credential = %credential.id,
+                    from = %refresh.from,
+                    to = %refresh.to,
+                    rows = refresh.rows,
+                    requests = refresh.requests,
+                    error = refresh.error.as_deref().unwrap_or(""),
+                    "costs refreshed"
+                );
+                self.snapshot_costs(costs, credential.org_id).await;
+            }
             Ok(None) => tracing::debug!(credential = %credential.id, "costs not due"),
             Err(error) => {
                 tracing::error!(credential = %credential.id, error = %error, cause = ?error, "storing costs failed")
@@ -373,12 +376,28 @@ impl SyncService {
         }
     }
 
-    /// Ends a run that could not list anything, keeping the stored inventory as it was.
-    async fn last_success(&self, credential: &Credential) -> Result<Option<chrono::DateTime<chrono::Utc>>, AppError> {
-        let mut summaries = self.ports.summaries.get(credential.org_id).await?;
-        Ok(summaries.remove(&credential.id).and_then(|s| s.last_success_at))
+    /// Computes the dashboard's cost figures now that the cost data changed, here rather than on
+    /// the dashboard's request path. Best effort: without a snapshot the dashboard computes them.
+    async fn snapshot_costs(&self, costs: &CostService, org: OrgId) {
+        let result = async {
+            // the version first: a refresh that lands while this computes wins
+            let version = self.ports.summaries.get(org).await?.costs_version;
+            let overview = costs.overview(org).await?;
+            let snapshot = CostSnapshot { as_of: self.clock.now().date_naive(), overview };
+            Ok::<_, AppError>(self.ports.summaries.put_costs(org, &snapshot, version).await?)
+        }
+        .await;
+        if let Err(error) = result {
+            tracing::warn!(org = %org, error = %error, "the dashboard's cost figures could not be stored");
+        }
     }
 
+    async fn last_success(&self, credential: &Credential) -> Result<Option<chrono::DateTime<chrono::Utc>>, AppError> {
+        let mut summary = self.ports.summaries.get(credential.org_id).await?;
+        Ok(summary.credentials.remove(&credential.id).and_then(|s| s.last_success_at))
+    }
+
+    /// Ends a run that could not list anything, keeping the stored inventory as it was.
     async fn fail(
         &self,
         credential: &Credential,
@@ -389,7 +408,8 @@ impl SyncService {
         run.status = SyncStatus::Failed;
         run.errors.push(SyncError { region: "-".into(), code: code.into(), message: message.into() });
         run.finished_at = Some(self.clock.now());
-        let mut summary = self.ports.summaries.get(credential.org_id).await?.remove(&credential.id).unwrap_or_default();
+        let mut summary =
+            self.ports.summaries.get(credential.org_id).await?.credentials.remove(&credential.id).unwrap_or_default();
         summary.name = credential.name.clone();
         summary.provider = Some(credential.provider);
         summary.last_sync = Some(run.summary());

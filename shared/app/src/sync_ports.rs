@@ -1,8 +1,6 @@
 //! The ports of cloud accounts and the sync pipeline: credential metadata and secrets, the
 //! sync queue, the inventory, sync runs, and the per-organisation summary.
 
-use std::collections::BTreeMap;
-
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -12,7 +10,9 @@ use skyforge_domain::inventory::{
     HistoryEntry, InventoryCursor, InventoryDiff, InventoryItem, InventoryQuery, StoredResource,
 };
 use skyforge_domain::page::{Page, PageRequest};
-use skyforge_domain::sync::{Credential, CredentialSummary, ProviderHealth, SyncRun, SyncTrigger};
+use skyforge_domain::sync::{
+    CostSnapshot, Credential, CredentialSummary, OrgSummary, ProviderHealth, SyncRun, SyncTrigger,
+};
 
 use crate::error::BoxError;
 use crate::ports::StoreResult;
@@ -116,7 +116,12 @@ pub trait Summaries: Send + Sync {
         summary: &CredentialSummary,
     ) -> StoreResult<()>;
     async fn remove_credential(&self, org: OrgId, credential: CredentialId) -> StoreResult<()>;
-    async fn get(&self, org: OrgId) -> StoreResult<BTreeMap<CredentialId, CredentialSummary>>;
+    /// The whole summary: every credential's part and the dashboard's cost snapshot.
+    async fn get(&self, org: OrgId) -> StoreResult<OrgSummary>;
+    /// Stores the dashboard's cost figures if the cost data is still at `version` (the one read
+    /// before computing them); `false` when it changed meanwhile and nothing was stored. Every
+    /// write of cost rows or refresh records moves the version on and drops the snapshot.
+    async fn put_costs(&self, org: OrgId, snapshot: &CostSnapshot, version: u64) -> StoreResult<bool>;
     async fn put_health(&self, org: OrgId, health: &[ProviderHealth]) -> StoreResult<()>;
     async fn health(&self, org: OrgId) -> StoreResult<Vec<ProviderHealth>>;
     async fn remove_health(&self, org: OrgId, credential: CredentialId) -> StoreResult<()>;

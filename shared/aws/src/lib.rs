@@ -103,7 +103,7 @@ pub fn inventory_service(sdk: &SdkConfig, config: &Config) -> InventoryService {
     // reading costs needs no billing API and no policy knob
     let costs =
         CostService::new(store.clone(), store.clone(), HashMap::new(), Arc::new(SystemClock), CostPolicy::default());
-    InventoryService::new(store.clone(), store).with_costs(Arc::new(costs))
+    InventoryService::new(store.clone(), store).with_costs(Arc::new(costs), Arc::new(SystemClock))
 }
 
 /// Cost analytics: refreshes through `sources` (the sync worker), reports and recommendations
@@ -181,6 +181,7 @@ pub fn deployment_service(
     let ports = DeploymentPorts {
         deployments: store.clone(),
         runs: store.clone(),
+        recent: store.clone(),
         credentials: store,
         executor,
         artifacts: Arc::new(provisioning::S3Artifacts::new(provisioning::s3_client(sdk), artifact_bucket)),

@@ -235,7 +235,7 @@ impl FromStr for GroupBy {
 }
 
 /// Amounts per currency, never mixed.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Totals(pub BTreeMap<Currency, Decimal>);
 
 impl Totals {
@@ -330,7 +330,7 @@ pub fn month_end(day: NaiveDate) -> NaiveDate {
 }
 
 /// A change between two periods in one currency.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Change {
     pub currency: Currency,
     pub current: Decimal,
@@ -359,7 +359,7 @@ fn changes(current: &Totals, previous: &Totals) -> Vec<Change> {
 }
 
 /// The headline figures of an organisation's costs on `today`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CostOverview {
     pub month_to_date: Totals,
     pub last_month: Totals,

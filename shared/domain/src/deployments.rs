@@ -760,6 +760,41 @@ impl Run {
     }
 }
 
+/// How many runs an organisation's "recent runs" keeps (the dashboard's card).
+pub const RECENT_RUNS: usize = 20;
+
+/// A run as the organisation's recent runs list it: enough to show and link it, with the name
+/// of its deployment (names never change, so it is copied once).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecentRun {
+    pub id: RunId,
+    pub deployment_id: DeploymentId,
+    pub deployment_name: String,
+    pub kind: RunKind,
+    pub status: RunStatus,
+    /// How many states the run has entered: a later state always has a higher number, so an
+    /// update that arrives late never moves the entry back.
+    pub states: u32,
+    pub created_at: DateTime<Utc>,
+    /// When the run entered its current state.
+    pub updated_at: DateTime<Utc>,
+}
+
+impl RecentRun {
+    pub fn of(run: &Run, deployment_name: &str) -> Self {
+        Self {
+            id: run.id,
+            deployment_id: run.deployment_id,
+            deployment_name: deployment_name.to_owned(),
+            kind: run.kind,
+            status: run.status,
+            states: run.timestamps.len() as u32,
+            created_at: run.created_at,
+            updated_at: run.timestamps.last().map_or(run.created_at, |t| t.at),
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Plan summary
 // ---------------------------------------------------------------------------------------------

@@ -613,7 +613,8 @@ impl InventoryQuery {
             state: state.and_then(|s| s.parse().ok()),
             credential,
             tag,
-            deployment: present(&params.deployment),
+            // deployment ids are tagged in lower case (GCP labels allow nothing else)
+            deployment: present(&params.deployment).map(|d| d.to_lowercase()),
             text: present(&params.q).map(|q| q.to_lowercase()),
             include_deleted,
             sort,

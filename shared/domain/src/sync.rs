@@ -2,9 +2,10 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::costs::CostOverview;
 use crate::ids::{CredentialId, OrgId, SyncRunId, UserId};
 use crate::inventory::{Provider, ResourceCounts};
 
@@ -177,6 +178,25 @@ pub fn lacks_recent_sync<'a>(
     since: DateTime<Utc>,
 ) -> bool {
     !credentials.into_iter().any(|c| c.last_success_at.is_some_and(|at| at >= since))
+}
+
+/// The organisation's summary item: what the dashboard shows, in one read.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct OrgSummary {
+    pub credentials: BTreeMap<CredentialId, CredentialSummary>,
+    /// The month's cost figures as last computed; `None` after the cost data changed.
+    pub costs: Option<CostSnapshot>,
+    /// Moves on with every change to the organisation's cost rows or refresh records, so a
+    /// snapshot computed from older data is never stored over a newer state.
+    pub costs_version: u64,
+}
+
+/// The cost overview as computed on `as_of`: valid while the cost data and the day stay the
+/// same (month to date, forecasts and changes all depend on the day).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CostSnapshot {
+    pub as_of: NaiveDate,
+    pub overview: CostOverview,
 }
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
 //! The mocked API: tests add handlers with `server.use(...)`.
-import { delay, http } from 'msw';
+import { delay, http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 
 /// The organisation pages ask for their organisation while /v1/me loads; unless a test answers
@@ -8,6 +8,8 @@ const defaults = [
   http.get('/v1/orgs/:org', async () => {
     await delay('infinite');
   }),
+  // the dashboard's recent runs: none, unless a test says otherwise
+  http.get('/v1/orgs/:org/runs', () => HttpResponse.json({ items: [] })),
 ];
 
 export const server = setupServer(...defaults);

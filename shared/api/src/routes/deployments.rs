@@ -10,20 +10,25 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use skyforge_app::Services;
 use skyforge_app::deployments::{DeploymentService, NewDeployment};
+use skyforge_app::inventory::InventoryService;
 use skyforge_domain::FieldError;
-use skyforge_domain::deployments::{Deployment, LogLine, Run, RunKind, Template};
+use skyforge_domain::deployments::{Deployment, LogLine, RECENT_RUNS, RecentRun, Run, RunKind, Template};
+use skyforge_domain::inventory::{InventoryParams, InventoryQuery, encode_inventory_cursor};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{ApiJson, Auth, OrgMember, PageParams, page_request};
+use crate::routes::inventory::ResourceView;
 use crate::views::{ListOf, wire_word};
 
 #[derive(Clone)]
 pub struct DeploymentsState {
     pub services: Services,
     pub deployments: Arc<DeploymentService>,
+    /// A deployment's resources are the inventory's, filtered by its `skyforge-deployment` tag.
+    pub inventory: Arc<InventoryService>,
 }
 
 impl FromRef<DeploymentsState> for Services {
@@ -37,7 +42,9 @@ pub fn routes() -> OpenApiRouter<DeploymentsState> {
         .routes(routes!(list_templates))
         .routes(routes!(list_deployments, create_deployment))
         .routes(routes!(get_deployment))
+        .routes(routes!(deployment_resources))
         .routes(routes!(list_runs, create_run))
+        .routes(routes!(recent_runs))
         .routes(routes!(get_run))
         .routes(routes!(approve_run))
         .routes(routes!(cancel_run))
@@ -188,6 +195,51 @@ async fn get_deployment(
     Path(path): Path<(String, String)>,
 ) -> ApiResult<Json<DeploymentView>> {
     Ok(Json(state.deployments.get(&member.access, &path.1).await?.into()))
+}
+
+/// Which of a deployment's resources to list, and the page.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DeploymentResourcesParams {
+    /// Also list resources no longer found (e.g. after a destroy).
+    pub include_deleted: Option<String>,
+    /// 1 to 100 (default 50)
+    pub limit: Option<String>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// The inventory resources the deployment made (those tagged `skyforge-deployment = <id>`),
+/// by type then name, paged like the inventory. They appear once a sync of the deployment's
+/// cloud account found them (an applied run queues one).
+#[utoipa::path(get, path = "/v1/orgs/{org}/deployments/{id}/resources", tag = "deployments", security(("bearer" = [])),
+    params(("org" = String, Path, description = "organisation id"), ("id" = String, Path, description = "deployment id"), DeploymentResourcesParams),
+    responses(
+        (status = 200, body = ListOf<ResourceView>),
+        (status = 400, description = "invalid_query: include_deleted, limit or cursor is invalid", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "not_found", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn deployment_resources(
+    State(state): State<DeploymentsState>,
+    member: OrgMember,
+    Path(path): Path<(String, String)>,
+    Query(params): Query<DeploymentResourcesParams>,
+) -> ApiResult<Json<ListOf<ResourceView>>> {
+    // the deployment first: another organisation's id is a 404 whatever the query says
+    let deployment = state.deployments.get(&member.access, &path.1).await?;
+    let query = InventoryQuery::parse(&InventoryParams {
+        deployment: Some(deployment.id.to_string()),
+        include_deleted: params.include_deleted,
+        limit: params.limit,
+        cursor: params.cursor,
+        ..Default::default()
+    })
+    .map_err(ApiError::InvalidQuery)?;
+    let (items, cursor) = state.inventory.list(&member.access, &query).await?;
+    Ok(Json(ListOf {
+        items: items.into_iter().map(Into::into).collect(),
+        next_cursor: cursor.as_ref().map(encode_inventory_cursor),
+    }))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -357,6 +409,76 @@ async fn discard_run(
     Path(path): Path<(String, String, String)>,
 ) -> ApiResult<Json<RunView>> {
     Ok(Json(state.deployments.discard(&member.access, &path.1, &path.2, &member.auth.caller).await?.into()))
+}
+
+/// A run as the organisation's recent runs list it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RecentRunView {
+    #[schema(example = "run_01JD7Z8Y3Q4W5E6R7T8Y9U0I1O")]
+    pub id: String,
+    pub deployment_id: String,
+    pub deployment_name: String,
+    /// plan_and_apply or destroy
+    pub kind: String,
+    /// queued, planning, planned, awaiting_approval, applying, applied, errored, cancelled, discarded
+    pub status: String,
+    pub created_at: DateTime<Utc>,
+    /// When the run entered its current status.
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<RecentRun> for RecentRunView {
+    fn from(r: RecentRun) -> Self {
+        Self {
+            id: r.id.to_string(),
+            deployment_id: r.deployment_id.to_string(),
+            deployment_name: r.deployment_name,
+            kind: wire_word(&r.kind),
+            status: r.status.as_str().into(),
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RecentRunList {
+    pub items: Vec<RecentRunView>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RecentRunsParams {
+    /// 1 to 20 (default 10)
+    pub limit: Option<String>,
+}
+
+/// The organisation's newest runs across all its deployments, newest first: the last 20 at
+/// most (a deployment's whole history is `GET .../deployments/{id}/runs`). One read of one item.
+#[utoipa::path(get, path = "/v1/orgs/{org}/runs", tag = "deployments", security(("bearer" = [])),
+    params(("org" = String, Path, description = "organisation id"), RecentRunsParams),
+    responses(
+        (status = 200, body = RecentRunList),
+        (status = 400, description = "invalid_query: limit is not between 1 and 20", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "not_found", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn recent_runs(
+    State(state): State<DeploymentsState>,
+    member: OrgMember,
+    Query(params): Query<RecentRunsParams>,
+) -> ApiResult<Json<RecentRunList>> {
+    let limit = match params.limit.as_deref() {
+        None | Some("") => 10,
+        Some(raw) => match raw.parse::<usize>() {
+            Ok(n) if (1..=RECENT_RUNS).contains(&n) => n,
+            _ => {
+                let message = format!("limit is between 1 and {RECENT_RUNS}");
+                return Err(ApiError::InvalidQuery(FieldError::new("limit", "out_of_range", message).into()));
+            }
+        },
+    };
+    let runs = state.deployments.recent_runs(&member.access, limit).await?;
+    Ok(Json(RecentRunList { items: runs.into_iter().map(Into::into).collect() }))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -15,7 +15,6 @@ use skyforge_domain::values::Email;
 
 use super::items::{EmailItem, MemberItem, OrgItem, TokenDigestItem, TokenItem, UserItem};
 use super::{DynamoStore, conflict_as, from_item, keys, n, s, to_item, tx, unavailable};
-use crate::table::{GSI1, GSI1_PK, GSI1_SK};
 
 const NOT_EXISTS: &str = "attribute_not_exists(pk)";
 const EXISTS: &str = "attribute_exists(pk)";
@@ -30,6 +29,7 @@ impl Users for DynamoStore {
             tx::put(&self.table, to_item(&UserItem::new(&user.user, &user.password_hash))?, Some(NOT_EXISTS))?,
             tx::put(&self.table, to_item(&OrgItem::new(org, 1))?, Some(NOT_EXISTS))?,
             tx::put(&self.table, to_item(&MemberItem::new(owner))?, None)?,
+            user_org_set(&self.table, owner)?,
         ];
         match self.transact(items).await {
             Ok(()) => Ok(()),
@@ -58,6 +58,7 @@ impl Orgs for DynamoStore {
         let items = vec![
             tx::put(&self.table, to_item(&OrgItem::new(org, 1))?, Some(NOT_EXISTS))?,
             tx::put(&self.table, to_item(&MemberItem::new(owner))?, None)?,
+            user_org_set(&self.table, owner)?,
         ];
         self.transact(items).await.map_err(conflict_as(Conflict::Concurrent))
     }
@@ -71,33 +72,17 @@ impl Orgs for DynamoStore {
     }
 
     async fn of_user(&self, user: UserId) -> StoreResult<Vec<(Organization, Role)>> {
-        // GSI1 holds one entry per membership; then one batch read for the organisations.
-        let mut memberships: Vec<MemberItem> = Vec::new();
-        let mut start = None;
-        loop {
-            let output = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .index_name(GSI1)
-                .key_condition_expression("#pk = :pk AND begins_with(#sk, :prefix)")
-                .expression_attribute_names("#pk", GSI1_PK)
-                .expression_attribute_names("#sk", GSI1_SK)
-                .expression_attribute_values(":pk", s(keys::user_pk(user)))
-                .expression_attribute_values(":prefix", s(keys::ORG_PREFIX))
-                .set_exclusive_start_key(start.take())
-                .send()
-                .await
-                .map_err(unavailable)?;
-            for item in output.items.unwrap_or_default() {
-                memberships.push(from_item(item)?);
-            }
-            match output.last_evaluated_key {
-                Some(key) => start = Some(key),
-                None => break,
-            }
+        // one GetItem for the user's memberships, then one batch read for the organisations
+        let mut roles: HashMap<OrgId, Role> = HashMap::new();
+        for (name, value) in self.raw_item(keys::user_orgs(user), true).await?.unwrap_or_default() {
+            let Some(org) = name.strip_prefix(keys::USER_ORG_PREFIX).and_then(|id| id.parse::<OrgId>().ok()) else {
+                continue;
+            };
+            let role = value.as_s().ok().and_then(|r| r.parse::<Role>().ok()).ok_or_else(|| {
+                StoreError::Unavailable(format!("unreadable role of {name} in the user's organisations").into())
+            })?;
+            roles.insert(org, role);
         }
-        let roles: HashMap<OrgId, Role> = memberships.iter().map(|m| (m.org_id, m.role)).collect();
         let mut orgs = Vec::with_capacity(roles.len());
         let ids: Vec<OrgId> = roles.keys().copied().collect();
         // BatchGetItem takes at most 100 keys, and may hand some back unprocessed
@@ -146,6 +131,7 @@ impl Orgs for DynamoStore {
                 Some(EXISTS),
                 &[(":delta", n(delta))],
             )?,
+            user_org_set(&self.table, member)?,
         ];
         match self.transact(items).await {
             Ok(()) => Ok(()),
@@ -167,6 +153,14 @@ impl Orgs for DynamoStore {
         if delta != 0 {
             items.push(owner_count_change(&self.table, org, delta)?);
         }
+        let attribute = format!("#{}", keys::user_org_attribute(org));
+        items.push(tx::update(
+            &self.table,
+            keys::user_orgs(user),
+            &format!("SET {attribute} = :to"),
+            None,
+            &[(":to", s(to.as_str()))],
+        )?);
         self.transact(items).await.map_err(membership_conflict)?;
         self.membership(org, user).await?.ok_or(StoreError::Conflict(Conflict::Gone))
     }
@@ -182,8 +176,23 @@ impl Orgs for DynamoStore {
         if delta != 0 {
             items.push(owner_count_change(&self.table, org, delta)?);
         }
+        let attribute = format!("#{}", keys::user_org_attribute(org));
+        items.push(tx::update(&self.table, keys::user_orgs(user), &format!("REMOVE {attribute}"), None, &[])?);
         self.transact(items).await.map_err(membership_conflict)
     }
+}
+
+/// Lists the membership's organisation, with its role, on the user's organisations item (the
+/// item is created by the first one). Part of every transaction that adds a membership.
+fn user_org_set(table: &str, member: &Membership) -> StoreResult<aws_sdk_dynamodb::types::TransactWriteItem> {
+    let attribute = format!("#{}", keys::user_org_attribute(member.org_id));
+    tx::update(
+        table,
+        keys::user_orgs(member.user_id),
+        &format!("SET {attribute} = :role"),
+        None,
+        &[(":role", s(member.role.as_str()))],
+    )
 }
 
 /// Moves the owner count; a decrease only while another owner remains.

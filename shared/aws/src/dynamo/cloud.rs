@@ -1,7 +1,5 @@
 //! Credentials (metadata), sync runs, the per-organisation summary and provider health.
 
-use std::collections::BTreeMap;
-
 use async_trait::async_trait;
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
 use chrono::{DateTime, Utc};
@@ -10,9 +8,9 @@ use skyforge_app::ports::{Conflict, StoreError, StoreResult};
 use skyforge_app::sync_ports::{Credentials, Summaries, SyncRuns};
 use skyforge_domain::ids::{CredentialId, OrgId, SyncRunId};
 use skyforge_domain::page::{Page, PageRequest};
-use skyforge_domain::sync::{Credential, CredentialSummary, ProviderHealth, SyncRun};
+use skyforge_domain::sync::{CostSnapshot, Credential, CredentialSummary, OrgSummary, ProviderHealth, SyncRun};
 
-use super::{DynamoStore, Item, from_item, keys, s, to_item, unavailable};
+use super::{DynamoStore, Item, from_item, keys, n, s, to_item, unavailable};
 use crate::table::{GSI1, GSI1_PK, GSI1_SK, PK, SK};
 
 #[derive(Serialize, Deserialize)]
@@ -279,25 +277,56 @@ impl Summaries for DynamoStore {
         Ok(())
     }
 
-    async fn get(&self, org: OrgId) -> StoreResult<BTreeMap<CredentialId, CredentialSummary>> {
+    async fn get(&self, org: OrgId) -> StoreResult<OrgSummary> {
+        let mut out = OrgSummary::default();
+        for (name, value) in self.raw_item(keys::summary(org), false).await?.unwrap_or_default() {
+            match name.as_str() {
+                keys::SUMMARY_COSTS => match serde_dynamo::from_attribute_value::<_, CostSnapshot>(value) {
+                    Ok(snapshot) => out.costs = Some(snapshot),
+                    // written by an older version: as good as none, the dashboard computes anew
+                    Err(error) => tracing::warn!(org = %org, error = %error, "unreadable cost snapshot ignored"),
+                },
+                keys::SUMMARY_COSTS_VERSION => {
+                    out.costs_version = value.as_n().ok().and_then(|v| v.parse().ok()).unwrap_or_default();
+                }
+                _ => {
+                    let Some(id) = name.strip_prefix("c_").and_then(|id| id.parse::<CredentialId>().ok()) else {
+                        continue;
+                    };
+                    let summary: CredentialSummary =
+                        serde_dynamo::from_attribute_value(value).map_err(|e| StoreError::Unavailable(Box::new(e)))?;
+                    out.credentials.insert(id, summary);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    async fn put_costs(&self, org: OrgId, snapshot: &CostSnapshot, version: u64) -> StoreResult<bool> {
         let (pk, sk) = keys::summary(org);
-        let output = self
+        let value = serde_dynamo::to_attribute_value(snapshot).map_err(|e| StoreError::Unavailable(Box::new(e)))?;
+        let mut request = self
             .client
-            .get_item()
+            .update_item()
             .table_name(&self.table)
             .key(PK, s(pk))
             .key(SK, s(sk))
-            .send()
-            .await
-            .map_err(unavailable)?;
-        let mut out = BTreeMap::new();
-        for (name, value) in output.item.unwrap_or_default() {
-            let Some(id) = name.strip_prefix("c_").and_then(|id| id.parse::<CredentialId>().ok()) else { continue };
-            let summary: CredentialSummary =
-                serde_dynamo::from_attribute_value(value).map_err(|e| StoreError::Unavailable(Box::new(e)))?;
-            out.insert(id, summary);
+            .update_expression("SET #costs = :snapshot")
+            .expression_attribute_names("#costs", keys::SUMMARY_COSTS)
+            .expression_attribute_names("#version", keys::SUMMARY_COSTS_VERSION)
+            .expression_attribute_values(":snapshot", value);
+        request = if version == 0 {
+            request.condition_expression("attribute_not_exists(#version)")
+        } else {
+            request
+                .condition_expression("#version = :version")
+                .expression_attribute_values(":version", n(version as i64))
+        };
+        match request.send().await {
+            Ok(_) => Ok(true),
+            Err(e) if e.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => Ok(false),
+            Err(e) => Err(unavailable(e)),
         }
-        Ok(out)
     }
 
     async fn put_health(&self, org: OrgId, health: &[ProviderHealth]) -> StoreResult<()> {

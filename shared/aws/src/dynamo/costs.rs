@@ -1,4 +1,6 @@
-//! Daily cost rows and each credential's last cost refresh.
+//! Daily cost rows and each credential's last cost refresh. Every write here also drops the
+//! dashboard's cost snapshot on the summary item and moves its version on, so no snapshot of
+//! older data outlives a change (see `Summaries::put_costs`).
 
 use std::collections::HashSet;
 
@@ -31,6 +33,24 @@ struct CostRefreshItem {
 }
 
 impl DynamoStore {
+    /// The organisation's cost data changed: the snapshot goes, the version moves on.
+    async fn cost_data_changed(&self, org: OrgId) -> StoreResult<()> {
+        let (pk, sk) = keys::summary(org);
+        self.client
+            .update_item()
+            .table_name(&self.table)
+            .key(PK, s(pk))
+            .key(SK, s(sk))
+            .update_expression("ADD #version :one REMOVE #costs")
+            .expression_attribute_names("#version", keys::SUMMARY_COSTS_VERSION)
+            .expression_attribute_names("#costs", keys::SUMMARY_COSTS)
+            .expression_attribute_values(":one", AttributeValue::N("1".into()))
+            .send()
+            .await
+            .map_err(unavailable)?;
+        Ok(())
+    }
+
     /// Every row item of the organisation dated `from..=to`, all pages.
     async fn cost_items(&self, org: OrgId, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec<CostRowItem>> {
         let (low, high) = keys::cost_days(from, to);
@@ -87,7 +107,7 @@ impl CostStore for DynamoStore {
             requests.push(DynamoStore::put_request(to_item(&CostRowItem { pk, sk, row: row.clone() })?)?);
         }
         self.batch_write(requests).await?;
-        Ok(())
+        self.cost_data_changed(org).await
     }
 
     async fn rows(&self, org: OrgId, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec<CostRow>> {
@@ -102,7 +122,7 @@ impl CostStore for DynamoStore {
         let (pk, sk) = keys::cost_refresh(org, refresh.credential_id);
         let item: Item = to_item(&CostRefreshItem { pk, sk, refresh: refresh.clone() })?;
         self.client.put_item().table_name(&self.table).set_item(Some(item)).send().await.map_err(unavailable)?;
-        Ok(())
+        self.cost_data_changed(org).await
     }
 
     async fn refreshes(&self, org: OrgId) -> StoreResult<Vec<CostRefresh>> {
@@ -124,6 +144,6 @@ impl CostStore for DynamoStore {
             }
         }
         self.batch_write(requests).await?;
-        Ok(())
+        self.cost_data_changed(org).await
     }
 }

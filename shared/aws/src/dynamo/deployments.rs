@@ -1,14 +1,14 @@
-//! Deployments, their runs (with conditional status transitions), log line counters, and
-//! WebSocket connections with their run subscriptions.
+//! Deployments, their runs (with conditional status transitions), each organisation's recent
+//! runs, log line counters, and WebSocket connections with their run subscriptions.
 
 use async_trait::async_trait;
 use aws_sdk_dynamodb::types::ReturnValue;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use skyforge_app::deployment_ports::{Connections, Deployments, Runs};
+use skyforge_app::deployment_ports::{Connections, Deployments, RecentRuns, Runs};
 use skyforge_app::ports::{Conflict, StoreError, StoreResult};
-use skyforge_domain::deployments::{Deployment, Run, RunStatus};
+use skyforge_domain::deployments::{Deployment, RECENT_RUNS, RecentRun, Run, RunStatus};
 use skyforge_domain::ids::{DeploymentId, OrgId, RunId, UserId};
 use skyforge_domain::page::{Page, PageRequest};
 
@@ -243,6 +243,101 @@ impl Runs for DynamoStore {
             .and_then(|a| a.get("line_count").and_then(|v| v.as_n().ok()).and_then(|v| v.parse().ok()))
             .ok_or_else(|| StoreError::Unavailable("the log counter returned no value".into()))?;
         Ok(last + 1 - count)
+    }
+}
+
+fn attribute_value<T: Serialize>(value: &T) -> StoreResult<aws_sdk_dynamodb::types::AttributeValue> {
+    serde_dynamo::to_attribute_value(value).map_err(|e| StoreError::Unavailable(Box::new(e)))
+}
+
+/// One item per organisation (`ORG#<org>` / `RECENTRUNS`) with an attribute per run, so the
+/// dashboard reads it with one GetItem and every change is one UpdateItem of one attribute.
+#[async_trait]
+impl RecentRuns for DynamoStore {
+    async fn add(&self, run: &Run, deployment_name: &str) -> StoreResult<()> {
+        let (pk, sk) = keys::recent_runs(run.org_id);
+        let output = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key(PK, s(pk.clone()))
+            .key(SK, s(sk.clone()))
+            .update_expression("SET #run = :entry")
+            .expression_attribute_names("#run", keys::recent_run_attribute(run.id))
+            .expression_attribute_values(":entry", attribute_value(&RecentRun::of(run, deployment_name))?)
+            .return_values(ReturnValue::AllNew)
+            .send()
+            .await
+            .map_err(unavailable)?;
+        // the newest RECENT_RUNS stay; run ids sort by creation time
+        let mut listed: Vec<String> = output
+            .attributes
+            .unwrap_or_default()
+            .into_keys()
+            .filter(|name| name.starts_with(keys::RECENT_RUN_PREFIX))
+            .collect();
+        if listed.len() <= RECENT_RUNS {
+            return Ok(());
+        }
+        listed.sort_unstable_by(|a, b| b.cmp(a));
+        let dropped = &listed[RECENT_RUNS..];
+        let placeholders: Vec<String> = (0..dropped.len()).map(|i| format!("#old{i}")).collect();
+        let mut request = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key(PK, s(pk))
+            .key(SK, s(sk))
+            .update_expression(format!("REMOVE {}", placeholders.join(", ")));
+        for (placeholder, name) in placeholders.iter().zip(dropped) {
+            request = request.expression_attribute_names(placeholder, name);
+        }
+        request.send().await.map_err(unavailable)?;
+        Ok(())
+    }
+
+    async fn update(&self, run: &Run) -> StoreResult<()> {
+        let (pk, sk) = keys::recent_runs(run.org_id);
+        let entry = RecentRun::of(run, "");
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key(PK, s(pk))
+            .key(SK, s(sk))
+            .update_expression("SET #run.#status = :status, #run.updated_at = :at, #run.states = :states")
+            // listed, and not yet moved past this state by a faster writer
+            .condition_expression("attribute_exists(#run) AND #run.states < :states")
+            .expression_attribute_names("#run", keys::recent_run_attribute(run.id))
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":status", attribute_value(&entry.status)?)
+            .expression_attribute_values(":at", attribute_value(&entry.updated_at)?)
+            .expression_attribute_values(":states", n(entry.states as i64))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(e) if e.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => Ok(()),
+            Err(e) => Err(unavailable(e)),
+        }
+    }
+
+    async fn list(&self, org: OrgId) -> StoreResult<Vec<RecentRun>> {
+        // an eventually consistent read: half the cost, and a dashboard may lag a moment
+        let mut runs = self
+            .raw_item(keys::recent_runs(org), false)
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|(name, _)| name.starts_with(keys::RECENT_RUN_PREFIX))
+            .map(|(_, value)| {
+                serde_dynamo::from_attribute_value::<_, RecentRun>(value)
+                    .map_err(|e| StoreError::Unavailable(format!("unreadable recent run: {e}").into()))
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+        runs.sort_unstable_by_key(|r| std::cmp::Reverse(r.id));
+        runs.truncate(RECENT_RUNS);
+        Ok(runs)
     }
 }
 

@@ -73,7 +73,7 @@ impl ResourceItem {
             region: resource.region.clone(),
             state: resource.state.as_str().into(),
             search: format!("{name} {}", resource.native_id.to_lowercase()),
-            deployment: resource.deployment().map(str::to_owned),
+            deployment: resource.deployment().map(str::to_lowercase),
             resource: resource.clone(),
             id,
         }

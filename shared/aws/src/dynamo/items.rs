@@ -76,8 +76,6 @@ impl OrgItem {
 pub struct MemberItem {
     pub pk: String,
     pub sk: String,
-    pub gsi1pk: String,
-    pub gsi1sk: String,
     pub org_id: OrgId,
     pub user_id: UserId,
     pub email: String,
@@ -89,12 +87,9 @@ pub struct MemberItem {
 impl MemberItem {
     pub fn new(m: &Membership) -> Self {
         let (pk, sk) = keys::member(m.org_id, m.user_id);
-        let (gsi1pk, gsi1sk) = keys::member_gsi1(m.org_id, m.user_id);
         Self {
             pk,
             sk,
-            gsi1pk,
-            gsi1sk,
             org_id: m.org_id,
             user_id: m.user_id,
             email: m.email.clone(),

@@ -36,9 +36,17 @@ pub fn member(org: OrgId, user: UserId) -> Key {
     (org_pk(org), format!("{MEMBER_PREFIX}{user}"))
 }
 
-/// The GSI1 key that lists a user's memberships.
-pub fn member_gsi1(org: OrgId, user: UserId) -> Key {
-    (user_pk(user), format!("{ORG_PREFIX}{org}"))
+/// The organisations a user belongs to: one item under the user, one attribute per membership
+/// ([`user_org_attribute`] = role), kept in step by every membership write, so `/v1/me` reads
+/// them with one GetItem.
+pub fn user_orgs(user: UserId) -> Key {
+    (user_pk(user), "ORGS".into())
+}
+
+pub const USER_ORG_PREFIX: &str = "o_";
+
+pub fn user_org_attribute(org: OrgId) -> String {
+    format!("{USER_ORG_PREFIX}{org}")
 }
 
 pub fn token(user: UserId, id: TokenId) -> Key {
@@ -92,6 +100,11 @@ pub fn summary(org: OrgId) -> Key {
     (org_pk(org), "SUMMARY".into())
 }
 
+/// The summary item's attribute holding the dashboard's cost snapshot.
+pub const SUMMARY_COSTS: &str = "costs";
+/// The summary item's counter of changes to the organisation's cost data.
+pub const SUMMARY_COSTS_VERSION: &str = "costs_version";
+
 /// The summary item's attribute holding one credential's part.
 pub fn summary_attribute(credential: CredentialId) -> String {
     format!("c_{credential}")
@@ -134,6 +147,18 @@ pub fn deployment_runs_pk(org: OrgId, deployment: DeploymentId) -> String {
 
 pub fn deployment_run(org: OrgId, deployment: DeploymentId, run: RunId) -> Key {
     (deployment_runs_pk(org, deployment), format!("{RUN_PREFIX}{run}"))
+}
+
+/// The organisation's recent runs: one item, one attribute per run ([`recent_run_attribute`]).
+pub fn recent_runs(org: OrgId) -> Key {
+    (org_pk(org), "RECENTRUNS".into())
+}
+
+pub const RECENT_RUN_PREFIX: &str = "r_";
+
+/// The recent-runs item's attribute holding one run (run ids sort by creation time).
+pub fn recent_run_attribute(run: RunId) -> String {
+    format!("{RECENT_RUN_PREFIX}{run}")
 }
 
 /// A run's log line counter (its own item, so rewriting the run never resets it).

@@ -48,18 +48,24 @@ impl DynamoStore {
         &self.table
     }
 
-    async fn get_item<T: DeserializeOwned>(&self, (pk, sk): (String, String)) -> StoreResult<Option<T>> {
+    async fn get_item<T: DeserializeOwned>(&self, key: (String, String)) -> StoreResult<Option<T>> {
+        self.raw_item(key, true).await?.map(from_item).transpose()
+    }
+
+    /// The item as DynamoDB returns it, for items read attribute by attribute (one attribute
+    /// per credential, run or membership).
+    async fn raw_item(&self, (pk, sk): (String, String), consistent: bool) -> StoreResult<Option<Item>> {
         let output = self
             .client
             .get_item()
             .table_name(&self.table)
             .key(PK, AttributeValue::S(pk))
             .key(SK, AttributeValue::S(sk))
-            .consistent_read(true)
+            .consistent_read(consistent)
             .send()
             .await
             .map_err(unavailable)?;
-        output.item.map(from_item).transpose()
+        Ok(output.item)
     }
 
     /// Runs a transaction. `Err(Ok(failed))` says which of the items' conditions failed

@@ -6,6 +6,8 @@ mod costs;
 mod provisioning;
 mod store;
 mod sts;
+mod summary;
+mod sync_requests;
 
 use std::sync::Arc;
 

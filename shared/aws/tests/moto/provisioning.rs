@@ -9,10 +9,14 @@ use aws_credential_types::Credentials;
 use aws_credential_types::provider::SharedCredentialsProvider;
 use chrono::Utc;
 use serde_json::{Value, json};
-use skyforge_app::deployment_ports::{Connections, Deployments, LogHub, PhaseRequest, RunArtifacts, RunExecutor, Runs};
+use skyforge_app::deployment_ports::{
+    Connections, Deployments, LogHub, PhaseRequest, RecentRuns, RunArtifacts, RunExecutor, Runs,
+};
 use skyforge_app::ports::{Conflict, StoreError};
 use skyforge_aws::provisioning::{ApiGatewayHub, CodeBuildExecutor, S3Artifacts};
-use skyforge_domain::deployments::{Deployment, LiveMessage, LogLine, Phase, Run, RunEvent, RunKind, RunStatus};
+use skyforge_domain::deployments::{
+    Deployment, LiveMessage, LogLine, Phase, RECENT_RUNS, Run, RunEvent, RunKind, RunStatus,
+};
 use skyforge_domain::ids::{CredentialId, DeploymentId, OrgId, RunId, UserId};
 use skyforge_domain::inventory::Provider;
 use skyforge_domain::page::PageRequest;
@@ -94,6 +98,57 @@ async fn racing_transitions_from_the_same_state_write_once() {
     assert_eq!(store.locate(run.id).await.unwrap(), Some((org, d.id)));
     let listed = store.for_deployment(org, d.id, &PageRequest::first(10)).await.unwrap();
     assert_eq!(listed.items.len(), 1);
+}
+
+#[tokio::test]
+async fn recent_runs_keep_the_newest_follow_their_status_and_never_go_back() {
+    let store = fresh_store().await;
+    let org = OrgId::new();
+    let d = deployment(org);
+    assert!(RecentRuns::list(store.as_ref(), org).await.unwrap().is_empty());
+    let mut runs = Vec::new();
+    for _ in 0..RECENT_RUNS + 2 {
+        let run = Run::new(org, d.id, RunKind::PlanAndApply, UserId::new(), Utc::now());
+        store.add(&run, "web servers").await.unwrap();
+        runs.push(run);
+        // ids sort by their millisecond; keep the creation order unambiguous
+        tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+    }
+    let listed = RecentRuns::list(store.as_ref(), org).await.unwrap();
+    let expected: Vec<RunId> = runs.iter().rev().take(RECENT_RUNS).map(|r| r.id).collect();
+    assert_eq!(listed.iter().map(|r| r.id).collect::<Vec<_>>(), expected, "the newest, newest first");
+    assert_eq!(listed[0].deployment_name, "web servers");
+    assert_eq!(
+        (listed[0].status, listed[0].kind, listed[0].deployment_id),
+        (RunStatus::Queued, RunKind::PlanAndApply, d.id)
+    );
+
+    // a status change moves the entry on
+    let newest = runs.last().unwrap().clone();
+    let mut planning = newest.clone();
+    planning.apply(RunEvent::Start, Utc::now()).unwrap();
+    store.update(&planning).await.unwrap();
+    let mut planned = planning.clone();
+    planned.apply(RunEvent::PlanFinished, Utc::now()).unwrap();
+    store.update(&planned).await.unwrap();
+    let top = &RecentRuns::list(store.as_ref(), org).await.unwrap()[0];
+    assert_eq!((top.id, top.status, top.updated_at), (newest.id, RunStatus::Planned, planned.timestamps[2].at));
+    assert_eq!(top.deployment_name, "web servers", "an update keeps the name");
+
+    // an update that arrives late does not move it back
+    store.update(&planning).await.unwrap();
+    assert_eq!(RecentRuns::list(store.as_ref(), org).await.unwrap()[0].status, RunStatus::Planned);
+
+    // a run that dropped out is not listed again by a later change
+    let mut oldest = runs[0].clone();
+    oldest.apply(RunEvent::Cancel, Utc::now()).unwrap();
+    store.update(&oldest).await.unwrap();
+    let listed = RecentRuns::list(store.as_ref(), org).await.unwrap();
+    assert_eq!(listed.len(), RECENT_RUNS);
+    assert!(listed.iter().all(|r| r.id != oldest.id));
+
+    // another organisation has its own list
+    assert!(RecentRuns::list(store.as_ref(), OrgId::new()).await.unwrap().is_empty());
 }
 
 #[tokio::test]

@@ -125,6 +125,19 @@ async fn a_users_organisations_are_listed_with_roles() {
     let mut expected = vec![(own.id, Role::Owner), (other.id, Role::Operator)];
     expected.sort();
     assert_eq!(orgs.iter().map(|(o, r)| (o.id, *r)).collect::<Vec<_>>(), expected);
+
+    // the user's list follows role changes and removals, and a refused change leaves it alone
+    store.change_role(other.id, ann.id, Role::Operator, Role::Admin).await.unwrap();
+    assert!(store.change_role(other.id, ann.id, Role::Operator, Role::Viewer).await.is_err(), "no longer operator");
+    let roles = |orgs: Vec<(Organization, Role)>| orgs.into_iter().map(|(o, r)| (o.id, r)).collect::<Vec<_>>();
+    assert!(roles(store.of_user(ann.id).await.unwrap()).contains(&(other.id, Role::Admin)));
+    store.remove_member(other.id, ann.id, Role::Admin).await.unwrap();
+    assert_eq!(roles(store.of_user(ann.id).await.unwrap()), [(own.id, Role::Owner)]);
+    let org = self::org();
+    let owner = Membership::new(org.id, &ann, Role::Owner, Utc::now());
+    Orgs::create(&*store, &org, &owner).await.unwrap();
+    assert_eq!(store.of_user(ann.id).await.unwrap().len(), 2, "a new organisation is listed at once");
+    assert!(store.of_user(UserId::new()).await.unwrap().is_empty());
 }
 
 fn refresh(session: SessionId, user: UserId) -> RefreshToken {

@@ -1,4 +1,5 @@
-//! Table parts with consistent spacing; the wrapper scrolls sideways on narrow screens.
+//! Table parts with consistent spacing (a little tighter on phones); the wrapper scrolls
+//! sideways when a table is still too wide.
 import type { HTMLAttributes, ReactNode, TdHTMLAttributes, ThHTMLAttributes } from 'react';
 import { cn } from '@/lib/cn';
 
@@ -25,7 +26,7 @@ export function TH({ className, ...props }: ThHTMLAttributes<HTMLTableCellElemen
   return (
     <th
       scope="col"
-      className={cn('px-4 py-2.5 text-left text-xs font-medium tracking-wide text-zinc-500 uppercase', className)}
+      className={cn('px-3 py-2.5 text-left text-xs font-medium tracking-wide text-zinc-500 uppercase sm:px-4', className)}
       {...props}
     />
   );
@@ -36,5 +37,5 @@ export function TBody(props: HTMLAttributes<HTMLTableSectionElement>) {
 }
 
 export function TD({ className, ...props }: TdHTMLAttributes<HTMLTableCellElement>) {
-  return <td className={cn('px-4 py-3 align-middle text-zinc-700', className)} {...props} />;
+  return <td className={cn('px-3 py-3 align-middle text-zinc-700 sm:px-4', className)} {...props} />;
 }

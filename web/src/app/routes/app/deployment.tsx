@@ -29,6 +29,7 @@ export default function DeploymentRoute() {
         deploymentId={deploymentId}
         role={org.role}
         runHref={(runId) => `${base}/runs/${runId}`}
+        resourceHref={(resourceId) => `/orgs/${org.id}/inventory?resource=${encodeURIComponent(resourceId)}`}
         onRunCreated={(run) => navigate(`${base}/runs/${run.id}`)}
       />
     </>

@@ -1,5 +1,6 @@
 //! Templates, deployments and runs: `GET /v1/templates`, `/v1/orgs/{org}/deployments[/{id}]`,
-//! `.../runs[/{run}]`, the run actions (approve, cancel, discard) and the archived log.
+//! a deployment's resources (`.../resources`), `.../runs[/{run}]`, the run actions (approve,
+//! cancel, discard) and the archived log.
 import {
   infiniteQueryOptions,
   queryOptions,
@@ -108,6 +109,45 @@ export function useCreateDeployment(orgId: string) {
     mutationFn: (body: CreateDeploymentRequest) => apiClient.post(deploymentsPath(orgId), body, deploymentSchema),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['orgs', orgId, 'deployments'] }),
   });
+}
+
+// ---- a deployment's resources -----------------------------------------------------------------
+
+/// The part of an inventory resource the deployment page shows (the inventory feature owns the
+/// whole resource and its drawer, which the page links to).
+export const deploymentResourceSchema = z.object({
+  id: z.string(),
+  name: z.string().nullish(),
+  native_id: z.string(),
+  type: z.string(),
+  provider: z.string(),
+  region: z.string(),
+  state: z.string(),
+});
+export type DeploymentResource = z.infer<typeof deploymentResourceSchema>;
+export type _DeploymentResourceMatchesContract = Expect<
+  Equals<
+    DeploymentResource,
+    Pick<components['schemas']['ResourceView'], 'id' | 'name' | 'native_id' | 'type' | 'provider' | 'region' | 'state'>
+  >
+>;
+const deploymentResourcesPageSchema = pageSchema(deploymentResourceSchema);
+
+export function deploymentResourcesQueryOptions(orgId: string, deploymentId: string) {
+  return infiniteQueryOptions({
+    queryKey: ['orgs', orgId, 'deployments', deploymentId, 'resources'],
+    queryFn: ({ pageParam, signal }) =>
+      apiClient.get(`${deploymentPath(orgId, deploymentId)}/resources`, deploymentResourcesPageSchema, {
+        query: { limit: PAGE_SIZE, cursor: pageParam },
+        signal,
+      }),
+    initialPageParam: null as string | null,
+    getNextPageParam: (lastPage) => lastPage.next_cursor,
+  });
+}
+
+export function useDeploymentResources(orgId: string, deploymentId: string) {
+  return useInfiniteQuery(deploymentResourcesQueryOptions(orgId, deploymentId));
 }
 
 // ---- runs ------------------------------------------------------------------------------------

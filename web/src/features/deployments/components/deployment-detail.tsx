@@ -1,4 +1,4 @@
-//! A deployment: its variables, outputs and runs, with "Plan & apply" and "Destroy".
+//! A deployment: its variables, outputs, resources and runs, with "Plan & apply" and "Destroy".
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { Play, Trash2 } from 'lucide-react';
@@ -13,14 +13,18 @@ import { Table, TBody, TD, TH, THead } from '@/components/ui/table';
 import { errorMessage } from '@/lib/api-client';
 import type { Role } from '@/lib/api-common';
 import { formatDateTime } from '@/lib/format';
+import { runKindLabel } from '@/lib/runs';
 import { useCreateRun, useDeployment, useRuns, type Run } from '../api/deployments';
-import { RunStatusBadge, runKindLabel } from './run-status';
+import { DeploymentResources } from './deployment-resources';
+import { RunStatusBadge } from './run-status';
 
 type DeploymentDetailProps = {
   orgId: string;
   deploymentId: string;
   role: Role;
   runHref: (runId: string) => string;
+  /// Where a resource of the deployment opens (the inventory's drawer).
+  resourceHref: (resourceId: string) => string;
   onRunCreated: (run: Run) => void;
 };
 
@@ -34,7 +38,7 @@ function show(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
-export function DeploymentDetail({ orgId, deploymentId, role, runHref, onRunCreated }: DeploymentDetailProps) {
+export function DeploymentDetail({ orgId, deploymentId, role, runHref, resourceHref, onRunCreated }: DeploymentDetailProps) {
   const deployment = useDeployment(orgId, deploymentId);
   const runs = useRuns(orgId, deploymentId);
   const createRun = useCreateRun(orgId, deploymentId);
@@ -97,6 +101,12 @@ export function DeploymentDetail({ orgId, deploymentId, role, runHref, onRunCrea
           )}
         </Card>
       </div>
+      <DeploymentResources
+        orgId={orgId}
+        deploymentId={deploymentId}
+        sandbox={!d.credential_id}
+        resourceHref={resourceHref}
+      />
       <section aria-labelledby="runs-heading" className="flex flex-col gap-3">
         <h2 id="runs-heading" className="text-sm font-semibold text-zinc-900">
           Runs
@@ -112,23 +122,27 @@ export function DeploymentDetail({ orgId, deploymentId, role, runHref, onRunCrea
             <Table caption="Runs">
               <THead>
                 <TH>Run</TH>
-                <TH>Kind</TH>
+                {/* on phones the kind and the start go under the run */}
+                <TH className="hidden sm:table-cell">Kind</TH>
                 <TH>Status</TH>
-                <TH>Started</TH>
+                <TH className="hidden sm:table-cell">Started</TH>
               </THead>
               <TBody>
                 {runItems.map((r) => (
                   <tr key={r.id}>
-                    <TD>
-                      <Link to={runHref(r.id)} className="font-mono text-xs text-accent-700 hover:underline">
+                    <TD className="max-w-48 sm:max-w-none">
+                      <Link to={runHref(r.id)} className="block truncate font-mono text-xs text-accent-700 hover:underline">
                         {r.id}
                       </Link>
+                      <span className="block text-xs text-zinc-500 sm:hidden">
+                        {runKindLabel(r.kind)} · <time dateTime={r.created_at}>{formatDateTime(r.created_at)}</time>
+                      </span>
                     </TD>
-                    <TD>{runKindLabel(r.kind)}</TD>
+                    <TD className="hidden sm:table-cell">{runKindLabel(r.kind)}</TD>
                     <TD>
                       <RunStatusBadge status={r.status} />
                     </TD>
-                    <TD>
+                    <TD className="hidden sm:table-cell">
                       <time dateTime={r.created_at}>{formatDateTime(r.created_at)}</time>
                     </TD>
                   </tr>

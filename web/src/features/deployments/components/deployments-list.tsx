@@ -19,21 +19,25 @@ export function DeploymentsList({ orgId, href }: { orgId: string; href: (id: str
       <Table caption="Deployments">
         <THead>
           <TH>Name</TH>
-          <TH>Template</TH>
+          {/* on phones the template and the time go under the name */}
+          <TH className="hidden sm:table-cell">Template</TH>
           <TH>State</TH>
-          <TH>Updated</TH>
+          <TH className="hidden sm:table-cell">Updated</TH>
         </THead>
         <TBody>
           {items.map((d) => (
             <tr key={d.id}>
-              <TD>
-                <Link to={href(d.id)} className="font-medium text-accent-700 hover:underline">
+              <TD className="max-w-56 sm:max-w-none">
+                <Link to={href(d.id)} className="block truncate font-medium text-accent-700 hover:underline">
                   {d.name}
                 </Link>
+                <span className="block truncate text-xs text-zinc-500 sm:hidden">
+                  {d.template} · <time dateTime={d.updated_at}>{formatRelative(d.updated_at)}</time>
+                </span>
               </TD>
-              <TD>{d.template}</TD>
+              <TD className="hidden sm:table-cell">{d.template}</TD>
               <TD>{d.active_run_id ? 'Run in progress' : d.outputs ? 'Applied' : 'Not applied'}</TD>
-              <TD>
+              <TD className="hidden sm:table-cell">
                 <time dateTime={d.updated_at}>{formatRelative(d.updated_at)}</time>
               </TD>
             </tr>

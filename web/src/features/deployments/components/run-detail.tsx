@@ -10,6 +10,7 @@ import { LoadingBlock } from '@/components/ui/spinner';
 import { errorMessage } from '@/lib/api-client';
 import type { Role } from '@/lib/api-common';
 import { formatDateTime } from '@/lib/format';
+import { runKindLabel, runStatusLabel } from '@/lib/runs';
 import {
   allowedRunActions,
   isRunFinal,
@@ -22,7 +23,7 @@ import {
 } from '../api/deployments';
 import { useLiveLog } from '../api/use-live-log';
 import { LogTerminal } from './log-terminal';
-import { RunStatusBadge, runKindLabel, runStatusLabel } from './run-status';
+import { RunStatusBadge } from './run-status';
 
 type RunDetailProps = { orgId: string; deploymentId: string; runId: string; role: Role };
 

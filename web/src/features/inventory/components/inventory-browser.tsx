@@ -129,8 +129,9 @@ function ResourcesTable({ items, sort, onSort, onOpen }: ResourcesTableProps) {
     <Table caption="Resources">
       <THead>
         <SortableTH column="name" label="Name" sort={sort} onSort={onSort} />
-        <SortableTH column="type" label="Type" sort={sort} onSort={onSort} />
-        <TH>Provider</TH>
+        {/* on phones the type and provider go under the name */}
+        <SortableTH column="type" label="Type" sort={sort} onSort={onSort} className="hidden sm:table-cell" />
+        <TH className="hidden sm:table-cell">Provider</TH>
         <TH className="hidden md:table-cell">Region</TH>
         <TH>State</TH>
         <TH className="hidden lg:table-cell">Size</TH>
@@ -141,7 +142,7 @@ function ResourcesTable({ items, sort, onSort, onOpen }: ResourcesTableProps) {
           const name = resource.name || resource.native_id;
           return (
             <tr key={resource.id} className={resource.deleted_at ? 'opacity-60' : undefined}>
-              <TD className="max-w-64">
+              <TD className="max-w-56 sm:max-w-64">
                 <button
                   type="button"
                   onClick={() => onOpen(resource)}
@@ -150,9 +151,12 @@ function ResourcesTable({ items, sort, onSort, onOpen }: ResourcesTableProps) {
                 >
                   {name}
                 </button>
+                <span className="block truncate text-xs text-zinc-500 sm:hidden">
+                  {resourceTypeLabel(resource.type)} · {providerLabel(resource.provider)}
+                </span>
               </TD>
-              <TD className="whitespace-nowrap">{resourceTypeLabel(resource.type)}</TD>
-              <TD>{providerLabel(resource.provider)}</TD>
+              <TD className="hidden whitespace-nowrap sm:table-cell">{resourceTypeLabel(resource.type)}</TD>
+              <TD className="hidden sm:table-cell">{providerLabel(resource.provider)}</TD>
               <TD className="hidden whitespace-nowrap md:table-cell">{resource.region}</TD>
               <TD>
                 <Badge tone={resourceStateTone(resource.state)}>{resourceStateLabel(resource.state)}</Badge>
@@ -168,6 +172,7 @@ function ResourcesTable({ items, sort, onSort, onOpen }: ResourcesTableProps) {
 }
 
 type SortableTHProps = {
+  className?: string;
   column: 'name' | 'type';
   label: string;
   sort: InventorySort;
@@ -175,13 +180,13 @@ type SortableTHProps = {
 };
 
 /// A column header that sorts by its column, ascending first, then toggles the direction.
-function SortableTH({ column, label, sort, onSort }: SortableTHProps) {
+function SortableTH({ className, column, label, sort, onSort }: SortableTHProps) {
   const active = sort === column || sort === `-${column}`;
   const descending = sort === `-${column}`;
   const Icon = !active ? ArrowUpDown : descending ? ArrowDown : ArrowUp;
   const next: InventorySort = active && !descending ? `-${column}` : column;
   return (
-    <TH aria-sort={active ? (descending ? 'descending' : 'ascending') : 'none'}>
+    <TH className={className} aria-sort={active ? (descending ? 'descending' : 'ascending') : 'none'}>
       <button
         type="button"
         onClick={() => onSort(next)}

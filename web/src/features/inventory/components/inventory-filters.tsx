@@ -1,8 +1,9 @@
 //! The inventory's filters. The selects apply at once; the text filters apply when the form
 //! is submitted (Enter or "Apply"), so typing does not fire a request per key.
 import { useState, type FormEvent } from 'react';
-import { Search, X } from 'lucide-react';
+import { SlidersHorizontal, Search, X } from 'lucide-react';
 import { Button } from '@/components/ui/button';
+import { cn } from '@/lib/cn';
 import { SelectField, TextField } from '@/components/ui/field';
 import { PROVIDERS, RESOURCE_STATES, RESOURCE_TYPES, providerLabel, resourceStateLabel, resourceTypeLabel } from '@/lib/providers';
 import type { InventoryFilters } from '../api/get-inventory';
@@ -31,6 +32,11 @@ export function InventoryFiltersForm({ filters, onChange, errors = {} }: Invento
     onChange({ ...filters, ...text });
   };
   const hasFilters = Boolean(filters.provider || filters.type || filters.state || filters.region || filters.tag || filters.q);
+  // On phones the search comes alone, so the first screen shows resources; the other filters
+  // open on demand (and start open when one is set).
+  const moreSet = [filters.provider, filters.type, filters.state, filters.region, filters.tag].filter(Boolean).length;
+  const [moreOpen, setMoreOpen] = useState(moreSet > 0);
+  const more = cn(!moreOpen && 'max-sm:hidden');
 
   return (
     <form role="search" aria-label="Filter resources" onSubmit={submit} noValidate className="flex flex-col gap-3">
@@ -45,56 +51,68 @@ export function InventoryFiltersForm({ filters, onChange, errors = {} }: Invento
           onChange={(event) => setText({ ...text, q: event.target.value })}
           className="sm:col-span-3 lg:col-span-2"
         />
-        <SelectField
-          label="Provider"
-          name="provider"
-          value={filters.provider}
-          error={errors.provider}
-          onChange={(event) => onChange({ ...filters, ...text, provider: event.target.value })}
+        <Button
+          variant="secondary"
+          className="sm:hidden"
+          aria-expanded={moreOpen}
+          aria-controls="inventory-more-filters"
+          icon={<SlidersHorizontal aria-hidden className="size-4" />}
+          onClick={() => setMoreOpen(!moreOpen)}
         >
-          <option value="">Any provider</option>
-          {PROVIDERS.map((provider) => (
-            <option key={provider} value={provider}>
-              {providerLabel(provider)}
-            </option>
-          ))}
-        </SelectField>
-        <SelectField
-          label="Type"
-          name="type"
-          value={filters.type}
-          error={errors.type}
-          onChange={(event) => onChange({ ...filters, ...text, type: event.target.value })}
-        >
-          <option value="">Any type</option>
-          {RESOURCE_TYPES.map((type) => (
-            <option key={type} value={type}>
-              {resourceTypeLabel(type)}
-            </option>
-          ))}
-        </SelectField>
-        <SelectField
-          label="State"
-          name="state"
-          value={filters.state}
-          error={errors.state}
-          onChange={(event) => onChange({ ...filters, ...text, state: event.target.value })}
-        >
-          <option value="">Any state</option>
-          {RESOURCE_STATES.map((state) => (
-            <option key={state} value={state}>
-              {resourceStateLabel(state)}
-            </option>
-          ))}
-        </SelectField>
-        <TextField
-          label="Region"
-          name="region"
-          placeholder="eu-west-1"
-          value={text.region}
-          error={errors.region}
-          onChange={(event) => setText({ ...text, region: event.target.value })}
-        />
+          {moreOpen ? 'Fewer filters' : moreSet > 0 ? `More filters (${moreSet} set)` : 'More filters'}
+        </Button>
+        <div id="inventory-more-filters" className={cn('contents', more)}>
+          <SelectField
+            label="Provider"
+            name="provider"
+            value={filters.provider}
+            error={errors.provider}
+            onChange={(event) => onChange({ ...filters, ...text, provider: event.target.value })}
+          >
+            <option value="">Any provider</option>
+            {PROVIDERS.map((provider) => (
+              <option key={provider} value={provider}>
+                {providerLabel(provider)}
+              </option>
+            ))}
+          </SelectField>
+          <SelectField
+            label="Type"
+            name="type"
+            value={filters.type}
+            error={errors.type}
+            onChange={(event) => onChange({ ...filters, ...text, type: event.target.value })}
+          >
+            <option value="">Any type</option>
+            {RESOURCE_TYPES.map((type) => (
+              <option key={type} value={type}>
+                {resourceTypeLabel(type)}
+              </option>
+            ))}
+          </SelectField>
+          <SelectField
+            label="State"
+            name="state"
+            value={filters.state}
+            error={errors.state}
+            onChange={(event) => onChange({ ...filters, ...text, state: event.target.value })}
+          >
+            <option value="">Any state</option>
+            {RESOURCE_STATES.map((state) => (
+              <option key={state} value={state}>
+                {resourceStateLabel(state)}
+              </option>
+            ))}
+          </SelectField>
+          <TextField
+            label="Region"
+            name="region"
+            placeholder="eu-west-1"
+            value={text.region}
+            error={errors.region}
+            onChange={(event) => setText({ ...text, region: event.target.value })}
+          />
+        </div>
       </div>
       <div className="grid grid-cols-1 gap-3 sm:grid-cols-[minmax(0,1fr)_auto] sm:items-start">
         <TextField
@@ -105,6 +123,7 @@ export function InventoryFiltersForm({ filters, onChange, errors = {} }: Invento
           value={text.tag}
           error={errors.tag}
           onChange={(event) => setText({ ...text, tag: event.target.value })}
+          className={more}
         />
         <div className="flex gap-2 sm:mt-[1.625rem]">
           <Button type="submit" icon={<Search aria-hidden className="size-4" />}>

@@ -145,7 +145,7 @@ function MemberRow({ orgId, member, isCurrentUser, canManage, onError, onRemove,
             {member.name || member.email}
             {isCurrentUser ? <span className="ml-2 text-xs font-normal text-zinc-500">(you)</span> : null}
           </span>
-          {member.name ? <span className="text-xs text-zinc-500">{member.email}</span> : null}
+          {member.name ? <span className="text-xs break-all text-zinc-500">{member.email}</span> : null}
         </div>
       </TD>
       <TD>

@@ -1,0 +1,438 @@
+//! The deployment service over in-memory fakes of its ports: what a finished run asks of the
+//! sync pipeline, and how runs reach the organisation's recent runs. The adapters behind these
+//! ports are tested against the moto server (`shared/aws/tests/moto`).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+use skyforge_app::audit::AuditService;
+use skyforge_app::deployment_ports::{
+    Deployments, LogHub, PhaseRequest, RecentRuns, RunArtifacts, RunExecutor, Runs, SyncRequester,
+};
+use skyforge_app::deployments::{DeploymentPorts, DeploymentService, PhaseOutcome};
+use skyforge_app::error::BoxError;
+use skyforge_app::orgs::OrgAccess;
+use skyforge_app::ports::{AuditLog, Clock, Conflict, StoreError, StoreResult};
+use skyforge_app::principal::Caller;
+use skyforge_app::sync_ports::Credentials;
+use skyforge_domain::audit::AuditEvent;
+use skyforge_domain::deployments::{
+    Deployment, LiveMessage, LogLine, Phase, RECENT_RUNS, RecentRun, Run, RunEvent, RunKind, RunStatus,
+};
+use skyforge_domain::ids::{CredentialId, DeploymentId, OrgId, RunId, UserId};
+use skyforge_domain::inventory::Provider;
+use skyforge_domain::page::{Page, PageRequest};
+use skyforge_domain::roles::Role;
+use skyforge_domain::sync::Credential;
+
+// ---- fakes -----------------------------------------------------------------------------------
+
+#[derive(Default)]
+struct Store {
+    deployments: Mutex<HashMap<DeploymentId, Deployment>>,
+    runs: Mutex<HashMap<RunId, Run>>,
+    credentials: Mutex<HashMap<CredentialId, Credential>>,
+    /// Every call of the recent-runs port, in order: ("add" | "update", run, status).
+    recent: Mutex<Vec<(&'static str, RunId, RunStatus)>>,
+    /// What the recent-runs port answers.
+    listed: Mutex<Vec<RecentRun>>,
+    /// Every sync asked for: (organisation, credential).
+    syncs: Mutex<Vec<(OrgId, CredentialId)>>,
+    /// Phases started: (run, phase).
+    started: Mutex<Vec<(RunId, Phase)>>,
+}
+
+#[async_trait]
+impl Deployments for Store {
+    async fn create(&self, deployment: &Deployment) -> StoreResult<()> {
+        self.deployments.lock().unwrap().insert(deployment.id, deployment.clone());
+        Ok(())
+    }
+    async fn get(&self, org: OrgId, id: DeploymentId) -> StoreResult<Option<Deployment>> {
+        Ok(self.deployments.lock().unwrap().get(&id).filter(|d| d.org_id == org).cloned())
+    }
+    async fn list(&self, _org: OrgId, _page: &PageRequest) -> StoreResult<Page<Deployment>> {
+        unimplemented!("not used here")
+    }
+    async fn claim(&self, _org: OrgId, id: DeploymentId, run: RunId) -> StoreResult<bool> {
+        let mut deployments = self.deployments.lock().unwrap();
+        let d = deployments.get_mut(&id).expect("deployment");
+        match d.active_run_id {
+            Some(active) if active != run => Ok(false),
+            _ => {
+                d.active_run_id = Some(run);
+                Ok(true)
+            }
+        }
+    }
+    async fn release(&self, _org: OrgId, id: DeploymentId, run: RunId, _now: DateTime<Utc>) -> StoreResult<()> {
+        let mut deployments = self.deployments.lock().unwrap();
+        if let Some(d) = deployments.get_mut(&id).filter(|d| d.active_run_id == Some(run)) {
+            d.active_run_id = None;
+        }
+        Ok(())
+    }
+    async fn set_outputs(
+        &self,
+        _org: OrgId,
+        id: DeploymentId,
+        outputs: Option<&Value>,
+        _now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        self.deployments.lock().unwrap().get_mut(&id).expect("deployment").outputs = outputs.cloned();
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl Runs for Store {
+    async fn create(&self, run: &Run) -> StoreResult<()> {
+        self.runs.lock().unwrap().insert(run.id, run.clone());
+        Ok(())
+    }
+    async fn get(&self, org: OrgId, id: RunId) -> StoreResult<Option<Run>> {
+        Ok(self.runs.lock().unwrap().get(&id).filter(|r| r.org_id == org).cloned())
+    }
+    async fn locate(&self, id: RunId) -> StoreResult<Option<(OrgId, DeploymentId)>> {
+        Ok(self.runs.lock().unwrap().get(&id).map(|r| (r.org_id, r.deployment_id)))
+    }
+    async fn for_deployment(
+        &self,
+        org: OrgId,
+        deployment: DeploymentId,
+        _page: &PageRequest,
+    ) -> StoreResult<Page<Run>> {
+        let mut items: Vec<Run> = self
+            .runs
+            .lock()
+            .unwrap()
+            .values()
+            .filter(|r| r.org_id == org && r.deployment_id == deployment)
+            .cloned()
+            .collect();
+        items.sort_by_key(|r| r.id);
+        Ok(Page { items, next_cursor: None })
+    }
+    async fn transition(&self, run: &Run, expected: RunStatus) -> StoreResult<()> {
+        let mut runs = self.runs.lock().unwrap();
+        let stored = runs.get_mut(&run.id).ok_or(StoreError::Conflict(Conflict::Gone))?;
+        if stored.status != expected {
+            return Err(StoreError::Conflict(Conflict::Concurrent));
+        }
+        *stored = run.clone();
+        Ok(())
+    }
+    async fn reserve_log_lines(&self, _run: &Run, _count: u64) -> StoreResult<u64> {
+        Ok(1)
+    }
+}
+
+#[async_trait]
+impl RecentRuns for Store {
+    async fn add(&self, run: &Run, _deployment_name: &str) -> StoreResult<()> {
+        self.recent.lock().unwrap().push(("add", run.id, run.status));
+        Ok(())
+    }
+    async fn update(&self, run: &Run) -> StoreResult<()> {
+        self.recent.lock().unwrap().push(("update", run.id, run.status));
+        Ok(())
+    }
+    async fn list(&self, _org: OrgId) -> StoreResult<Vec<RecentRun>> {
+        Ok(self.listed.lock().unwrap().clone())
+    }
+}
+
+#[async_trait]
+impl Credentials for Store {
+    async fn create(&self, credential: &Credential) -> StoreResult<()> {
+        self.credentials.lock().unwrap().insert(credential.id, credential.clone());
+        Ok(())
+    }
+    async fn get(&self, org: OrgId, id: CredentialId) -> StoreResult<Option<Credential>> {
+        Ok(self.credentials.lock().unwrap().get(&id).filter(|c| c.org_id == org).cloned())
+    }
+    async fn list(&self, _org: OrgId, _page: &PageRequest) -> StoreResult<Page<Credential>> {
+        unimplemented!("not used here")
+    }
+    async fn update(&self, _credential: &Credential) -> StoreResult<()> {
+        unimplemented!("not used here")
+    }
+    async fn delete(&self, _org: OrgId, _id: CredentialId) -> StoreResult<()> {
+        unimplemented!("not used here")
+    }
+    async fn active(
+        &self,
+        _after: Option<String>,
+        _limit: usize,
+    ) -> StoreResult<(Vec<(OrgId, CredentialId)>, Option<String>)> {
+        unimplemented!("not used here")
+    }
+    async fn external_id(&self, _org: OrgId, _candidate: &str) -> StoreResult<String> {
+        unimplemented!("not used here")
+    }
+}
+
+#[async_trait]
+impl RunExecutor for Store {
+    async fn start(&self, request: &PhaseRequest) -> Result<String, BoxError> {
+        self.started.lock().unwrap().push((request.run_id, request.phase));
+        Ok(format!("build-{}", request.run_id))
+    }
+    async fn stop(&self, _execution_id: &str) -> Result<(), BoxError> {
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl RunArtifacts for Store {
+    async fn plan_json(&self, _prefix: &str) -> Result<Option<Vec<u8>>, BoxError> {
+        Ok(Some(br#"{"format_version":"1.0","resource_changes":[]}"#.to_vec()))
+    }
+    async fn outputs(&self, _prefix: &str) -> Result<Option<Vec<u8>>, BoxError> {
+        Ok(Some(br#"{"id":{"value":"42","type":"string","sensitive":false}}"#.to_vec()))
+    }
+    async fn append_log(&self, _prefix: &str, _lines: &[LogLine]) -> Result<(), BoxError> {
+        Ok(())
+    }
+    async fn log(&self, _prefix: &str, _after: u64, _limit: usize) -> Result<Vec<LogLine>, BoxError> {
+        Ok(vec![])
+    }
+}
+
+#[async_trait]
+impl LogHub for Store {
+    async fn publish(&self, _org: OrgId, _run: RunId, _messages: &[LiveMessage]) -> Result<(), BoxError> {
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl SyncRequester for Store {
+    async fn request_sync(&self, org: OrgId, credential: CredentialId) -> Result<(), BoxError> {
+        self.syncs.lock().unwrap().push((org, credential));
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl AuditLog for Store {
+    async fn record(&self, _event: &AuditEvent) -> StoreResult<()> {
+        Ok(())
+    }
+    async fn for_org(&self, _org: OrgId, _page: &PageRequest) -> StoreResult<Page<AuditEvent>> {
+        unimplemented!("not used here")
+    }
+    async fn for_user(&self, _user: UserId, _page: &PageRequest) -> StoreResult<Page<AuditEvent>> {
+        unimplemented!("not used here")
+    }
+}
+
+struct FixedClock;
+
+impl Clock for FixedClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+}
+
+// ---- set-up ----------------------------------------------------------------------------------
+
+struct Fixture {
+    store: Arc<Store>,
+    service: DeploymentService,
+    org: OrgId,
+    user: UserId,
+}
+
+fn fixture() -> Fixture {
+    let store = Arc::new(Store::default());
+    let clock: Arc<dyn Clock> = Arc::new(FixedClock);
+    let ports = DeploymentPorts {
+        deployments: store.clone(),
+        runs: store.clone(),
+        recent: store.clone(),
+        credentials: store.clone(),
+        executor: store.clone(),
+        artifacts: store.clone(),
+        hub: store.clone(),
+        sync: Some(store.clone()),
+    };
+    let audit = Arc::new(AuditService::new(store.clone(), clock.clone()));
+    Fixture { service: DeploymentService::new(ports, clock, audit), store, org: OrgId::new(), user: UserId::new() }
+}
+
+impl Fixture {
+    fn access(&self) -> OrgAccess {
+        OrgAccess { org_id: self.org, user_id: self.user, role: Role::Operator }
+    }
+
+    fn caller(&self) -> Caller {
+        Caller { user_id: Some(self.user), email: None, ip: None }
+    }
+
+    /// A deployment of `template`, with an AWS credential of the organisation when `credential`.
+    async fn deployment(&self, template: &str, credential: bool) -> Deployment {
+        let credential_id = if credential {
+            let id = CredentialId::new();
+            let c = Credential {
+                id,
+                org_id: self.org,
+                provider: Provider::Aws,
+                name: "prod".into(),
+                method: "role".into(),
+                hint: "arn".into(),
+                account_id: None,
+                scopes: vec![],
+                regions: None,
+                sync_enabled: true,
+                secret_id: format!("skyforge/credentials/{}/{id}", self.org),
+                created_by: self.user,
+                created_at: Utc::now(),
+                updated_at: Utc::now(),
+            };
+            Credentials::create(self.store.as_ref(), &c).await.unwrap();
+            Some(id)
+        } else {
+            None
+        };
+        let id = DeploymentId::new();
+        let deployment = Deployment {
+            id,
+            org_id: self.org,
+            template: template.into(),
+            name: format!("{template}-demo"),
+            credential_id,
+            variables: Default::default(),
+            outputs: None,
+            state_key: Deployment::state_key_for(self.org, id),
+            active_run_id: None,
+            created_by: self.user,
+            created_at: Utc::now(),
+            updated_at: Utc::now(),
+        };
+        Deployments::create(self.store.as_ref(), &deployment).await.unwrap();
+        deployment
+    }
+
+    /// A run of `kind` whose apply phase is under way (it holds the deployment).
+    async fn applying(&self, deployment: &Deployment, kind: RunKind) -> Run {
+        let mut run = Run::new(self.org, deployment.id, kind, self.user, Utc::now());
+        for event in [RunEvent::Start, RunEvent::PlanFinished, RunEvent::AwaitApproval, RunEvent::Approve] {
+            run.apply(event, Utc::now()).unwrap();
+        }
+        Runs::create(self.store.as_ref(), &run).await.unwrap();
+        assert!(self.store.claim(self.org, deployment.id, run.id).await.unwrap());
+        run
+    }
+
+    fn syncs(&self) -> Vec<(OrgId, CredentialId)> {
+        self.store.syncs.lock().unwrap().clone()
+    }
+}
+
+// ---- sync after a run ------------------------------------------------------------------------
+
+#[tokio::test]
+async fn an_applied_run_queues_exactly_one_sync_of_its_deployments_credential() {
+    let f = fixture();
+    let deployment = f.deployment("aws_vm", true).await;
+    let run = f.applying(&deployment, RunKind::PlanAndApply).await;
+
+    let done = f.service.phase_finished(f.org, run.id, Phase::Apply, PhaseOutcome::Succeeded).await.unwrap();
+    assert_eq!(done.map(|r| r.status), Some(RunStatus::Applied));
+    assert_eq!(f.syncs(), [(f.org, deployment.credential_id.unwrap())]);
+
+    // the same build event delivered again changes nothing and asks for no second sync
+    let again = f.service.phase_finished(f.org, run.id, Phase::Apply, PhaseOutcome::Succeeded).await.unwrap();
+    assert!(again.is_none());
+    assert_eq!(f.syncs().len(), 1);
+}
+
+#[tokio::test]
+async fn a_destroyed_run_queues_exactly_one_sync_of_its_deployments_credential() {
+    let f = fixture();
+    let deployment = f.deployment("aws_vm", true).await;
+    let run = f.applying(&deployment, RunKind::Destroy).await;
+
+    f.service.phase_finished(f.org, run.id, Phase::Apply, PhaseOutcome::Succeeded).await.unwrap();
+    assert_eq!(f.syncs(), [(f.org, deployment.credential_id.unwrap())]);
+    let stored = f.store.deployments.lock().unwrap()[&deployment.id].clone();
+    assert_eq!(stored.outputs, None, "a destroy clears the outputs");
+    assert_eq!(stored.active_run_id, None, "and frees the deployment");
+}
+
+#[tokio::test]
+async fn a_sandbox_run_without_a_credential_queues_no_sync() {
+    let f = fixture();
+    let deployment = f.deployment("sandbox", false).await;
+    for kind in [RunKind::PlanAndApply, RunKind::Destroy] {
+        let run = f.applying(&deployment, kind).await;
+        let done = f.service.phase_finished(f.org, run.id, Phase::Apply, PhaseOutcome::Succeeded).await.unwrap();
+        assert_eq!(done.map(|r| r.status), Some(RunStatus::Applied));
+    }
+    assert!(f.syncs().is_empty());
+}
+
+#[tokio::test]
+async fn a_failed_apply_and_a_finished_plan_queue_no_sync() {
+    let f = fixture();
+    let deployment = f.deployment("aws_vm", true).await;
+    let run = f.applying(&deployment, RunKind::PlanAndApply).await;
+    let failed = PhaseOutcome::Failed("apply failed".into());
+    let done = f.service.phase_finished(f.org, run.id, Phase::Apply, failed).await.unwrap();
+    assert_eq!(done.map(|r| r.status), Some(RunStatus::Errored));
+
+    // a plan that finished awaits approval: nothing changed in the cloud yet
+    let run = f.service.create_run(&f.access(), &deployment.id.to_string(), RunKind::PlanAndApply, &f.caller()).await;
+    let run = run.unwrap();
+    assert_eq!(run.status, RunStatus::Planning);
+    let done = f.service.phase_finished(f.org, run.id, Phase::Plan, PhaseOutcome::Succeeded).await.unwrap();
+    assert_eq!(done.map(|r| r.status), Some(RunStatus::AwaitingApproval));
+    assert!(f.syncs().is_empty());
+}
+
+// ---- recent runs -----------------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_new_run_is_added_to_the_recent_runs_and_every_status_change_follows() {
+    let f = fixture();
+    let deployment = f.deployment("sandbox", false).await;
+    let id = deployment.id.to_string();
+    let run = f.service.create_run(&f.access(), &id, RunKind::PlanAndApply, &f.caller()).await.unwrap();
+    f.service.phase_finished(f.org, run.id, Phase::Plan, PhaseOutcome::Succeeded).await.unwrap();
+    f.service.approve(&f.access(), &id, &run.id.to_string(), &f.caller()).await.unwrap();
+    f.service.phase_finished(f.org, run.id, Phase::Apply, PhaseOutcome::Succeeded).await.unwrap();
+
+    let recent = f.store.recent.lock().unwrap().clone();
+    let statuses: Vec<(&str, RunStatus)> = recent.iter().map(|(call, _, status)| (*call, *status)).collect();
+    assert_eq!(
+        statuses,
+        [
+            ("add", RunStatus::Queued),
+            ("update", RunStatus::Planning),
+            ("update", RunStatus::Planned),
+            ("update", RunStatus::AwaitingApproval),
+            ("update", RunStatus::Applying),
+            ("update", RunStatus::Applied),
+        ]
+    );
+    assert!(recent.iter().all(|(_, r, _)| *r == run.id));
+    assert_eq!(*f.store.started.lock().unwrap(), [(run.id, Phase::Plan), (run.id, Phase::Apply)]);
+}
+
+#[tokio::test]
+async fn recent_runs_answer_at_most_the_limit_asked_for_and_never_more_than_the_kept_number() {
+    let f = fixture();
+    let deployment = f.deployment("sandbox", false).await;
+    let runs: Vec<RecentRun> = (0..RECENT_RUNS + 5)
+        .map(|_| RecentRun::of(&Run::new(f.org, deployment.id, RunKind::PlanAndApply, f.user, Utc::now()), "demo"))
+        .collect();
+    *f.store.listed.lock().unwrap() = runs.clone();
+    assert_eq!(f.service.recent_runs(&f.access(), 3).await.unwrap(), runs[..3]);
+    assert_eq!(f.service.recent_runs(&f.access(), 500).await.unwrap().len(), RECENT_RUNS);
+    let viewer = OrgAccess { org_id: f.org, user_id: UserId::new(), role: Role::Viewer };
+    assert_eq!(f.service.recent_runs(&viewer, 1).await.unwrap().len(), 1, "every member reads them");
+}
