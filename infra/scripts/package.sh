@@ -39,5 +39,6 @@ for arch in "${archs[@]}"; do
   # only the host's architecture runs here
   [[ "$arch" == "x86-64" && "$(uname -m)" == "x86_64" ]] || [[ "$arch" == "arm64" && "$(uname -m)" == "aarch64" ]] || continue
   echo "==> sizes and cold starts ($arch)"
-  "$target_dir/debug/lambda-bench" "$target_dir/lambda-$arch"
+  triple=$([[ "$arch" == arm64 ]] && echo aarch64-unknown-linux-gnu || echo x86_64-unknown-linux-gnu)
+  "$target_dir/debug/lambda-bench" "$target_dir/lambda-$arch" "$target_dir/$triple/release"
 done

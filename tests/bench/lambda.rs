@@ -2,7 +2,9 @@
 //! the time from starting the process to its first answered invocation, driven through the
 //! tests' Lambda Runtime API emulator on 127.0.0.1 (`skyforge_e2e::lambda`).
 //!
-//! Usage: lambda-bench <lambda-dir>   (cargo lambda's output: <dir>/<function>/bootstrap.zip)
+//! Usage: lambda-bench <lambda-dir> <release-dir>
+//!   <lambda-dir>: cargo lambda's zips (<dir>/<function>/bootstrap.zip)
+//!   <release-dir>: the same binaries unzipped (target/<triple>/release/<function>), which it runs
 //! Needs AWS_ENDPOINT_URL (the moto server): the functions read their table and secrets at init.
 
 use std::collections::BTreeMap;
@@ -28,7 +30,8 @@ fn first_event(function: &str) -> Value {
             "account": "123456789012", "time": "2026-11-22T00:00:00Z", "region": "us-east-1", "resources": [],
             "detail": { "build-status": "IN_PROGRESS", "project-name": "terraform-runner", "build-id": "terraform-runner:bench", "additional-information": { "environment": { "environment-variables": [] } } }
         }),
-        "log-forwarder" => json!({ "awslogs": { "data": "H4sIAAAAAAAA/6tWSkksSVSyUlAqLU4tUqoFAE6xl+kSAAAA" } }),
+        // gzip + base64 of a subscription's control message (what CloudWatch Logs sends first)
+        "log-forwarder" => json!({ "awslogs": { "data": "H4sIAAAAAAACA6tWyk0tLk5MTw2pLEhVslJQcvb3Cwny94n3dQ0OdnR3VdJRUMovz0stAsvl5JemlCeWJGf45KcXg6Ry8tPdi/JLC0CyUH5wSVFqYi5MoLg0qTi5KLOgJDM/zy0zpyS1qBgoFR0LUetalppXAhGoBQCo05TSigAAAA==" } }),
         "ws" => json!({
             "requestContext": { "routeKey": "$disconnect", "eventType": "DISCONNECT", "connectionId": "bench", "requestId": "r", "apiId": "a", "stage": "prod", "domainName": "localhost", "requestTimeEpoch": 0 },
             "isBase64Encoded": false
@@ -98,18 +101,21 @@ fn mib(bytes: Option<u64>) -> String {
 
 #[tokio::main]
 async fn main() {
-    let dir: PathBuf = std::env::args().nth(1).expect("usage: lambda-bench <lambda-dir>").into();
+    let usage = "usage: lambda-bench <lambda-dir> <release-dir>";
+    let dir: PathBuf = std::env::args().nth(1).expect(usage).into();
+    let release: PathBuf = std::env::args().nth(2).expect(usage).into();
     assert!(std::env::var("AWS_ENDPOINT_URL").is_ok(), "run through `make package`, which starts the stand-in");
     let env = environment().await;
     let mut functions: Vec<String> = std::fs::read_dir(&dir)
         .expect("the lambda dir")
         .filter_map(|entry| Some(entry.ok()?.file_name().to_string_lossy().into_owned()))
-        .filter(|name| dir.join(name).join("bootstrap").exists())
+        .filter(|name| dir.join(name).join("bootstrap.zip").exists() && release.join(name).exists())
         .collect();
     functions.sort();
     println!("{:<18} {:>12} {:>12} {:>14}", "function", "binary", "zip", "cold start p50");
     for function in functions {
-        let bootstrap = dir.join(&function).join("bootstrap");
+        // the binary the zip holds as `bootstrap`
+        let bootstrap = release.join(&function);
         let mut times = Vec::with_capacity(RUNS);
         let mut failure = None;
         for _ in 0..RUNS {
