@@ -31,7 +31,9 @@ fn first_event(function: &str) -> Value {
             "detail": { "build-status": "IN_PROGRESS", "project-name": "terraform-runner", "build-id": "terraform-runner:bench", "additional-information": { "environment": { "environment-variables": [] } } }
         }),
         // gzip + base64 of a subscription's control message (what CloudWatch Logs sends first)
-        "log-forwarder" => json!({ "awslogs": { "data": "H4sIAAAAAAACA6tWyk0tLk5MTw2pLEhVslJQcvb3Cwny94n3dQ0OdnR3VdJRUMovz0stAsvl5JemlCeWJGf45KcXg6Ry8tPdi/JLC0CyUH5wSVFqYi5MoLg0qTi5KLOgJDM/zy0zpyS1qBgoFR0LUetalppXAhGoBQCo05TSigAAAA==" } }),
+        "log-forwarder" => {
+            json!({ "awslogs": { "data": "H4sIAAAAAAACA6tWyk0tLk5MTw2pLEhVslJQcvb3Cwny94n3dQ0OdnR3VdJRUMovz0stAsvl5JemlCeWJGf45KcXg6Ry8tPdi/JLC0CyUH5wSVFqYi5MoLg0qTi5KLOgJDM/zy0zpyS1qBgoFR0LUetalppXAhGoBQCo05TSigAAAA==" } })
+        }
         "ws" => json!({
             "requestContext": { "routeKey": "$disconnect", "eventType": "DISCONNECT", "connectionId": "bench", "requestId": "r", "apiId": "a", "stage": "prod", "domainName": "localhost", "requestTimeEpoch": 0 },
             "isBase64Encoded": false

@@ -7,35 +7,17 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 use reqwest::StatusCode;
-use serde_json::{Value, json};
-use skyforge_e2e::{DEMO_EMAIL, DEMO_PASSWORD, Platform, TestUser};
+use serde_json::Value;
+use skyforge_e2e::{DEMO_EMAIL, DEMO_PASSWORD, Platform, TestUser, fresh_aws_account, usd};
 
 /// A fresh demo account behind its own role, with demo costs queued for it, connected to `user`.
 async fn connected_with_costs(platform: &Platform, user: &TestUser) -> String {
-    let account = format!("{}", ulid::Ulid::new().random() % 900_000_000_000 + 100_000_000_000);
-    let role = format!("arn:aws:iam::{account}:role/skyforge-readonly");
+    let (account, role) = fresh_aws_account();
     let sdk = skyforge_aws::sdk_config().await;
     skyforge_clouds::demo::seed_demo_account(&sdk, &role).await.unwrap();
     let endpoint = std::env::var("AWS_ENDPOINT_URL").expect("run against the moto server: `make test`");
     skyforge_clouds::demo::seed_demo_costs(&endpoint, &account, chrono::Utc::now().date_naive()).await.unwrap();
-    let reply = platform
-        .post(
-            &format!("/v1/orgs/{}/credentials", user.org),
-            Some(&user.access),
-            json!({"provider": "aws", "name": "prod", "role_arn": role, "regions": ["us-east-1"]}),
-        )
-        .await;
-    assert_eq!(reply.status, StatusCode::CREATED, "{:?}", reply.body);
-    reply.body["id"].as_str().unwrap().to_owned()
-}
-
-fn usd(list: &Value) -> f64 {
-    list.as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["currency"] == "USD")
-        .map(|m| m["amount"].as_str().unwrap().parse().unwrap())
-        .unwrap_or(0.0)
+    platform.connect_aws(user, &role).await
 }
 
 #[tokio::test]

@@ -3,17 +3,8 @@
 //! once.
 
 use reqwest::StatusCode;
-use serde_json::{Value, json};
-use skyforge_e2e::Platform;
-
-fn usd(list: &Value) -> f64 {
-    list.as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["currency"] == "USD")
-        .map(|m| m["amount"].as_str().unwrap().parse().unwrap())
-        .unwrap_or(0.0)
-}
+use serde_json::json;
+use skyforge_e2e::{Platform, fresh_aws_account, usd};
 
 #[tokio::test]
 async fn the_dashboards_costs_follow_a_refresh_and_a_deleted_account() {
@@ -25,19 +16,10 @@ async fn the_dashboards_costs_follow_a_refresh_and_a_deleted_account() {
     assert_eq!(before.body["costs"]["month_to_date"], json!([]));
 
     // a fresh demo account with demo costs queued for its first refresh
-    let account = format!("{}", ulid::Ulid::new().random() % 900_000_000_000 + 100_000_000_000);
-    let role = format!("arn:aws:iam::{account}:role/skyforge-readonly");
+    let (account, role) = fresh_aws_account();
     let endpoint = std::env::var("AWS_ENDPOINT_URL").expect("run against the moto server: `make test`");
     skyforge_clouds::demo::seed_demo_costs(&endpoint, &account, chrono::Utc::now().date_naive()).await.unwrap();
-    let reply = platform
-        .post(
-            &format!("/v1/orgs/{}/credentials", alice.org),
-            Some(&alice.access),
-            json!({"provider": "aws", "name": "prod", "role_arn": role, "regions": ["us-east-1"]}),
-        )
-        .await;
-    assert_eq!(reply.status, StatusCode::CREATED, "{:?}", reply.body);
-    let credential = reply.body["id"].as_str().unwrap().to_owned();
+    let credential = platform.connect_aws(&alice, &role).await;
     assert_eq!(platform.synced(&alice, &credential).await["status"], "succeeded");
 
     let costs = platform.get(&format!("/v1/orgs/{}/costs", alice.org), &alice.access).await;

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use futures::{SinkExt, StreamExt};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use skyforge_e2e::{Platform, TestUser};
+use skyforge_e2e::{Platform, TestUser, fresh_aws_account};
 use tokio_tungstenite::tungstenite::Message;
 
 fn deployments(user: &TestUser) -> String {
@@ -303,17 +303,8 @@ async fn a_phase_that_outlives_its_timeout_is_errored_and_stopped() {
 
 /// A fresh moto account behind its own role, connected to `user` for us-east-1 only.
 async fn connected_aws_account(platform: &Platform, user: &TestUser) -> (String, String) {
-    let account = format!("{}", ulid::Ulid::new().random() % 900_000_000_000 + 100_000_000_000);
-    let role = format!("arn:aws:iam::{account}:role/skyforge-readonly");
-    let reply = platform
-        .post(
-            &format!("/v1/orgs/{}/credentials", user.org),
-            Some(&user.access),
-            json!({"provider": "aws", "name": "prod", "role_arn": role, "regions": ["us-east-1"]}),
-        )
-        .await;
-    assert_eq!(reply.status, StatusCode::CREATED, "{:?}", reply.body);
-    (reply.body["id"].as_str().unwrap().to_owned(), role)
+    let (_, role) = fresh_aws_account();
+    (platform.connect_aws(user, &role).await, role)
 }
 
 /// Starts an instance in the role's account, tagged as `tags` say; answers its id.

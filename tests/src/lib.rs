@@ -77,6 +77,23 @@ fn binary() -> PathBuf {
     built_binary("skyforge-local")
 }
 
+/// A fresh moto account id and the ARN of a read-only role in it (moto accepts any account).
+pub fn fresh_aws_account() -> (String, String) {
+    let account = format!("{}", ulid::Ulid::new().random() % 900_000_000_000 + 100_000_000_000);
+    let role = format!("arn:aws:iam::{account}:role/skyforge-readonly");
+    (account, role)
+}
+
+/// The USD amount of a `[{currency, amount}]` list (0 when it has none).
+pub fn usd(list: &Value) -> f64 {
+    list.as_array()
+        .into_iter()
+        .flatten()
+        .find(|m| m["currency"] == "USD")
+        .map(|m| m["amount"].as_str().expect("an amount").parse().expect("a decimal"))
+        .unwrap_or(0.0)
+}
+
 /// A workspace binary next to this test's (`make test` builds them all first).
 pub fn built_binary(name: &str) -> PathBuf {
     // target/<profile>/deps/e2e-<hash> -> target/<profile>/<name>
@@ -166,6 +183,20 @@ impl Platform {
         .expect("skyforge-local did not start within 120 s");
         let http = reqwest::Client::builder().timeout(Duration::from_secs(30)).build().unwrap();
         Platform { child, base, log_path, table_name, jwt_secret_id: secret_id, artifact_bucket, http }
+    }
+
+    /// Connects the AWS account behind `role` to `user`'s organisation, for us-east-1 only: the
+    /// credential's id.
+    pub async fn connect_aws(&self, user: &TestUser, role: &str) -> String {
+        let reply = self
+            .post(
+                &format!("/v1/orgs/{}/credentials", user.org),
+                Some(&user.access),
+                json!({"provider": "aws", "name": "prod", "role_arn": role, "regions": ["us-east-1"]}),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{:?}", reply.body);
+        reply.body["id"].as_str().expect("the credential id").to_owned()
     }
 
     /// Asks for a sync of `credential` ("sync now") and waits for it to finish: its run.
