@@ -14,8 +14,7 @@ async fn main() -> Result<(), lambda_http::Error> {
     env.finish()?;
     let sdk = skyforge_aws::sdk_config().await;
     let services = skyforge_aws::services(&sdk, &config).await?;
-    let sync = skyforge_aws::sync_requester(&sdk, &config, &deployment.queue_url, &services);
-    let deployments = Arc::new(skyforge_aws::aws_deployment_service(&sdk, &config, &deployment, Some(sync), &services));
+    let deployments = Arc::new(skyforge_aws::aws_deployment_service(&sdk, &config, &deployment, &services));
     // a deployment's resources are read from the inventory (its deployment filter)
     let inventory = Arc::new(skyforge_aws::inventory_service(&sdk, &config));
     let router = skyforge_api::deployments_router(DeploymentsState { services, deployments, inventory });

@@ -15,8 +15,7 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     env.finish()?;
     let sdk = skyforge_aws::sdk_config().await;
     let services = skyforge_aws::services(&sdk, &config).await?;
-    let sync = skyforge_aws::sync_requester(&sdk, &config, &deployment.queue_url, &services);
-    let service = &skyforge_aws::aws_deployment_service(&sdk, &config, &deployment, Some(sync), &services);
+    let service = &skyforge_aws::aws_deployment_service(&sdk, &config, &deployment, &services);
     lambda_runtime::run(service_fn(|event: LambdaEvent<Value>| async move {
         let data = decode_logs(&event.payload)?;
         if let Some((phase, lines)) = log_lines(&data) {

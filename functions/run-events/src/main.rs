@@ -15,8 +15,7 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     env.finish()?;
     let sdk = skyforge_aws::sdk_config().await;
     let services = skyforge_aws::services(&sdk, &config).await?;
-    let sync = skyforge_aws::sync_requester(&sdk, &config, &deployment.queue_url, &services);
-    let service = &skyforge_aws::aws_deployment_service(&sdk, &config, &deployment, Some(sync), &services);
+    let service = &skyforge_aws::aws_deployment_service(&sdk, &config, &deployment, &services);
     lambda_runtime::run(service_fn(|event: LambdaEvent<Value>| async move {
         let Some((phase, outcome)) = build_finished(&event.payload) else {
             tracing::debug!("not the end of a run's build; ignored");

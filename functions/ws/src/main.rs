@@ -17,8 +17,7 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     env.finish()?;
     let sdk = skyforge_aws::sdk_config().await;
     let services = &skyforge_aws::services(&sdk, &config).await?;
-    let sync = skyforge_aws::sync_requester(&sdk, &config, &deployment.queue_url, services);
-    let deployments = &skyforge_aws::aws_deployment_service(&sdk, &config, &deployment, Some(sync), services);
+    let deployments = &skyforge_aws::aws_deployment_service(&sdk, &config, &deployment, services);
     let store = skyforge_aws::app_store(&sdk, &config);
     let connections: &dyn Connections = store.as_ref();
     let hub = &skyforge_aws::provisioning::ApiGatewayHub::new(&sdk, &deployment.ws_endpoint, store.clone());

@@ -154,7 +154,7 @@ pub async fn services(sdk: &SdkConfig, config: &Config) -> anyhow::Result<Servic
 /// service's queueing, without its provider checks or role set-up, which these functions never
 /// serve (so neither endpoints nor the role set-up variables are read).
 #[cfg(feature = "provisioning")]
-pub fn sync_requester(
+fn sync_requester(
     sdk: &SdkConfig,
     config: &Config,
     queue_url: &str,
@@ -191,15 +191,16 @@ pub fn deployment_service(
     DeploymentService::new(ports, Arc::new(SystemClock), services.audit.clone())
 }
 
-/// The AWS wiring of provisioning: CodeBuild runs the phases, API Gateway carries live logs.
+/// The AWS wiring of provisioning: CodeBuild runs the phases, API Gateway carries live logs,
+/// the sync queue takes the syncs after an apply.
 #[cfg(feature = "provisioning")]
 pub fn aws_deployment_service(
     sdk: &SdkConfig,
     config: &Config,
     deployments: &skyforge_app::config::DeploymentConfig,
-    sync: Option<Arc<dyn skyforge_app::deployment_ports::SyncRequester>>,
     services: &Services,
 ) -> skyforge_app::deployments::DeploymentService {
+    let sync = Some(sync_requester(sdk, config, &deployments.queue_url, services));
     let executor = Arc::new(provisioning::CodeBuildExecutor::new(
         aws_sdk_codebuild::Client::new(sdk),
         &deployments.runner_project,
