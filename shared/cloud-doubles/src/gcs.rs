@@ -4,6 +4,7 @@
 //! reports every bucket as `US`/`STANDARD`, whatever it was created with.
 
 use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -30,10 +31,21 @@ impl GcsEmulator {
             .and_then(|l| l.local_addr())
             .map_err(|e| format!("no free port: {e}"))?
             .port();
-        let child = Command::new(&executable)
+        let mut command = Command::new(&executable);
+        command
             .args(["start", "--host", "127.0.0.1", "--port", &port.to_string(), "--in-memory"])
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(Stdio::null());
+        // a process killed outright (the local runtime under a test, SIGKILL) never runs Drop:
+        // the kernel then stops the emulator with it
+        // SAFETY: prctl is async-signal-safe and touches only the child's own state
+        unsafe {
+            command.pre_exec(|| {
+                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM);
+                Ok(())
+            });
+        }
+        let child = command
             .spawn()
             .map_err(|e| format!("cannot start {} (run infra/local/setup.sh): {e}", executable.display()))?;
         let emulator = Self { child, uri: format!("http://127.0.0.1:{port}") };
