@@ -15,9 +15,10 @@ use skyforge_app::sync::SyncOutcome;
 use skyforge_app::sync_ports::{CredentialSecrets, Credentials, SyncMessage};
 use skyforge_aws::{DynamoStore, SecretsManager};
 use skyforge_domain::credentials::CloudSecret;
+use skyforge_domain::credentials::Credential;
 use skyforge_domain::ids::{CredentialId, OrgId, SyncRunId, UserId};
-use skyforge_domain::inventory::Provider;
-use skyforge_domain::sync::{Credential, SyncTrigger};
+use skyforge_domain::provider::Provider;
+use skyforge_domain::sync::SyncTrigger;
 
 const REGIONS: [&str; 4] = ["us-east-1", "eu-west-1", "ap-southeast-2", "sa-east-1"];
 

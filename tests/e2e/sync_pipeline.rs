@@ -11,10 +11,12 @@ use skyforge_app::sync::{SyncOutcome, SyncService};
 use skyforge_app::sync_ports::{CredentialSecrets, Credentials, Inventory, Summaries, SyncMessage, SyncRuns};
 use skyforge_aws::{DynamoStore, SecretsManager};
 use skyforge_domain::credentials::CloudSecret;
+use skyforge_domain::credentials::Credential;
 use skyforge_domain::ids::{CredentialId, OrgId, SyncRunId, UserId};
-use skyforge_domain::inventory::{ChangeKind, InventoryParams, InventoryQuery, Provider, ResourceState, ResourceType};
+use skyforge_domain::inventory::{ChangeKind, InventoryParams, InventoryQuery, ResourceState, ResourceType};
 use skyforge_domain::page::PageRequest;
-use skyforge_domain::sync::{Credential, SyncStatus, SyncTrigger};
+use skyforge_domain::provider::Provider;
+use skyforge_domain::sync::{SyncStatus, SyncTrigger};
 
 struct Pipeline {
     sdk: aws_config::SdkConfig,

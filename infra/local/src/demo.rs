@@ -16,7 +16,7 @@ use skyforge_cloud_doubles::demo as clouds;
 use skyforge_cloud_doubles::gcp::GcpDouble;
 use skyforge_cloud_doubles::gcs::GcsEmulator;
 use skyforge_domain::credentials::{CredentialInput, Sensitive};
-use skyforge_domain::inventory::Provider;
+use skyforge_domain::provider::Provider;
 
 pub const EMAIL: &str = "demo@skyforge.local";
 pub const PASSWORD: &str = "skyforge-demo-password";

@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use skyforge_domain::credentials::CloudSecret;
-use skyforge_domain::inventory::{Provider, Resource};
+use skyforge_domain::inventory::Resource;
+use skyforge_domain::provider::Provider;
 
 /// Why a provider call failed, in words that are safe to show and store (never a secret).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

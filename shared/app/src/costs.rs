@@ -18,12 +18,13 @@ use skyforge_domain::costs::{
     RangeError, Totals, daily_by_provider, group, month_start, overview, refresh_due, refresh_window, top_services,
 };
 use skyforge_domain::credentials::CloudSecret;
+use skyforge_domain::credentials::Credential;
 use skyforge_domain::ids::{CredentialId, OrgId};
-use skyforge_domain::inventory::{InventoryItem, InventoryParams, InventoryQuery, Provider};
+use skyforge_domain::inventory::{InventoryItem, InventoryParams, InventoryQuery};
 use skyforge_domain::page::{Page, PageRequest, encode_cursor};
+use skyforge_domain::provider::Provider;
 use skyforge_domain::recommendations::{PriceTable, Recommendation, recommend};
 use skyforge_domain::roles::Permission;
-use skyforge_domain::sync::Credential;
 
 use crate::clouds::CloudError;
 use crate::error::AppError;

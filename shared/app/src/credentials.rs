@@ -7,12 +7,13 @@ use std::sync::Arc;
 
 use skyforge_domain::ValidationErrors;
 use skyforge_domain::audit::Action;
+use skyforge_domain::credentials::Credential;
 use skyforge_domain::credentials::{CloudSecret, CredentialInput, parse_credential, parse_name, parse_regions};
 use skyforge_domain::ids::{CredentialId, OrgId, SyncRunId};
-use skyforge_domain::inventory::Provider;
 use skyforge_domain::page::{Page, PageRequest};
+use skyforge_domain::provider::Provider;
 use skyforge_domain::roles::Permission;
-use skyforge_domain::sync::{Credential, SyncCounts, SyncRun, SyncStatus, SyncTrigger};
+use skyforge_domain::sync::{SyncCounts, SyncRun, SyncStatus, SyncTrigger};
 
 use crate::audit::{AuditService, Subject};
 use crate::clouds::{CloudError, CredentialVerifier};

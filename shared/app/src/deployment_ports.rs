@@ -7,8 +7,8 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 use skyforge_domain::deployments::{Deployment, LiveMessage, LogLine, Phase, RecentRun, Run, RunKind, RunStatus};
 use skyforge_domain::ids::{DeploymentId, OrgId, RunId, UserId};
-use skyforge_domain::inventory::Provider;
 use skyforge_domain::page::{Page, PageRequest};
+use skyforge_domain::provider::Provider;
 
 use crate::error::BoxError;
 use crate::ports::StoreResult;

@@ -17,11 +17,13 @@ use std::time::Duration;
 
 use futures::StreamExt;
 use skyforge_domain::credentials::CloudSecret;
+use skyforge_domain::credentials::Credential;
 use skyforge_domain::ids::{OrgId, SyncRunId};
-use skyforge_domain::inventory::{Provider, Resource, ResourceCounts, ResourceKey, diff_inventory};
+use skyforge_domain::inventory::{Resource, ResourceCounts, ResourceKey, diff_inventory};
+use skyforge_domain::provider::Provider;
 use skyforge_domain::sync::{
-    CostSnapshot, Credential, CredentialSummary, ProviderHealth, SyncCounts, SyncError, SyncRun, SyncStatus,
-    SyncTrigger, lacks_recent_sync,
+    CostSnapshot, CredentialSummary, ProviderHealth, SyncCounts, SyncError, SyncRun, SyncStatus, SyncTrigger,
+    lacks_recent_sync,
 };
 
 use crate::clouds::{ApiCall, CloudError, CloudInventory};

@@ -5,14 +5,13 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use skyforge_domain::credentials::CloudSecret;
+use skyforge_domain::credentials::Credential;
 use skyforge_domain::ids::{CredentialId, OrgId, SyncRunId};
 use skyforge_domain::inventory::{
     HistoryEntry, InventoryCursor, InventoryDiff, InventoryItem, InventoryQuery, StoredResource,
 };
 use skyforge_domain::page::{Page, PageRequest};
-use skyforge_domain::sync::{
-    CostSnapshot, Credential, CredentialSummary, OrgSummary, ProviderHealth, SyncRun, SyncTrigger,
-};
+use skyforge_domain::sync::{CostSnapshot, CredentialSummary, OrgSummary, ProviderHealth, SyncRun, SyncTrigger};
 
 use crate::error::BoxError;
 use crate::ports::StoreResult;

@@ -19,14 +19,14 @@ use skyforge_app::ports::{AuditLog, Clock, Conflict, StoreError, StoreResult};
 use skyforge_app::principal::Caller;
 use skyforge_app::sync_ports::Credentials;
 use skyforge_domain::audit::AuditEvent;
+use skyforge_domain::credentials::Credential;
 use skyforge_domain::deployments::{
     Deployment, LiveMessage, LogLine, Phase, RECENT_RUNS, RecentRun, Run, RunEvent, RunKind, RunStatus,
 };
 use skyforge_domain::ids::{CredentialId, DeploymentId, OrgId, RunId, UserId};
-use skyforge_domain::inventory::Provider;
 use skyforge_domain::page::{Page, PageRequest};
+use skyforge_domain::provider::Provider;
 use skyforge_domain::roles::Role;
-use skyforge_domain::sync::Credential;
 
 // ---- fakes -----------------------------------------------------------------------------------
 

@@ -29,7 +29,7 @@ use skyforge_app::jwt::JwtCodec;
 use skyforge_app::ports::{Ports, Secrets, SystemClock};
 use skyforge_app::sync::{SyncPorts, SyncService};
 use skyforge_domain::costs::CostPolicy;
-use skyforge_domain::inventory::Provider;
+use skyforge_domain::provider::Provider;
 
 pub use dynamo::DynamoStore;
 pub use secrets::SecretsManager;
@@ -79,7 +79,7 @@ pub fn credential_service(
     let store = store(sdk, config);
     let mut verifiers: HashMap<Provider, Arc<dyn CredentialVerifier>> = HashMap::new();
     verifiers.insert(Provider::Aws, Arc::new(sts::AwsVerifier::new(sdk.clone())));
-    verifiers.extend(skyforge_cloud_auth::verifiers(endpoints));
+    verifiers.extend(skyforge_cloud_signin::verifiers(endpoints));
     let ports = CredentialPorts {
         credentials: store.clone(),
         secrets: Arc::new(SecretsManager::new(aws_sdk_secretsmanager::Client::new(sdk))),

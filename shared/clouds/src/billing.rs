@@ -4,7 +4,7 @@
 use rust_decimal::Decimal;
 use serde_json::Value;
 use skyforge_app::clouds::CloudError;
-use skyforge_cloud_auth::CallLog;
+use skyforge_cloud_signin::CallLog;
 
 /// The billing requests in `log`: every attempt, the throttled ones included.
 pub(crate) fn billing_requests(log: &CallLog) -> u64 {

@@ -14,7 +14,7 @@ use aws_sdk_s3::types::{BucketLocationConstraint, CreateBucketConfiguration, Tag
 use skyforge_app::clouds::CloudError;
 use skyforge_aws::sts::{aws_config_for, caller_identity, cloud_error};
 use skyforge_domain::credentials::CloudSecret;
-use skyforge_domain::inventory::DEPLOYMENT_TAG;
+use skyforge_domain::deployments::DEPLOYMENT_TAG;
 
 use crate::aws::{ec2_client, s3_client};
 
@@ -356,7 +356,7 @@ pub fn demo_cost_results(account: &str, today: chrono::NaiveDate, days: i64) -> 
 pub async fn seed_demo_costs(endpoint: &str, account: &str, today: chrono::NaiveDate) -> Result<(), CloudError> {
     let body = serde_json::json!({ "account_id": account, "results": [demo_cost_results(account, today, 90)] });
     let url = format!("{}/moto-api/static/ce/cost-and-usage-results", endpoint.trim_end_matches('/'));
-    let response = skyforge_cloud_auth::ProviderHttp::default()
+    let response = skyforge_cloud_signin::ProviderHttp::default()
         .client()
         .post(url)
         .json(&body)

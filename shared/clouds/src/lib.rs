@@ -7,11 +7,9 @@
 
 pub mod aws;
 pub mod azure;
-pub mod azure_costs;
 mod billing;
 pub mod demo;
 pub mod gcp;
-pub mod gcp_costs;
 pub mod whole_account;
 
 use std::collections::HashMap;
@@ -21,8 +19,8 @@ use aws_config::SdkConfig;
 use skyforge_app::clouds::CloudInventory;
 use skyforge_app::config::CloudEndpoints;
 use skyforge_app::costs::CostSource;
-use skyforge_cloud_auth::{AzureAuth, GcpAuth, ProviderHttp};
-use skyforge_domain::inventory::Provider;
+use skyforge_cloud_signin::{AzureAuth, GcpAuth, ProviderHttp};
+use skyforge_domain::provider::Provider;
 
 pub use aws::{AwsCosts, AwsInventory};
 pub use azure::AzureInventory;
@@ -49,7 +47,7 @@ pub fn cost_sources(platform: &SdkConfig, endpoints: &CloudEndpoints) -> HashMap
     let http = ProviderHttp::default();
     let aws: Arc<dyn CostSource> = Arc::new(AwsCosts::new(platform.clone()));
     let azure: Arc<dyn CostSource> =
-        Arc::new(azure_costs::AzureCosts::new(Arc::new(AzureAuth::new(http.clone(), endpoints))));
-    let gcp: Arc<dyn CostSource> = Arc::new(gcp_costs::GcpCosts::new(Arc::new(GcpAuth::new(http, endpoints))));
+        Arc::new(azure::costs::AzureCosts::new(Arc::new(AzureAuth::new(http.clone(), endpoints))));
+    let gcp: Arc<dyn CostSource> = Arc::new(gcp::costs::GcpCosts::new(Arc::new(GcpAuth::new(http, endpoints))));
     HashMap::from([(Provider::Aws, aws), (Provider::Azure, azure), (Provider::Gcp, gcp)])
 }

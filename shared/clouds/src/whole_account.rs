@@ -5,9 +5,10 @@
 
 use async_trait::async_trait;
 use skyforge_app::clouds::{ApiCall, CloudError, CloudInventory, GLOBAL_REGION, RegionListing};
-use skyforge_cloud_auth::CallLog;
+use skyforge_cloud_signin::CallLog;
 use skyforge_domain::credentials::CloudSecret;
-use skyforge_domain::inventory::{Provider, Resource};
+use skyforge_domain::inventory::Resource;
+use skyforge_domain::provider::Provider;
 
 #[async_trait]
 pub trait AccountLister: Send + Sync {

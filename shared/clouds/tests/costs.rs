@@ -15,20 +15,20 @@ use serde_json::json;
 use skyforge_app::clouds::CloudError;
 use skyforge_app::config::CloudEndpoints;
 use skyforge_app::costs::{CostFetch, CostSource};
-use skyforge_cloud_auth::{AzureAuth, GcpAuth, ProviderHttp, RetryPolicy};
 use skyforge_cloud_doubles::azure::{AzureDouble, AzureSubscription};
 use skyforge_cloud_doubles::costs::DailyCost;
 use skyforge_cloud_doubles::demo::{
     self, AZURE_CLIENT, AZURE_SECRET, AZURE_SUBSCRIPTION, AZURE_TENANT, GCP_BILLING_EXPORT, GCP_EMAIL, GCP_PROJECT,
 };
 use skyforge_cloud_doubles::gcp::GcpDouble;
+use skyforge_cloud_signin::{AzureAuth, GcpAuth, ProviderHttp, RetryPolicy};
 use skyforge_clouds::AwsCosts;
-use skyforge_clouds::azure_costs::AzureCosts;
-use skyforge_clouds::gcp_costs::GcpCosts;
+use skyforge_clouds::azure::costs::AzureCosts;
+use skyforge_clouds::gcp::costs::GcpCosts;
+use skyforge_domain::credentials::Credential;
 use skyforge_domain::credentials::{CloudSecret, Sensitive};
 use skyforge_domain::ids::{CredentialId, OrgId, UserId};
-use skyforge_domain::inventory::Provider;
-use skyforge_domain::sync::Credential;
+use skyforge_domain::provider::Provider;
 use wiremock::matchers::{body_string_contains, header, method};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 

@@ -7,7 +7,6 @@ use std::sync::Arc;
 
 use skyforge_app::clouds::{CloudError, CloudInventory, RegionListing};
 use skyforge_app::config::CloudEndpoints;
-use skyforge_cloud_auth::{AzureAuth, GcpAuth, ProviderHttp};
 use skyforge_cloud_doubles::azure::AzureDouble;
 use skyforge_cloud_doubles::demo::{
     self, AZURE_CLIENT, AZURE_SECRET, AZURE_SUBSCRIPTION, AZURE_TENANT, GCP_EMAIL, GCP_PROJECT,
@@ -15,6 +14,7 @@ use skyforge_cloud_doubles::demo::{
 use skyforge_cloud_doubles::gcp::GcpDouble;
 use skyforge_cloud_doubles::gcs::GcsEmulator;
 use skyforge_cloud_doubles::service_account_key;
+use skyforge_cloud_signin::{AzureAuth, GcpAuth, ProviderHttp};
 use skyforge_clouds::{AzureInventory, GcpInventory, WholeAccount};
 use skyforge_domain::credentials::{CloudSecret, Sensitive};
 use skyforge_domain::inventory::{Resource, ResourceState, ResourceType};

@@ -15,7 +15,9 @@ use skyforge_aws::sts::aws_config_for;
 use skyforge_clouds::AwsInventory;
 use skyforge_clouds::demo::{DEMO_IMAGE, DEMO_TAG, seed_bulk_instances, seed_demo_account};
 use skyforge_domain::credentials::{CloudSecret, Sensitive};
-use skyforge_domain::inventory::{DEPLOYMENT_TAG, Provider, Resource, ResourceState, ResourceType};
+use skyforge_domain::deployments::DEPLOYMENT_TAG;
+use skyforge_domain::inventory::{Resource, ResourceState, ResourceType};
+use skyforge_domain::provider::Provider;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 

@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::FieldError;
 use crate::ids::CredentialId;
-use crate::inventory::Provider;
+use crate::provider::Provider;
 
 /// An ISO 4217 currency code (`USD`, `EUR`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

@@ -5,10 +5,12 @@
 use std::fmt;
 use std::sync::LazyLock;
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{FieldError, ValidationErrors};
-use crate::inventory::Provider;
+use crate::ids::{CredentialId, OrgId, UserId};
+use crate::provider::Provider;
 use crate::values::Label;
 
 /// A string that must never be printed: `Debug` and `Display` show `<redacted>`.
@@ -396,6 +398,31 @@ pub const CREDENTIAL_NAME_MAX: usize = 100;
 
 pub fn parse_name(raw: &str) -> Result<String, FieldError> {
     Label::parse("name", raw, CREDENTIAL_NAME_MAX).map(Label::into_string)
+}
+
+/// A connected cloud account: everything but the secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Credential {
+    pub id: CredentialId,
+    pub org_id: OrgId,
+    pub provider: Provider,
+    pub name: String,
+    /// `access_key`, `role`, `service_principal`, `service_account`.
+    pub method: String,
+    /// Tells credentials apart without revealing anything (masked key id, role ARN, email).
+    pub hint: String,
+    /// AWS account id, Azure tenant, GCP project reached when the credential was checked.
+    pub account_id: Option<String>,
+    /// Azure subscriptions or GCP projects it syncs.
+    pub scopes: Vec<String>,
+    /// `None`: every region enabled for the account.
+    pub regions: Option<Vec<String>>,
+    pub sync_enabled: bool,
+    /// Where the secret lives (a Secrets Manager name).
+    pub secret_id: String,
+    pub created_by: UserId,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
 }
 
 #[cfg(test)]

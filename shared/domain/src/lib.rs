@@ -11,6 +11,7 @@ pub mod error;
 pub mod ids;
 pub mod inventory;
 pub mod page;
+pub mod provider;
 pub mod recommendations;
 pub mod roles;
 pub mod sync;

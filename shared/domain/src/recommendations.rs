@@ -17,7 +17,8 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::costs::Currency;
-use crate::inventory::{InventoryItem, Provider, ResourceState, ResourceType};
+use crate::inventory::{InventoryItem, ResourceState, ResourceType};
+use crate::provider::Provider;
 
 /// A VM stopped with no change for longer than this is idle.
 pub const IDLE_AFTER: Duration = Duration::days(30);

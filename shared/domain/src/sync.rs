@@ -6,33 +6,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::costs::CostOverview;
-use crate::ids::{CredentialId, OrgId, SyncRunId, UserId};
-use crate::inventory::{Provider, ResourceCounts};
-
-/// A connected cloud account: everything but the secret.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Credential {
-    pub id: CredentialId,
-    pub org_id: OrgId,
-    pub provider: Provider,
-    pub name: String,
-    /// `access_key`, `role`, `service_principal`, `service_account`.
-    pub method: String,
-    /// Tells credentials apart without revealing anything (masked key id, role ARN, email).
-    pub hint: String,
-    /// AWS account id, Azure tenant, GCP project reached when the credential was checked.
-    pub account_id: Option<String>,
-    /// Azure subscriptions or GCP projects it syncs.
-    pub scopes: Vec<String>,
-    /// `None`: every region enabled for the account.
-    pub regions: Option<Vec<String>>,
-    pub sync_enabled: bool,
-    /// Where the secret lives (a Secrets Manager name).
-    pub secret_id: String,
-    pub created_by: UserId,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
+use crate::ids::{CredentialId, OrgId, SyncRunId};
+use crate::inventory::ResourceCounts;
+use crate::provider::Provider;
 
 /// Why a sync ran.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

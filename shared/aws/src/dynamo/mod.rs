@@ -4,13 +4,15 @@
 
 mod accounts;
 mod audit;
-mod cloud;
 mod costs;
+mod credentials;
 mod deployments;
 mod inventory;
 mod items;
 pub mod keys;
 mod sessions;
+mod summaries;
+mod sync_runs;
 
 use std::collections::HashMap;
 

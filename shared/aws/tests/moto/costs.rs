@@ -5,7 +5,7 @@ use chrono::{NaiveDate, Utc};
 use skyforge_app::costs::CostStore;
 use skyforge_domain::costs::{CostForecast, CostRefresh, CostRow, Currency, Totals};
 use skyforge_domain::ids::{CredentialId, OrgId};
-use skyforge_domain::inventory::Provider;
+use skyforge_domain::provider::Provider;
 
 use crate::fresh_store;
 

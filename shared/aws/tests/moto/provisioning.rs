@@ -18,8 +18,8 @@ use skyforge_domain::deployments::{
     Deployment, LiveMessage, LogLine, Phase, RECENT_RUNS, Run, RunEvent, RunKind, RunStatus,
 };
 use skyforge_domain::ids::{CredentialId, DeploymentId, OrgId, RunId, UserId};
-use skyforge_domain::inventory::Provider;
 use skyforge_domain::page::PageRequest;
+use skyforge_domain::provider::Provider;
 use wiremock::matchers::{body_string_contains, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 

@@ -6,7 +6,7 @@ use skyforge_app::costs::CostStore;
 use skyforge_app::sync_ports::Summaries;
 use skyforge_domain::costs::{CostOverview, CostRefresh, CostRow, Currency, Totals};
 use skyforge_domain::ids::{CredentialId, OrgId};
-use skyforge_domain::inventory::Provider;
+use skyforge_domain::provider::Provider;
 use skyforge_domain::sync::{CostSnapshot, CredentialSummary};
 
 use crate::fresh_store;

@@ -14,9 +14,10 @@ use skyforge_app::ports::{Clock, SystemClock};
 use skyforge_app::sync_ports::{Credentials, SyncMessage, SyncRuns};
 use skyforge_aws::SecretsManager;
 use skyforge_aws::queue::{SqsQueue, ensure_queue};
+use skyforge_domain::credentials::Credential;
 use skyforge_domain::ids::{CredentialId, OrgId, UserId};
-use skyforge_domain::inventory::Provider;
-use skyforge_domain::sync::{Credential, SyncStatus, SyncTrigger};
+use skyforge_domain::provider::Provider;
+use skyforge_domain::sync::{SyncStatus, SyncTrigger};
 
 use crate::fresh_store;
 

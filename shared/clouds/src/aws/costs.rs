@@ -17,8 +17,8 @@ use skyforge_app::costs::{CostFetch, CostSource};
 use skyforge_aws::sts::{aws_config_for_with, cloud_error, default_retry};
 use skyforge_domain::costs::{CostForecast, CostRow, Currency, month_end};
 use skyforge_domain::credentials::CloudSecret;
-use skyforge_domain::inventory::Provider;
-use skyforge_domain::sync::Credential;
+use skyforge_domain::credentials::Credential;
+use skyforge_domain::provider::Provider;
 
 /// Cost Explorer has one endpoint, in us-east-1.
 const CE_REGION: &str = "us-east-1";

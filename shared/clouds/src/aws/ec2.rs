@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use aws_sdk_ec2::Client;
 use aws_sdk_ec2::types::{Address, Instance, Subnet, Tag, Volume, Vpc};
 use skyforge_app::clouds::CloudError;
-use skyforge_domain::inventory::{Provider, Resource, ResourceType, normalise_state};
+use skyforge_domain::inventory::{Resource, ResourceType, normalise_state};
+use skyforge_domain::provider::Provider;
 
 use super::calls::Calls;
 use super::timestamp;

@@ -17,7 +17,8 @@ use aws_config::retry::RetryConfig;
 use skyforge_app::clouds::{ApiCall, CloudError, CloudInventory, GLOBAL_REGION, RegionListing};
 use skyforge_aws::sts::{aws_config_for_with, caller_identity, default_retry};
 use skyforge_domain::credentials::CloudSecret;
-use skyforge_domain::inventory::{Provider, Resource, ResourceType};
+use skyforge_domain::inventory::{Resource, ResourceType};
+use skyforge_domain::provider::Provider;
 
 use calls::Calls;
 pub use costs::AwsCosts;

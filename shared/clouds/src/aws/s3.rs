@@ -9,7 +9,8 @@ use aws_sdk_s3::error::ProvideErrorMetadata;
 use aws_sdk_s3::types::BucketLocationConstraint;
 use futures::{StreamExt, TryStreamExt, stream};
 use skyforge_app::clouds::CloudError;
-use skyforge_domain::inventory::{Provider, Resource, ResourceType, normalise_state};
+use skyforge_domain::inventory::{Resource, ResourceType, normalise_state};
+use skyforge_domain::provider::Provider;
 
 use super::calls::Calls;
 use super::timestamp;

@@ -13,7 +13,7 @@ use azure_mgmt_compute::package_2024_07_01::Client;
 use azure_mgmt_compute::package_2024_07_01::models::{Disk, VirtualMachine};
 use futures::StreamExt;
 use skyforge_app::clouds::CloudError;
-use skyforge_cloud_auth::{BearerToken, CallLog, Op};
+use skyforge_cloud_signin::{BearerToken, CallLog, Op};
 
 /// A token already fetched, as the SDK's credential.
 #[derive(Debug)]

@@ -4,6 +4,8 @@
 //! whole subscription in one go, so the sync's unit is the subscription, and provider health
 //! is recorded per subscription.
 
+pub mod costs;
+
 mod compute;
 
 use std::collections::{BTreeMap, HashMap};
@@ -13,9 +15,10 @@ use async_trait::async_trait;
 use azure_mgmt_compute::package_2024_07_01::models::{Disk, VirtualMachine};
 use serde::Deserialize;
 use skyforge_app::clouds::CloudError;
-use skyforge_cloud_auth::{AzureAuth, CallLog, Op};
+use skyforge_cloud_signin::{AzureAuth, CallLog, Op};
 use skyforge_domain::credentials::CloudSecret;
-use skyforge_domain::inventory::{Provider, Resource, ResourceType};
+use skyforge_domain::inventory::{Resource, ResourceType};
+use skyforge_domain::provider::Provider;
 
 use crate::whole_account::AccountLister;
 

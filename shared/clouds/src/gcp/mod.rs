@@ -8,15 +8,18 @@
 //! (`google.storage.v2.Storage/ListBuckets`), which no local stand-in serves; the JSON API is
 //! what the emulator the tests use speaks.
 
+pub mod costs;
+
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use async_trait::async_trait;
 use serde::Deserialize;
 use skyforge_app::clouds::{CloudError, GLOBAL_REGION};
-use skyforge_cloud_auth::{CallLog, GcpAuth, Op};
+use skyforge_cloud_signin::{CallLog, GcpAuth, Op};
 use skyforge_domain::credentials::CloudSecret;
-use skyforge_domain::inventory::{Provider, Resource, ResourceType};
+use skyforge_domain::inventory::{Resource, ResourceType};
+use skyforge_domain::provider::Provider;
 
 use crate::whole_account::AccountLister;
 

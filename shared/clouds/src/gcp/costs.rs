@@ -5,7 +5,7 @@
 //! and for every `pageToken`, `GET .../queries/{jobId}` (`jobs.getQueryResults`) follows.
 //! Values come back as strings (`{"f": [{"v": "12.5"}]}`), so amounts stay exact.
 //!
-//! Requests go through [`ProviderHttp`](skyforge_cloud_auth::ProviderHttp) with the token of
+//! Requests go through [`ProviderHttp`](skyforge_cloud_signin::ProviderHttp) with the token of
 //! [`GcpAuth`]: throttling, errors and timing are handled there, once for every adapter.
 
 use std::sync::Arc;
@@ -16,11 +16,11 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use skyforge_app::clouds::CloudError;
 use skyforge_app::costs::{CostFetch, CostSource};
-use skyforge_cloud_auth::{CallLog, GcpAuth, Op};
+use skyforge_cloud_signin::{CallLog, GcpAuth, Op};
 use skyforge_domain::costs::{CostRow, Currency};
+use skyforge_domain::credentials::Credential;
 use skyforge_domain::credentials::{BILLING_EXPORT, CloudSecret};
-use skyforge_domain::inventory::Provider;
-use skyforge_domain::sync::Credential;
+use skyforge_domain::provider::Provider;
 
 use crate::billing::{billing_requests, decimal, denied_with_hint};
 

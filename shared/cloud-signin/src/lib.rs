@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use skyforge_app::clouds::CredentialVerifier;
 use skyforge_app::config::CloudEndpoints;
-use skyforge_domain::inventory::Provider;
+use skyforge_domain::provider::Provider;
 
 pub use azure::{AzureAuth, AzureVerifier};
 pub use gcp::{GcpAuth, GcpVerifier};

@@ -6,13 +6,13 @@ use std::time::Duration;
 
 use skyforge_app::clouds::{CloudError, CredentialVerifier};
 use skyforge_app::config::CloudEndpoints;
-use skyforge_cloud_auth::{AzureAuth, AzureVerifier, GcpAuth, GcpVerifier, ProviderHttp, RetryPolicy};
 use skyforge_cloud_doubles::azure::AzureDouble;
 use skyforge_cloud_doubles::demo::{
     self, AZURE_CLIENT, AZURE_SECRET, AZURE_SUBSCRIPTION, AZURE_TENANT, GCP_EMAIL, GCP_PROJECT,
 };
 use skyforge_cloud_doubles::gcp::GcpDouble;
 use skyforge_cloud_doubles::service_account_key;
+use skyforge_cloud_signin::{AzureAuth, AzureVerifier, GcpAuth, GcpVerifier, ProviderHttp, RetryPolicy};
 use skyforge_domain::credentials::{CloudSecret, Sensitive};
 
 fn azure_secret(tenant: &str, secret: &str, subscriptions: &[&str]) -> CloudSecret {

@@ -4,7 +4,7 @@
 //! (POSTed again with the same body). The answer is a table: `properties.columns` names each
 //! position of `properties.rows`. Azure gives no forecast here; the domain's run rate stands in.
 //!
-//! Requests go through [`ProviderHttp`](skyforge_cloud_auth::ProviderHttp) with the token of
+//! Requests go through [`ProviderHttp`](skyforge_cloud_signin::ProviderHttp) with the token of
 //! [`AzureAuth`]: throttling, errors and timing are handled there, once for every adapter.
 
 use std::sync::Arc;
@@ -15,11 +15,11 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use skyforge_app::clouds::CloudError;
 use skyforge_app::costs::{CostFetch, CostSource};
-use skyforge_cloud_auth::{AzureAuth, CallLog, Op};
+use skyforge_cloud_signin::{AzureAuth, CallLog, Op};
 use skyforge_domain::costs::{CostRow, Currency};
 use skyforge_domain::credentials::CloudSecret;
-use skyforge_domain::inventory::Provider;
-use skyforge_domain::sync::Credential;
+use skyforge_domain::credentials::Credential;
+use skyforge_domain::provider::Provider;
 
 use crate::billing::{billing_requests, decimal, denied_with_hint};
 

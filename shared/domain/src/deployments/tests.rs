@@ -1,0 +1,180 @@
+//! Tests of the catalog, the run state machine and the plan summary.
+
+use std::collections::BTreeMap;
+
+use chrono::Utc;
+use serde_json::{Map, Value, json};
+
+use super::template::MODULES;
+use super::*;
+use crate::ids::{DeploymentId, OrgId, UserId};
+
+#[test]
+fn catalog_has_one_template_per_module_with_a_labelled_sandbox() {
+    let ids: Vec<&str> = catalog().iter().map(|t| t.id).collect();
+    assert_eq!(ids, ["aws_vm", "aws_s3", "azure_vm", "azure_blob", "gcp_vm", "gcp_storage", "sandbox"]);
+    let sandbox = template("sandbox").unwrap();
+    assert!(sandbox.sandbox && sandbox.provider.is_none());
+    assert!(sandbox.title.to_lowercase().contains("sandbox"));
+    assert!(catalog().iter().filter(|t| t.id != "sandbox").all(|t| !t.sandbox && t.provider.is_some()));
+}
+
+/// The drift test: every variable, type, default and description in each `variables.tf`
+/// appears in the template's schema. A second, independent reading (hcl's serde model)
+/// guards against the generator skipping something.
+#[test]
+fn every_variable_of_every_module_appears_in_its_schema() {
+    for (module, template) in MODULES.iter().zip(catalog()) {
+        let schema = template.json_schema();
+        let properties = schema["properties"].as_object().unwrap();
+        let raw: Value = hcl::from_str(module.variables_tf).unwrap();
+        let declared = raw["variable"].as_object().expect("variables.tf declares variables");
+        assert_eq!(properties.len(), declared.len(), "{}: variable count", module.id);
+        for (name, decl) in declared {
+            let property = properties.get(name).unwrap_or_else(|| panic!("{}: {name} missing", module.id));
+            let description = decl.get("description").and_then(|d| d.as_str());
+            assert_eq!(property.get("description").and_then(|d| d.as_str()), description, "{name}");
+            let default = decl.get("default").cloned();
+            assert_eq!(property.get("default").cloned(), default, "{}: default of {name}", module.id);
+            let declared_type = decl["type"].as_str().unwrap().replace("${", "").replace('}', "");
+            assert_eq!(property["x-terraform-type"], json!(declared_type), "{}: type of {name}", module.id);
+            let required = schema["required"].as_array().unwrap().contains(&json!(name));
+            assert_eq!(required, default.is_none() && name != DEPLOYMENT_ID_VARIABLE, "{name} required");
+        }
+    }
+}
+
+#[test]
+fn schema_types_follow_terraform_types() {
+    let aws_vm = template("aws_vm").unwrap().json_schema();
+    assert_eq!(aws_vm["properties"]["ssh_allowed_cidrs"]["type"], "array");
+    assert_eq!(aws_vm["properties"]["ssh_allowed_cidrs"]["items"]["type"], "string");
+    assert_eq!(aws_vm["properties"]["associate_public_ip"]["type"], "boolean");
+    assert_eq!(aws_vm["properties"]["architecture"]["enum"], json!(["x86_64", "arm64"]));
+    assert_eq!(aws_vm["properties"]["tags"]["additionalProperties"]["type"], "string");
+    assert_eq!(aws_vm["properties"]["deployment_id"]["readOnly"], true);
+    let sandbox = template("sandbox").unwrap().json_schema();
+    assert_eq!(sandbox["properties"]["instance_count"]["minimum"], json!(1.0));
+    assert_eq!(sandbox["properties"]["instance_count"]["maximum"], json!(5.0));
+    assert!(sandbox["properties"]["name"]["pattern"].is_string());
+}
+
+fn vars(value: Value) -> Map<String, Value> {
+    value.as_object().unwrap().clone()
+}
+
+#[test]
+fn valid_variables_pass_and_defaults_are_left_to_terraform() {
+    let sandbox = template("sandbox").unwrap();
+    let out = sandbox.validate(&vars(json!({"name": "demo", "instance_count": 2}))).unwrap();
+    assert_eq!(out.len(), 2);
+    assert!(sandbox.validate(&Map::new()).is_ok());
+}
+
+#[test]
+fn every_bad_variable_is_named() {
+    let sandbox = template("sandbox").unwrap();
+    let errors = sandbox
+        .validate(&vars(json!({
+            "name": "Bad Name",
+            "instance_count": "two",
+            "step_delay_seconds": 9,
+            "nope": 1,
+            "deployment_id": "x",
+        })))
+        .unwrap_err();
+    let mut fields: Vec<(&str, &str)> = errors.0.iter().map(|e| (e.field.as_str(), e.code)).collect();
+    fields.sort();
+    assert_eq!(
+        fields,
+        [
+            ("variables.deployment_id", "read_only"),
+            ("variables.instance_count", "invalid_type"),
+            ("variables.name", "invalid_format"),
+            ("variables.nope", "unknown_variable"),
+            ("variables.step_delay_seconds", "out_of_range"),
+        ]
+    );
+}
+
+#[test]
+fn required_variables_and_enums_are_checked() {
+    let aws_vm = template("aws_vm").unwrap();
+    let errors = aws_vm.validate(&vars(json!({"architecture": "sparc", "ssh_allowed_cidrs": [1]}))).unwrap_err();
+    let codes: BTreeMap<&str, &str> = errors.0.iter().map(|e| (e.field.as_str(), e.code)).collect();
+    assert_eq!(codes.get("variables.name"), Some(&"required"));
+    assert_eq!(codes.get("variables.architecture"), Some(&"not_allowed"));
+    assert_eq!(codes.get("variables.ssh_allowed_cidrs[0]"), Some(&"invalid_type"));
+}
+
+/// Every (state, event) pair: the allowed ones and where they lead; everything else refused.
+#[test]
+fn state_machine_table() {
+    use RunEvent as E;
+    use RunStatus as S;
+    let allowed: &[(S, E, S)] = &[
+        (S::Queued, E::Start, S::Planning),
+        (S::Queued, E::Cancel, S::Cancelled),
+        (S::Planning, E::PlanFinished, S::Planned),
+        (S::Planning, E::Fail, S::Errored),
+        (S::Planning, E::Cancel, S::Cancelled),
+        (S::Planned, E::AwaitApproval, S::AwaitingApproval),
+        (S::Planned, E::Discard, S::Discarded),
+        (S::AwaitingApproval, E::Approve, S::Applying),
+        (S::AwaitingApproval, E::Discard, S::Discarded),
+        (S::Applying, E::ApplyFinished, S::Applied),
+        (S::Applying, E::Fail, S::Errored),
+        (S::Applying, E::Cancel, S::Cancelled),
+    ];
+    let mut checked = 0;
+    for from in RunStatus::ALL {
+        for event in RunEvent::ALL {
+            let expected = allowed.iter().find(|(f, e, _)| *f == from && *e == event).map(|(_, _, to)| *to);
+            match expected {
+                Some(to) => assert_eq!(transition(from, event), Ok(to), "{from} + {event:?}"),
+                None => assert_eq!(transition(from, event), Err(TransitionRefused { from, event }), "{from}"),
+            }
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 72);
+    for status in RunStatus::ALL.into_iter().filter(|s| s.is_final()) {
+        assert!(RunEvent::ALL.iter().all(|e| transition(status, *e).is_err()), "{status} is final");
+    }
+}
+
+#[test]
+fn a_run_records_when_it_entered_each_state() {
+    let t0 = Utc::now();
+    let mut run = Run::new(OrgId::new(), DeploymentId::new(), RunKind::PlanAndApply, UserId::new(), t0);
+    let t1 = t0 + chrono::Duration::seconds(1);
+    run.apply(RunEvent::Start, t1).unwrap();
+    assert!(run.apply(RunEvent::Approve, t1).is_err());
+    assert_eq!(run.status, RunStatus::Planning);
+    assert_eq!(run.entered(RunStatus::Queued), Some(t0));
+    assert_eq!(run.entered(RunStatus::Planning), Some(t1));
+    assert_eq!(run.timestamps.len(), 2);
+}
+
+#[test]
+fn plan_summary_counts_by_address() {
+    let doc = json!({
+        "format_version": "0.2",
+        "resource_changes": [
+            {"address": "null_resource.this[0]", "change": {"actions": ["create"]}},
+            {"address": "null_resource.this[1]", "change": {"actions": ["delete", "create"]}},
+            {"address": "aws_s3_bucket.b", "change": {"actions": ["update"]}},
+            {"address": "aws_instance.x", "change": {"actions": ["delete"]}},
+            {"address": "data.aws_ami.al", "change": {"actions": ["read"]}},
+            {"address": "aws_vpc.v", "change": {"actions": ["no-op"]}},
+        ]
+    });
+    let summary = parse_plan_json(doc.to_string().as_bytes()).unwrap();
+    assert_eq!(summary.add, ["null_resource.this[0]", "null_resource.this[1]"]);
+    assert_eq!(summary.change, ["aws_s3_bucket.b"]);
+    assert_eq!(summary.destroy, ["null_resource.this[1]", "aws_instance.x"]);
+    assert!(summary.has_changes());
+    let empty = parse_plan_json(br#"{"format_version":"0.2"}"#).unwrap();
+    assert!(!empty.has_changes());
+    assert!(parse_plan_json(b"{}").is_err());
+}
