@@ -23,7 +23,7 @@ web:
 
 ## openapi: write the OpenAPI document the web app's types are generated from
 openapi:
-	@cargo run --quiet -p skyforge-local -- openapi > web/openapi.json
+	@bin="$$(infra/scripts/build.sh)/debug/skyforge-local" && "$$bin" openapi > web/openapi.json
 
 fmt:
 	cargo fmt --all

@@ -8,8 +8,8 @@ run_dir="$root/.run/bench-$$"
 mkdir -p "$run_dir"
 "$root/infra/local/setup.sh"
 which=${SKYFORGE_BENCH:-all}
-cargo build --quiet -p skyforge-local
-target_dir=$(cargo metadata --format-version 1 --no-deps | "$root/.venv/bin/python" -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
+# the same build as make up and make test; the benchmarks run the binaries it made
+target_dir=$("$root/infra/scripts/build.sh")
 port=$("$root/infra/scripts/free-port")
 trap '"$root/infra/local/moto.sh" stop "$run_dir/moto.pid"' EXIT
 "$root/infra/local/moto.sh" start "$port" "$run_dir/moto.pid"
@@ -20,12 +20,10 @@ if [[ $which == all || $which == dashboard ]]; then
   SKYFORGE_LOCAL_BIN="$target_dir/debug/skyforge-local" "$root/infra/scripts/web.sh" bench
 fi
 if [[ $which == all || $which == sync ]]; then
-  cargo build --quiet -p skyforge-e2e --bin sync-bench
-  cargo run --quiet -p skyforge-e2e --bin sync-bench
+  "$target_dir/debug/sync-bench"
 fi
 # provisioning: log latency to a WebSocket client and runs started per second (real Terraform,
 # offline sandbox module, through the local runtime)
 if [[ $which == all || $which == runs ]]; then
-  cargo build --quiet -p skyforge-e2e --bin runs-bench
-  SKYFORGE_LOCAL_BIN="$target_dir/debug/skyforge-local" cargo run --quiet -p skyforge-e2e --bin runs-bench
+  SKYFORGE_LOCAL_BIN="$target_dir/debug/skyforge-local" "$target_dir/debug/runs-bench"
 fi

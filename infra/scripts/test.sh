@@ -32,8 +32,8 @@ step() {
 }
 
 # the end-to-end tests start the real local runtime: build it first (a test run alone does not)
-target_dir=$(cargo metadata --format-version 1 --no-deps | "$root/.venv/bin/python" -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
-step cargo build --quiet --workspace --all-targets
+# (the same build as make up and make bench: see infra/scripts/build.sh)
+target_dir=$("$root/infra/scripts/build.sh") || { echo "FAILED: build" >&2; exit 1; }
 export SKYFORGE_LOCAL_BIN="$target_dir/debug/skyforge-local"
 
 if cargo nextest --version >/dev/null 2>&1; then

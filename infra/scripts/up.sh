@@ -13,9 +13,9 @@ mkdir -p "$run_dir"
 if [[ -f "$root/web/package.json" ]]; then
   "$root/infra/scripts/web.sh" build
 fi
-echo "up: building the local runtime (the first build takes several minutes)"
-cargo build --quiet -p skyforge-local
-bin="${CARGO_TARGET_DIR:-$root/target}/debug/skyforge-local"
+# the same build as make test and make bench, so running both never compiles twice
+target_dir=$("$root/infra/scripts/build.sh")
+bin="$target_dir/debug/skyforge-local"
 
 moto_port=${SKYFORGE_MOTO_PORT:-$("$root/infra/scripts/free-port")}
 runtime_pid=""

@@ -34,10 +34,8 @@ ensure_chromium() {
 # The runtime binary and an AWS stand-in, unless the caller provides them.
 ensure_runtime() {
   if [[ -z "${SKYFORGE_LOCAL_BIN:-}" ]]; then
-    echo "web: building the local runtime"
-    (cd "$root" && cargo build --quiet -p skyforge-local)
     local target_dir
-    target_dir=$(cd "$root" && cargo metadata --format-version 1 --no-deps | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).target_directory))')
+    target_dir=$("$root/infra/scripts/build.sh")
     export SKYFORGE_LOCAL_BIN="$target_dir/debug/skyforge-local"
   fi
   if [[ -z "${AWS_ENDPOINT_URL:-}" ]]; then
