@@ -64,7 +64,12 @@ async fn main() -> anyhow::Result<()> {
     let config = Config { table_name: table.clone(), jwt_secret_id: "unused".into() };
     let store = Arc::new(DynamoStore::new(dynamo, &table));
     let secrets = SecretsManager::new(aws_sdk_secretsmanager::Client::new(&sdk));
-    let sync = skyforge_aws::sync_service(&sdk, &config, &queue_url, skyforge_clouds::all(&sdk, &Default::default()));
+    let sync = skyforge_wiring::sync::sync_service(
+        &sdk,
+        &config.table_name,
+        &queue_url,
+        skyforge_clouds::all(&sdk, &Default::default()),
+    );
     let org = OrgId::new();
 
     if !skip_sync {
@@ -119,12 +124,7 @@ async fn main() -> anyhow::Result<()> {
     let dynamo = aws_sdk_dynamodb::Client::new(&sdk);
     skyforge_aws::bootstrap::ensure_table(&dynamo, &table, &skyforge_aws::table::TableDefinition::app_table()?).await?;
     let store = Arc::new(DynamoStore::new(dynamo, &table));
-    let sync = skyforge_aws::sync_service(
-        &sdk,
-        &Config { table_name: table, jwt_secret_id: "unused".into() },
-        &queue_url,
-        Default::default(),
-    );
+    let sync = skyforge_wiring::sync::sync_service(&sdk, &table, &queue_url, Default::default());
     let started = Instant::now();
     let creates = (0..credentials).map(|_| {
         let store = store.clone();

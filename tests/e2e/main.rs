@@ -10,6 +10,7 @@ mod dashboard;
 mod deployments;
 mod isolation;
 mod jwt;
+mod live;
 mod members;
 mod multicloud;
 mod platform;

@@ -6,7 +6,6 @@ use std::sync::Arc;
 
 use aws_sdk_ec2::types::VolumeType;
 use chrono::Utc;
-use skyforge_app::config::Config;
 use skyforge_app::sync::{SyncOutcome, SyncService};
 use skyforge_app::sync_ports::{CredentialSecrets, Credentials, Inventory, Summaries, SyncMessage, SyncRuns};
 use skyforge_aws::{DynamoStore, SecretsManager};
@@ -44,8 +43,8 @@ async fn pipeline() -> Pipeline {
         .unwrap();
     let sqs = aws_sdk_sqs::Client::new(&sdk);
     let queue_url = skyforge_aws::queue::ensure_queue(&sqs, &format!("sync-{id}")).await.unwrap();
-    let config = Config { table_name: table.clone(), jwt_secret_id: "unused".into() };
-    let sync = skyforge_aws::sync_service(&sdk, &config, &queue_url, skyforge_clouds::all(&sdk, &Default::default()));
+    let sync =
+        skyforge_wiring::sync::sync_service(&sdk, &table, &queue_url, skyforge_clouds::all(&sdk, &Default::default()));
     Pipeline {
         store: Arc::new(DynamoStore::new(dynamo, &table)),
         secrets: SecretsManager::new(aws_sdk_secretsmanager::Client::new(&sdk)),
@@ -275,13 +274,8 @@ async fn fan_out_pages_through_active_credentials_and_sends_batches_of_ten() {
     for _ in 0..2 {
         p.credential(false).await;
     }
-    let sync = skyforge_aws::sync_service(
-        &p.sdk,
-        &Config { table_name: p.store_table(), jwt_secret_id: "unused".into() },
-        &p.queue_url,
-        Default::default(),
-    )
-    .with_page_size(10);
+    let sync = skyforge_wiring::sync::sync_service(&p.sdk, &p.store_table(), &p.queue_url, Default::default())
+        .with_page_size(10);
     let stats = sync.fan_out().await.unwrap();
     assert_eq!((stats.credentials, stats.index_pages, stats.send_calls, stats.failed), (23, 3, 3, 0), "{stats:?}");
     // nothing has synced yet: the organisation counts for the sync-age alarm

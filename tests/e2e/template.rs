@@ -205,3 +205,27 @@ fn no_policy_allows_a_wildcard_action_and_the_runner_cannot_reach_the_app_table(
         assert!(!resources.contains("AppTable"), "{owner} may reach the app table: {resources}");
     }
 }
+
+/// Functions where no user signs in neither read the JWT signing key nor may: a leak of one of
+/// them must not let anyone mint sessions.
+#[test]
+fn functions_that_authenticate_nobody_neither_read_nor_may_read_the_signing_key() {
+    let template = template();
+    let statements = allow_statements(&template);
+    for (binary, logical_id) in [
+        ("run-events", "RunEventsFunction"),
+        ("log-forwarder", "LogForwarderFunction"),
+        ("sync-worker", "SyncWorkerFunction"),
+    ] {
+        let read = variables_read(binary);
+        assert!(!read.contains_key("SKYFORGE_JWT_SECRET_ID"), "{binary} reads the signing key: {read:?}");
+        let function = functions(&template).into_iter().find(|f| f.logical_id == logical_id).expect(logical_id);
+        assert!(!function.env.contains_key("SKYFORGE_JWT_SECRET_ID"), "{logical_id} is given the signing key");
+        for (owner, statement) in statements.iter().filter(|(owner, _)| owner == logical_id) {
+            let resources = strings(&statement["Resource"]).join(" ");
+            assert!(!resources.contains("JwtSigningKey"), "{owner} may read the signing key: {resources}");
+        }
+    }
+    // and the check can fail: an HTTP function does read it
+    assert!(variables_read("api-auth").contains_key("SKYFORGE_JWT_SECRET_ID"));
+}

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use skyforge_e2e::lambda::LambdaProcess;
+use skyforge_e2e::live_cases::{Sender, cases, check};
 use skyforge_e2e::{Platform, built_binary};
 use wiremock::matchers::{method, path_regex};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -94,25 +95,21 @@ async fn the_ws_function_authenticates_connects_and_subscribes_only_to_visible_r
 
     // the owner connects and subscribes to their run
     assert_eq!(status(ws.invoke(socket_event("$connect", "owner", Some(&owner.access), None)).await), Some(200));
-    assert_eq!(status(ws.invoke(socket_event("subscribe", "owner", None, Some(subscribe.clone()))).await), Some(200));
-    let reply = posted_to(&management, "owner").await.pop().expect("a reply to the owner");
-    assert_eq!((reply["type"].as_str(), reply["run_id"].as_str()), (Some("subscribed"), Some(run_id)), "{reply}");
 
-    // another organisation's user may connect, but never subscribe to the run
+    // the protocol's cases, the same the local endpoint is driven through (tests/e2e/live.rs)
     assert_eq!(status(ws.invoke(socket_event("$connect", "stranger", Some(&stranger.access), None)).await), Some(200));
-    assert_eq!(
-        status(ws.invoke(socket_event("subscribe", "stranger", None, Some(subscribe.clone()))).await),
-        Some(200)
-    );
-    let refused = posted_to(&management, "stranger").await.pop().expect("a reply to the stranger");
-    assert_eq!((refused["type"].as_str(), refused["code"].as_str()), (Some("error"), Some("not_found")), "{refused}");
-
-    // a malformed message is answered with how to subscribe
-    assert_eq!(
-        status(ws.invoke(socket_event("subscribe", "owner", None, Some(json!({"action": "dance"})))).await),
-        Some(200)
-    );
-    assert_eq!(posted_to(&management, "owner").await.pop().unwrap()["code"], "invalid_message");
+    for case in cases(run_id) {
+        let connection = match case.sender {
+            Sender::Owner => "owner",
+            Sender::Stranger => "stranger",
+        };
+        let before = posted_to(&management, connection).await.len();
+        let answer = ws.invoke(socket_event("subscribe", connection, None, Some(case.frame.clone()))).await;
+        assert_eq!(status(answer), Some(200), "{}", case.name);
+        let posted = posted_to(&management, connection).await;
+        assert!(posted.len() <= before + 1, "{}: more than one reply", case.name);
+        check(&case, run_id, posted.get(before));
+    }
 
     // after $disconnect the connection is unknown again
     assert_eq!(status(ws.invoke(socket_event("$disconnect", "owner", None, None)).await), Some(200));

@@ -12,6 +12,7 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
 pub mod lambda;
+pub mod live_cases;
 
 /// The signing key every test platform uses, so tests can forge tokens on purpose.
 pub const TEST_JWT_KEY: &str = "e2e-test-signing-key-0123456789abcdefghijklmnopqrstuvwxyz";

@@ -8,7 +8,7 @@ async fn main() -> Result<(), lambda_http::Error> {
     let mut env = Env::process();
     let config = Config::read(&mut env);
     env.finish()?;
-    let sdk = skyforge_aws::sdk_config().await;
-    let services = skyforge_aws::services(&sdk, &config).await?;
+    let sdk = skyforge_wiring::sdk_config().await;
+    let services = skyforge_wiring::services(&sdk, &config).await?;
     skyforge_lambda::serve(skyforge_api::finish(skyforge_api::auth_router(services))).await
 }

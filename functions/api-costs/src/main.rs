@@ -1,7 +1,6 @@
 //! api-costs: cost analytics and savings recommendations. It only reads: the sync worker
 //! refreshes costs from the billing APIs.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use skyforge_api::routes::costs::CostsState;
@@ -13,9 +12,9 @@ async fn main() -> Result<(), lambda_http::Error> {
     let mut env = Env::process();
     let (config, policy) = (Config::read(&mut env), cost_policy(&mut env));
     env.finish()?;
-    let sdk = skyforge_aws::sdk_config().await;
-    let services = skyforge_aws::services(&sdk, &config).await?;
-    let costs = Arc::new(skyforge_aws::cost_service(&sdk, &config, HashMap::new(), policy));
+    let sdk = skyforge_wiring::sdk_config().await;
+    let services = skyforge_wiring::services(&sdk, &config).await?;
+    let costs = Arc::new(skyforge_wiring::cost_reports(&sdk, &config.table_name, policy));
     let router = skyforge_api::costs_router(CostsState { services, costs });
     skyforge_lambda::serve(skyforge_api::finish(router)).await
 }

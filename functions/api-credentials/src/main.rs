@@ -12,10 +12,16 @@ async fn main() -> Result<(), lambda_http::Error> {
     let (config, sync, roles) = (Config::read(&mut env), SyncConfig::read(&mut env), RoleSetupConfig::read(&mut env));
     let endpoints = CloudEndpoints::read(&mut env);
     env.finish()?;
-    let sdk = skyforge_aws::sdk_config().await;
-    let services = skyforge_aws::services(&sdk, &config).await?;
-    let credentials =
-        Arc::new(skyforge_aws::credential_service(&sdk, &config, &sync.queue_url, &roles, &services, &endpoints));
+    let sdk = skyforge_wiring::sdk_config().await;
+    let services = skyforge_wiring::services(&sdk, &config).await?;
+    let credentials = Arc::new(skyforge_wiring::sync::credential_service(
+        &sdk,
+        &config.table_name,
+        &sync.queue_url,
+        &roles,
+        &endpoints,
+        services.audit.clone(),
+    ));
     let router = skyforge_api::credentials_router(CredentialsState { services, credentials });
     skyforge_lambda::serve(skyforge_api::finish(router)).await
 }

@@ -12,11 +12,12 @@ async fn main() -> Result<(), lambda_http::Error> {
     let mut env = Env::process();
     let (config, deployment) = (Config::read(&mut env), DeploymentConfig::read(&mut env));
     env.finish()?;
-    let sdk = skyforge_aws::sdk_config().await;
-    let services = skyforge_aws::services(&sdk, &config).await?;
-    let deployments = Arc::new(skyforge_aws::aws_deployment_service(&sdk, &config, &deployment, &services));
+    let sdk = skyforge_wiring::sdk_config().await;
+    let services = skyforge_wiring::services(&sdk, &config).await?;
+    let deployments =
+        Arc::new(skyforge_wiring::provisioning::aws_deployment_service(&sdk, &config.table_name, &deployment));
     // a deployment's resources are read from the inventory (its deployment filter)
-    let inventory = Arc::new(skyforge_aws::inventory_service(&sdk, &config));
+    let inventory = Arc::new(skyforge_wiring::inventory_service(&sdk, &config.table_name));
     let router = skyforge_api::deployments_router(DeploymentsState { services, deployments, inventory });
     skyforge_lambda::serve(skyforge_api::finish(router)).await
 }

@@ -11,9 +11,9 @@ async fn main() -> Result<(), lambda_http::Error> {
     let mut env = Env::process();
     let config = Config::read(&mut env);
     env.finish()?;
-    let sdk = skyforge_aws::sdk_config().await;
-    let services = skyforge_aws::services(&sdk, &config).await?;
-    let inventory = Arc::new(skyforge_aws::inventory_service(&sdk, &config));
+    let sdk = skyforge_wiring::sdk_config().await;
+    let services = skyforge_wiring::services(&sdk, &config).await?;
+    let inventory = Arc::new(skyforge_wiring::inventory_service(&sdk, &config.table_name));
     let router = skyforge_api::inventory_router(InventoryState { services, inventory });
     skyforge_lambda::serve(skyforge_api::finish(router)).await
 }

@@ -11,11 +11,11 @@ use skyforge_aws::provisioning::events::build_finished;
 async fn main() -> Result<(), lambda_runtime::Error> {
     lambda_runtime::tracing::init_default_subscriber();
     let mut env = Env::process();
-    let (config, deployment) = (Config::read(&mut env), DeploymentConfig::read(&mut env));
+    let (config, deployment) = (Config::read_table_only(&mut env), DeploymentConfig::read(&mut env));
     env.finish()?;
-    let sdk = skyforge_aws::sdk_config().await;
-    let services = skyforge_aws::services(&sdk, &config).await?;
-    let service = &skyforge_aws::aws_deployment_service(&sdk, &config, &deployment, &services);
+    let sdk = skyforge_wiring::sdk_config().await;
+    // runs are audited but no user is authenticated here: no JWT signing key is read
+    let service = &skyforge_wiring::provisioning::aws_deployment_service(&sdk, &config.table_name, &deployment);
     lambda_runtime::run(service_fn(|event: LambdaEvent<Value>| async move {
         let Some((phase, outcome)) = build_finished(&event.payload) else {
             tracing::debug!("not the end of a run's build; ignored");

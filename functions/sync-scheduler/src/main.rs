@@ -1,7 +1,5 @@
 //! sync-scheduler: on the 10-minute schedule, queues one sync per active credential.
 
-use std::collections::HashMap;
-
 use aws_lambda_events::event::eventbridge::EventBridgeEvent;
 use lambda_runtime::{LambdaEvent, service_fn};
 use skyforge_app::config::{Config, Env, SyncConfig};
@@ -12,9 +10,9 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     let mut env = Env::process();
     let (config, sync) = (Config::read_table_only(&mut env), SyncConfig::read(&mut env));
     env.finish()?;
-    let sdk = skyforge_aws::sdk_config().await;
+    let sdk = skyforge_wiring::sdk_config().await;
     // the scheduler lists no cloud: it only queues
-    let service = &skyforge_aws::sync_service(&sdk, &config, &sync.queue_url, HashMap::new());
+    let service = &skyforge_wiring::sync::sync_service(&sdk, &config.table_name, &sync.queue_url, Default::default());
     lambda_runtime::run(service_fn(|_: LambdaEvent<EventBridgeEvent<serde_json::Value>>| async move {
         let stats = service.fan_out().await?;
         tracing::info!(

@@ -12,15 +12,8 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     let (config, sync) = (Config::read_table_only(&mut env), SyncConfig::read(&mut env));
     let (endpoints, policy) = (CloudEndpoints::read(&mut env), cost_policy(&mut env));
     env.finish()?;
-    let sdk = skyforge_aws::sdk_config().await;
-    let costs = std::sync::Arc::new(skyforge_aws::cost_service(
-        &sdk,
-        &config,
-        skyforge_clouds::cost_sources(&sdk, &endpoints),
-        policy,
-    ));
-    let service = &skyforge_aws::sync_service(&sdk, &config, &sync.queue_url, skyforge_clouds::all(&sdk, &endpoints))
-        .with_costs(costs);
+    let sdk = skyforge_wiring::sdk_config().await;
+    let service = &skyforge_wiring::sync::sync_worker(&sdk, &config.table_name, &sync.queue_url, &endpoints, policy);
     lambda_runtime::run(service_fn(|event: LambdaEvent<SqsEvent>| async move {
         let messages = event
             .payload

@@ -52,7 +52,7 @@ async fn serve(seed_demo: bool) -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .init();
     let local = LocalConfig::from_env()?;
-    let sdk = skyforge_aws::sdk_config().await;
+    let sdk = skyforge_wiring::sdk_config().await;
     let listener = tokio::net::TcpListener::bind((local.bind.as_str(), local.port)).await.with_context(|| {
         format!("binding {}:{}; is the port free? set SKYFORGE_PORT to another", local.bind, local.port)
     })?;
@@ -77,20 +77,20 @@ async fn serve(seed_demo: bool) -> anyhow::Result<()> {
     };
     let endpoints = demo_clouds.as_ref().map_or_else(|| local.cloud_endpoints.clone(), demo::DemoClouds::endpoints);
 
-    let services = skyforge_aws::services(&sdk, &local.app).await?;
-    let credentials =
-        Arc::new(skyforge_aws::credential_service(&sdk, &local.app, &queue_url, &roles, &services, &endpoints));
-    let inventory = Arc::new(skyforge_aws::inventory_service(&sdk, &local.app));
-    let costs = Arc::new(skyforge_aws::cost_service(
+    let table = local.app.table_name.as_str();
+    let services = skyforge_wiring::services(&sdk, &local.app).await?;
+    let credentials = Arc::new(skyforge_wiring::sync::credential_service(
         &sdk,
-        &local.app,
-        skyforge_clouds::cost_sources(&sdk, &endpoints),
-        local.cost_policy,
+        table,
+        &queue_url,
+        &roles,
+        &endpoints,
+        services.audit.clone(),
     ));
-    let sync = Arc::new(
-        skyforge_aws::sync_service(&sdk, &local.app, &queue_url, skyforge_clouds::all(&sdk, &endpoints))
-            .with_costs(costs.clone()),
-    );
+    let inventory = Arc::new(skyforge_wiring::inventory_service(&sdk, table));
+    // the costs page reads what the sync worker refreshed
+    let costs = Arc::new(skyforge_wiring::cost_reports(&sdk, table, local.cost_policy));
+    let sync = Arc::new(skyforge_wiring::sync::sync_worker(&sdk, table, &queue_url, &endpoints, local.cost_policy));
 
     // provisioning: what the SAM template creates, then the runner as a subprocess
     let s3 = skyforge_aws::provisioning::s3_client(&sdk);
@@ -112,14 +112,14 @@ async fn serve(seed_demo: bool) -> anyhow::Result<()> {
     });
     let hub = provisioning::LocalHub::new();
     let deployments = Arc::new(
-        skyforge_aws::deployment_service(
+        skyforge_wiring::provisioning::deployment_service(
             &sdk,
-            &local.app,
+            table,
             &local.artifact_bucket,
             executor.clone(),
             Arc::new(hub.clone()),
-            Some(credentials.clone()),
-            &services,
+            Some(skyforge_wiring::sync::sync_requests(&sdk, table, &queue_url)),
+            services.audit.clone(),
         )
         .with_phase_timeout(chrono::Duration::seconds(local.phase_timeout_secs as i64)),
     );

@@ -17,12 +17,13 @@ use axum::response::{IntoResponse, Response};
 use futures::{SinkExt, StreamExt};
 use serde::Deserialize;
 use skyforge_api::error::ApiError;
+use skyforge_api::live::{LiveSession, SubscriptionChange};
 use skyforge_app::Services;
 use skyforge_app::deployment_ports::{LogHub, PhaseRequest, RunExecutor};
 use skyforge_app::deployments::{DeploymentService, PhaseOutcome};
 use skyforge_app::error::{AppError, BoxError};
 use skyforge_aws::provisioning::codebuild::runner_environment;
-use skyforge_domain::deployments::{ClientMessage, LiveMessage, Phase};
+use skyforge_domain::deployments::{LiveMessage, Phase};
 use skyforge_domain::ids::{OrgId, RunId};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::Command;
@@ -287,22 +288,14 @@ async fn session(socket: WebSocket, state: LiveState, principal: skyforge_app::P
                     Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break,
                     Some(Ok(_)) => continue,
                 };
-                let reply = match serde_json::from_str::<ClientMessage>(&text) {
-                    Ok(ClientMessage::Subscribe { run_id }) => {
-                        match skyforge_api::live::authorize_subscription(&state.services, &state.deployments, &principal, &run_id).await {
-                            Ok(run) => {
-                                runs.insert(run.id);
-                                LiveMessage::Subscribed { run_id: run.id, status: run.status }
-                            }
-                            Err(error) => skyforge_api::live::refusal(&error),
-                        }
-                    }
-                    Ok(ClientMessage::Unsubscribe { run_id }) => {
-                        if let Ok(id) = run_id.parse() { runs.remove(&id); }
-                        continue;
-                    }
-                    Err(_) => LiveMessage::Error { code: "invalid_message".into(), message: "send {\"action\":\"subscribe\",\"run_id\":\"run_...\"}".into() },
-                };
+                let session = LiveSession { services: &state.services, deployments: &state.deployments, principal: &principal };
+                let handled = session.handle(&text).await;
+                match handled.change {
+                    Some(SubscriptionChange::Subscribe(run)) => { runs.insert(run.id); }
+                    Some(SubscriptionChange::Unsubscribe(run)) => { runs.remove(&run); }
+                    None => {}
+                }
+                let Some(reply) = handled.reply else { continue };
                 let Ok(json) = serde_json::to_string(&reply) else { continue };
                 if sink.send(Message::Text(json.into())).await.is_err() { break; }
             }

@@ -118,6 +118,16 @@ impl CostService {
         Self { store, inventory, sources, clock, policy }
     }
 
+    /// Reports and recommendations only: with no billing source, `refresh` never calls out.
+    pub fn reports(
+        store: Arc<dyn CostStore>,
+        inventory: Arc<dyn Inventory>,
+        clock: Arc<dyn Clock>,
+        policy: CostPolicy,
+    ) -> Self {
+        Self::new(store, inventory, HashMap::new(), clock, policy)
+    }
+
     pub fn policy(&self) -> &CostPolicy {
         &self.policy
     }

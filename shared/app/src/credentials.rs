@@ -13,7 +13,7 @@ use skyforge_domain::ids::{CredentialId, OrgId, SyncRunId};
 use skyforge_domain::page::{Page, PageRequest};
 use skyforge_domain::provider::Provider;
 use skyforge_domain::roles::Permission;
-use skyforge_domain::sync::{SyncCounts, SyncRun, SyncStatus, SyncTrigger};
+use skyforge_domain::sync::{SyncRun, SyncTrigger};
 
 use crate::audit::{AuditService, Subject};
 use crate::clouds::{CloudError, CredentialVerifier};
@@ -21,7 +21,8 @@ use crate::error::AppError;
 use crate::orgs::OrgAccess;
 use crate::ports::Clock;
 use crate::principal::Caller;
-use crate::sync_ports::{CredentialSecrets, Credentials, Inventory, Summaries, SyncMessage, SyncQueue, SyncRuns};
+use crate::sync_ports::{CredentialSecrets, Credentials, Inventory, Summaries, SyncRuns};
+use crate::sync_requests::SyncRequests;
 
 /// Where customers' AWS role trust policies point.
 #[derive(Debug, Clone)]
@@ -61,7 +62,6 @@ pub struct CredentialChanges {
 pub struct CredentialPorts {
     pub credentials: Arc<dyn Credentials>,
     pub secrets: Arc<dyn CredentialSecrets>,
-    pub queue: Arc<dyn SyncQueue>,
     pub runs: Arc<dyn SyncRuns>,
     pub inventory: Arc<dyn Inventory>,
     pub summaries: Arc<dyn Summaries>,
@@ -73,6 +73,7 @@ pub struct CredentialPorts {
 
 pub struct CredentialService {
     ports: CredentialPorts,
+    requests: Arc<SyncRequests>,
     setup: AwsRoleSetup,
     clock: Arc<dyn Clock>,
     audit: Arc<AuditService>,
@@ -90,8 +91,14 @@ fn new_external_id() -> String {
 }
 
 impl CredentialService {
-    pub fn new(ports: CredentialPorts, setup: AwsRoleSetup, clock: Arc<dyn Clock>, audit: Arc<AuditService>) -> Self {
-        Self { ports, setup, clock, audit }
+    pub fn new(
+        ports: CredentialPorts,
+        requests: Arc<SyncRequests>,
+        setup: AwsRoleSetup,
+        clock: Arc<dyn Clock>,
+        audit: Arc<AuditService>,
+    ) -> Self {
+        Self { ports, requests, setup, clock, audit }
     }
 
     /// The external id and quick-create link for the AWS role this organisation's customers deploy.
@@ -305,35 +312,9 @@ impl CredentialService {
         self.audit.outcome(caller, subject, result).await
     }
 
-    /// Records a queued run and sends its message (also used after a deployment applies).
+    /// Records a queued run and sends its message.
     pub async fn queue_sync(&self, credential: &Credential, trigger: SyncTrigger) -> Result<SyncRun, AppError> {
-        let now = self.clock.now();
-        let run = SyncRun {
-            id: SyncRunId::new(),
-            org_id: credential.org_id,
-            credential_id: credential.id,
-            trigger,
-            status: SyncStatus::Queued,
-            queued_at: now,
-            started_at: None,
-            finished_at: None,
-            counts: SyncCounts::default(),
-            errors: vec![],
-        };
-        self.ports.runs.create(&run).await?;
-        let message = SyncMessage {
-            org_id: credential.org_id,
-            credential_id: credential.id,
-            run_id: run.id,
-            trigger,
-            queued_at: now,
-        };
-        let failed =
-            self.ports.queue.send_batch(std::slice::from_ref(&message)).await.map_err(AppError::Unavailable)?;
-        if !failed.is_empty() {
-            return Err(AppError::Unavailable("the sync queue refused the message".into()));
-        }
-        Ok(run)
+        self.requests.queue(credential, trigger).await
     }
 
     /// The last sync of every credential, from the summary item (one read).
@@ -373,16 +354,6 @@ fn urlencode(value: &str) -> String {
 
 /// After a run applied or destroyed resources, its credential is synced so the inventory shows
 /// the change within a minute.
-#[async_trait::async_trait]
-impl crate::deployment_ports::SyncRequester for CredentialService {
-    async fn request_sync(&self, org: OrgId, credential: CredentialId) -> Result<(), crate::error::BoxError> {
-        let Some(credential) = self.ports.credentials.get(org, credential).await? else {
-            return Ok(()); // deleted meanwhile: nothing to sync
-        };
-        self.queue_sync(&credential, SyncTrigger::Deployment).await.map(|_| ()).map_err(Into::into)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -117,14 +117,23 @@ pub trait SyncRequester: Send + Sync {
     async fn request_sync(&self, org: OrgId, credential: skyforge_domain::ids::CredentialId) -> Result<(), BoxError>;
 }
 
+/// The user who opened a live connection, as its `$connect` authenticated them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConnectionUser {
+    pub user_id: UserId,
+    pub email: String,
+}
+
 /// WebSocket connections and what they subscribed to (API Gateway keeps the socket; the store
 /// keeps who it is). Items expire on their own after a few hours.
 #[async_trait]
 pub trait Connections: Send + Sync {
-    async fn connect(&self, connection: &str, user: UserId, now: DateTime<Utc>) -> StoreResult<()>;
-    /// The user of a live connection.
-    async fn user(&self, connection: &str) -> StoreResult<Option<UserId>>;
+    async fn connect(&self, connection: &str, user: &ConnectionUser, now: DateTime<Utc>) -> StoreResult<()>;
+    /// Who opened a live connection (`None`: unknown or expired).
+    async fn user(&self, connection: &str) -> StoreResult<Option<ConnectionUser>>;
     async fn subscribe(&self, connection: &str, org: OrgId, run: RunId, now: DateTime<Utc>) -> StoreResult<()>;
+    /// Stops sending a run's messages to the connection.
+    async fn unsubscribe(&self, connection: &str, run: RunId) -> StoreResult<()>;
     /// The connections subscribed to a run.
     async fn subscribers(&self, run: RunId) -> StoreResult<Vec<String>>;
     /// Forgets the connection and its subscriptions (`$disconnect`, or a post answered 410 Gone).

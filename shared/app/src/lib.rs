@@ -19,6 +19,7 @@ pub mod ports;
 pub mod principal;
 pub mod sync;
 pub mod sync_ports;
+pub mod sync_requests;
 pub mod tokens;
 
 use std::sync::Arc;

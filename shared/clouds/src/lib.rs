@@ -3,11 +3,13 @@
 //! [`Resource`](skyforge_domain::inventory::Resource) shape. The heavy SDKs live only in this
 //! crate, so the HTTP functions that do not sync stay small.
 //!
-//! [`demo`] seeds a demo account on the local AWS stand-in.
+//! `demo` (feature `demo`: the local runtime, tests and benchmarks; never a Lambda build)
+//! seeds a demo account on the local AWS stand-in.
 
 pub mod aws;
 pub mod azure;
 mod billing;
+#[cfg(feature = "demo")]
 pub mod demo;
 pub mod gcp;
 pub mod whole_account;

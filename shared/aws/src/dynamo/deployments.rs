@@ -6,7 +6,7 @@ use aws_sdk_dynamodb::types::ReturnValue;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use skyforge_app::deployment_ports::{Connections, Deployments, RecentRuns, Runs};
+use skyforge_app::deployment_ports::{ConnectionUser, Connections, Deployments, RecentRuns, Runs};
 use skyforge_app::ports::{Conflict, StoreError, StoreResult};
 use skyforge_domain::deployments::{Deployment, RECENT_RUNS, RecentRun, Run, RunStatus};
 use skyforge_domain::ids::{DeploymentId, OrgId, RunId, UserId};
@@ -48,6 +48,9 @@ struct ConnectionItem {
     pk: String,
     sk: String,
     user_id: UserId,
+    /// Connections made before the email was kept read back as an empty email.
+    #[serde(default)]
+    email: String,
     connected_at: DateTime<Utc>,
     /// The runs it subscribed to, so `$disconnect` can remove those items too.
     #[serde(default)]
@@ -343,9 +346,17 @@ impl RecentRuns for DynamoStore {
 
 #[async_trait]
 impl Connections for DynamoStore {
-    async fn connect(&self, connection: &str, user: UserId, now: DateTime<Utc>) -> StoreResult<()> {
+    async fn connect(&self, connection: &str, user: &ConnectionUser, now: DateTime<Utc>) -> StoreResult<()> {
         let (pk, sk) = keys::ws_connection(connection);
-        let item = ConnectionItem { pk, sk, user_id: user, connected_at: now, runs: vec![], ttl: ttl(now) };
+        let item = ConnectionItem {
+            pk,
+            sk,
+            user_id: user.user_id,
+            email: user.email.clone(),
+            connected_at: now,
+            runs: vec![],
+            ttl: ttl(now),
+        };
         self.client
             .put_item()
             .table_name(&self.table)
@@ -356,14 +367,14 @@ impl Connections for DynamoStore {
         Ok(())
     }
 
-    async fn user(&self, connection: &str) -> StoreResult<Option<UserId>> {
+    async fn user(&self, connection: &str) -> StoreResult<Option<ConnectionUser>> {
         let now = Utc::now().timestamp();
         // TTL deletion lags (and the stand-in never deletes): expired items count as gone
         Ok(self
             .get_item::<ConnectionItem>(keys::ws_connection(connection))
             .await?
             .filter(|c| c.ttl > now)
-            .map(|c| c.user_id))
+            .map(|c| ConnectionUser { user_id: c.user_id, email: c.email }))
     }
 
     async fn subscribe(&self, connection: &str, org: OrgId, run: RunId, now: DateTime<Utc>) -> StoreResult<()> {
@@ -381,6 +392,11 @@ impl Connections for DynamoStore {
             ],
         )?;
         self.transact(vec![tx::put(&self.table, subscriber, None)?, add_run]).await.map_err(conflict_as(Conflict::Gone))
+    }
+
+    async fn unsubscribe(&self, connection: &str, run: RunId) -> StoreResult<()> {
+        // the connection item keeps the run id: `disconnect` deleting a missing item is harmless
+        self.delete_item(keys::run_subscriber(run, connection)).await
     }
 
     async fn subscribers(&self, run: RunId) -> StoreResult<Vec<String>> {

@@ -54,6 +54,19 @@ impl DynamoStore {
         self.raw_item(key, true).await?.map(from_item).transpose()
     }
 
+    /// Deletes one item; deleting a missing item is no error.
+    async fn delete_item(&self, (pk, sk): (String, String)) -> StoreResult<()> {
+        self.client
+            .delete_item()
+            .table_name(&self.table)
+            .key(PK, AttributeValue::S(pk))
+            .key(SK, AttributeValue::S(sk))
+            .send()
+            .await
+            .map_err(unavailable)?;
+        Ok(())
+    }
+
     /// The item as DynamoDB returns it, for items read attribute by attribute (one attribute
     /// per credential, run or membership).
     async fn raw_item(&self, (pk, sk): (String, String), consistent: bool) -> StoreResult<Option<Item>> {

@@ -10,7 +10,7 @@ use aws_credential_types::provider::SharedCredentialsProvider;
 use chrono::Utc;
 use serde_json::{Value, json};
 use skyforge_app::deployment_ports::{
-    Connections, Deployments, LogHub, PhaseRequest, RecentRuns, RunArtifacts, RunExecutor, Runs,
+    ConnectionUser, Connections, Deployments, LogHub, PhaseRequest, RecentRuns, RunArtifacts, RunExecutor, Runs,
 };
 use skyforge_app::ports::{Conflict, StoreError};
 use skyforge_aws::provisioning::{ApiGatewayHub, CodeBuildExecutor, S3Artifacts};
@@ -164,15 +164,20 @@ async fn log_line_numbers_never_repeat() {
 #[tokio::test]
 async fn connections_subscribe_and_disconnect_cleans_up() {
     let store = fresh_store().await;
-    let (user, org, run) = (UserId::new(), OrgId::new(), RunId::new());
-    store.connect("c1", user, Utc::now()).await.unwrap();
-    store.connect("c2", user, Utc::now()).await.unwrap();
+    let (org, run) = (OrgId::new(), RunId::new());
+    let user = ConnectionUser { user_id: UserId::new(), email: "ann@example.com".into() };
+    store.connect("c1", &user, Utc::now()).await.unwrap();
+    store.connect("c2", &user, Utc::now()).await.unwrap();
     assert_eq!(store.user("c1").await.unwrap(), Some(user));
     store.subscribe("c1", org, run, Utc::now()).await.unwrap();
     store.subscribe("c2", org, run, Utc::now()).await.unwrap();
     let mut subscribers = store.subscribers(run).await.unwrap();
     subscribers.sort();
     assert_eq!(subscribers, ["c1", "c2"]);
+    // unsubscribing stops one connection's messages, not the other's
+    store.unsubscribe("c2", run).await.unwrap();
+    assert_eq!(store.subscribers(run).await.unwrap(), ["c1"]);
+    store.subscribe("c2", org, run, Utc::now()).await.unwrap();
     store.disconnect("c1").await.unwrap();
     assert_eq!(store.subscribers(run).await.unwrap(), ["c2"]);
     assert_eq!(store.user("c1").await.unwrap(), None);
@@ -283,11 +288,19 @@ struct FixedSubscribers(Vec<String>, std::sync::Mutex<Vec<String>>);
 
 #[async_trait::async_trait]
 impl Connections for FixedSubscribers {
-    async fn connect(&self, _: &str, _: UserId, _: chrono::DateTime<Utc>) -> skyforge_app::ports::StoreResult<()> {
+    async fn connect(
+        &self,
+        _: &str,
+        _: &ConnectionUser,
+        _: chrono::DateTime<Utc>,
+    ) -> skyforge_app::ports::StoreResult<()> {
         Ok(())
     }
-    async fn user(&self, _: &str) -> skyforge_app::ports::StoreResult<Option<UserId>> {
+    async fn user(&self, _: &str) -> skyforge_app::ports::StoreResult<Option<ConnectionUser>> {
         Ok(None)
+    }
+    async fn unsubscribe(&self, _: &str, _: RunId) -> skyforge_app::ports::StoreResult<()> {
+        Ok(())
     }
     async fn subscribe(
         &self,

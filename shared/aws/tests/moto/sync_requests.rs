@@ -1,18 +1,15 @@
-//! The sync a finished run asks for, through the real adapters: the credential service (the
-//! deployment service's `SyncRequester`) records a queued sync run in DynamoDB and sends one
+//! The sync a finished run asks for, through the real adapters: the standalone sync requester
+//! (the deployment service's `SyncRequester`) records a queued sync run in DynamoDB and sends one
 //! message on SQS, both on the moto server.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
-use skyforge_app::audit::AuditService;
-use skyforge_app::credentials::{AwsRoleSetup, CredentialPorts, CredentialService};
 use skyforge_app::deployment_ports::SyncRequester;
-use skyforge_app::ports::{Clock, SystemClock};
+use skyforge_app::ports::SystemClock;
 use skyforge_app::sync_ports::{Credentials, SyncMessage, SyncRuns};
-use skyforge_aws::SecretsManager;
+use skyforge_app::sync_requests::{SyncRequestPorts, SyncRequests};
 use skyforge_aws::queue::{SqsQueue, ensure_queue};
 use skyforge_domain::credentials::Credential;
 use skyforge_domain::ids::{CredentialId, OrgId, UserId};
@@ -45,20 +42,13 @@ async fn a_sync_requested_after_a_run_sends_one_message_for_the_credential() {
     let sqs = aws_sdk_sqs::Client::new(&sdk);
     let queue = format!("test-{}", ulid::Ulid::new().to_string().to_lowercase());
     let url = ensure_queue(&sqs, &queue).await.unwrap();
-    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let ports = CredentialPorts {
+    // the standalone requester the provisioning functions use (no credential service)
+    let ports = SyncRequestPorts {
         credentials: store.clone(),
-        secrets: Arc::new(SecretsManager::new(aws_sdk_secretsmanager::Client::new(&sdk))),
-        queue: Arc::new(SqsQueue::new(sqs.clone(), &url)),
         runs: store.clone(),
-        inventory: store.clone(),
-        summaries: store.clone(),
-        costs: store.clone(),
-        verifiers: HashMap::new(),
+        queue: Arc::new(SqsQueue::new(sqs.clone(), &url)),
     };
-    let setup = AwsRoleSetup { platform_principal: "arn:aws:iam::123456789012:root".into(), template_url: "x".into() };
-    let audit = Arc::new(AuditService::new(store.clone(), clock.clone()));
-    let service = CredentialService::new(ports, setup, clock, audit);
+    let service = SyncRequests::new(ports, Arc::new(SystemClock));
 
     let org = OrgId::new();
     let id = CredentialId::new();
