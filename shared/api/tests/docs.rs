@@ -1,6 +1,7 @@
 //! The docs against the code: the table of routes in `docs/api.md` lists exactly the operations
 //! of the OpenAPI document (`web/openapi.json`, which `web_openapi_json_matches_the_code` keeps
-//! equal to the code), and every path the capability map of `ARCHITECTURE.md` names exists.
+//! equal to the code), its error table names every code `ApiError::parts` answers with, and
+//! every path the capability map of `ARCHITECTURE.md` names exists.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -80,6 +81,47 @@ fn a_route_the_api_does_not_serve_is_reported_as_extra() {
     let (missing, extra) = drift(&guide_listing(&routes), OPENAPI);
     assert!(missing.is_empty());
     assert_eq!(extra, vec!["DELETE /v1/me/everything".to_owned()]);
+}
+
+// --- the error table ---------------------------------------------------------------------------
+
+const ERROR_SOURCE: &str = include_str!("../src/error.rs");
+const ERRORS_HEADING: &str = "## Errors";
+
+/// The codes of the one table from error to status and code: each `(StatusCode::X, "code", ...)`.
+fn error_codes(source: &str) -> BTreeSet<String> {
+    source
+        .split("StatusCode::")
+        .skip(1)
+        .filter_map(|rest| {
+            let rest = rest.trim_start_matches(|c: char| c.is_ascii_uppercase() || c == '_');
+            rest.strip_prefix(", \"").and_then(|code| code.split('"').next()).map(str::to_owned)
+        })
+        .collect()
+}
+
+fn documented_error_codes(guide: &str) -> BTreeSet<String> {
+    let start = guide.find(ERRORS_HEADING).expect("docs/api.md has an `## Errors` section");
+    let section = &guide[start + ERRORS_HEADING.len()..];
+    let section = &section[..section.find("\n## ").unwrap_or(section.len())];
+    let mut codes = BTreeSet::new();
+    for row in section.lines().filter(|l| l.starts_with("| ")) {
+        // the code column: one or more `code`s separated by " / "
+        let Some(cell) = row.trim_matches('|').split('|').nth(1) else { continue };
+        codes.extend(cell.split('`').skip(1).step_by(2).map(str::to_owned));
+    }
+    codes
+}
+
+#[test]
+fn the_api_guide_lists_every_error_code() {
+    let codes = error_codes(ERROR_SOURCE);
+    assert!(codes.len() >= 20 && codes.contains("invalid_run_state"), "read the codes of error.rs: {codes:?}");
+    let documented = documented_error_codes(API_GUIDE);
+    let missing: Vec<_> = codes.difference(&documented).collect();
+    let extra: Vec<_> = documented.difference(&codes).collect();
+    assert!(missing.is_empty(), "error codes missing from docs/api.md's error table: {missing:?}");
+    assert!(extra.is_empty(), "codes in docs/api.md's error table that the API never answers: {extra:?}");
 }
 
 // --- ARCHITECTURE.md ---------------------------------------------------------------------------
