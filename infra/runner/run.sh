@@ -7,7 +7,7 @@
 #   phase apply: init, downloads plan.tfplan, applies exactly that saved plan, output -json;
 #                uploads outputs.json (a destroy run's plan is a destroy plan)
 #
-# Environment (set by the executor; see README, Provisioning):
+# Environment (set by the executor; see docs/configuration.md, The runner's environment):
 #   SKYFORGE_PHASE plan|apply         SKYFORGE_RUN_KIND plan_and_apply|destroy
 #   SKYFORGE_MODULE                   module folder name under SKYFORGE_MODULES_DIR
 #   SKYFORGE_STATE_BUCKET, SKYFORGE_STATE_KEY, SKYFORGE_LOCK_TABLE

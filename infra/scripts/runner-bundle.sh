@@ -2,7 +2,7 @@
 # The terraform runner's CodeBuild source: infra/buildspec.yml, infra/runner/ and
 # terraform/modules/ in one zip, written to .run/runner-bundle.zip. Upload it to the stack's
 # artifact bucket as runner/bundle.zip after each deploy that changed the runner or a module
-# (README, Deploying to AWS).
+# (docs/deploying.md).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"

@@ -29,7 +29,7 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::Command;
 use tokio::sync::{broadcast, mpsc, oneshot};
 
-/// Where the runner finds its tools and stores; see README, Configuration.
+/// Where the runner finds its tools and stores; see docs/configuration.md.
 #[derive(Debug, Clone)]
 pub struct RunnerSettings {
     pub script: PathBuf,

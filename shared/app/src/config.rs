@@ -102,7 +102,7 @@ impl<L: Fn(&str) -> Option<String>> Env<L> {
 
 /// Missing and invalid variables, all of them.
 #[derive(Debug, thiserror::Error)]
-#[error("{}; set them (see README, Configuration)", self.describe())]
+#[error("{}; set them (see docs/configuration.md)", self.describe())]
 pub struct ConfigError {
     pub missing: Vec<&'static str>,
     pub invalid: Vec<String>,

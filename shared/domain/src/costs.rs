@@ -112,7 +112,7 @@ pub struct CostRefresh {
     pub error: Option<String>,
 }
 
-/// Defaults of the cost pipeline (overridable, see `SKYFORGE_COST_*` in the README).
+/// Defaults of the cost pipeline (overridable, see `SKYFORGE_COST_*` in docs/configuration.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CostPolicy {
     /// A credential's costs are fetched at most once per this interval.
