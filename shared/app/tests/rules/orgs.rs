@@ -141,3 +141,21 @@ async fn the_member_list_pages_with_a_cursor_until_every_member_is_listed() {
         ]
     );
 }
+
+#[tokio::test]
+async fn a_viewer_cannot_remove_another_member_but_may_leave() {
+    let platform = Platform::new();
+    let (owner, org) = platform.signup("owner@example.com").await;
+    let access = platform.access(&owner, &org).await;
+    let viewer = platform.member(&access, "viewer@example.com", "viewer").await;
+    let operator = platform.member(&access, "operator@example.com", "operator").await;
+    let viewer_access = platform.access(&viewer, &org).await;
+
+    let removed = platform.services.orgs.remove_member(&viewer_access, &operator.id.to_string(), &caller()).await;
+    assert!(matches!(removed, Err(AppError::Forbidden(_))), "{removed:?}");
+    assert_eq!(platform.access(&operator, &org).await.role, Role::Operator);
+
+    platform.services.orgs.remove_member(&viewer_access, &viewer.id.to_string(), &caller()).await.unwrap();
+    let gone = platform.services.orgs.access(&session(&viewer), &org.id.to_string()).await;
+    assert!(matches!(gone, Err(AppError::NotFound("organisation"))), "{gone:?}");
+}
