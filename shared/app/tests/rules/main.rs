@@ -4,6 +4,7 @@
 
 mod auth;
 mod credentials;
+mod fakes;
 mod orgs;
 mod support;
 mod sync;
