@@ -20,6 +20,8 @@ pub mod principal;
 pub mod sync;
 pub mod sync_ports;
 pub mod sync_requests;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod tokens;
 
 use std::sync::Arc;
