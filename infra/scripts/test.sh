@@ -41,6 +41,8 @@ if cargo nextest --version >/dev/null 2>&1; then
 else
   step cargo test --workspace --no-fail-fast
 fi
+# the OpenAPI fuzzer against the local runtime with demo data: no 5xx, no undocumented status
+step "$root/infra/scripts/fuzz-api.sh"
 step "$root/infra/scripts/check-terraform.sh"
 step "$root/.venv/bin/cfn-lint" template.yaml infra/customer-role.yaml
 step "$root/.venv/bin/checkov" -f template.yaml --config-file infra/checkov-template.yaml

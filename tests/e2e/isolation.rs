@@ -50,13 +50,18 @@ async fn a_cursor_from_one_organisation_reads_nothing_of_another() {
     let (a, b) = (platform.user("alice").await, platform.user("bob").await);
     let other = platform.user("carol").await;
     platform.add_member(&b, &b.org, &other, "viewer").await;
+    // alice signed up before bob and dave after him: alice's page after bob's cursor holds dave
+    // only, so an empty answer cannot pass for isolation
+    let dave = platform.user("dave").await;
+    platform.add_member(&a, &a.org, &dave, "viewer").await;
     let page = platform.get(&format!("/v1/orgs/{}/members?limit=1", b.org), &b.access).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(page.body["items"][0]["email"], b.email.as_str());
     let cursor = page.body["next_cursor"].as_str().unwrap();
-    // alice replays bob's cursor against her own organisation: she sees only her own members
+    // alice replays bob's cursor against her own organisation: she sees her own members only
     let replay = platform.get(&format!("/v1/orgs/{}/members?cursor={cursor}", a.org), &a.access).await;
     assert_eq!(replay.status, StatusCode::OK);
-    for member in replay.body["items"].as_array().unwrap() {
-        assert_ne!(member["email"].as_str(), Some(other.email.as_str()));
-        assert_ne!(member["email"].as_str(), Some(b.email.as_str()));
-    }
+    let seen: Vec<&str> =
+        replay.body["items"].as_array().unwrap().iter().map(|m| m["email"].as_str().unwrap()).collect();
+    assert_eq!(seen, [dave.email.as_str()], "alice's members after the cursor, and nobody of bob's");
 }

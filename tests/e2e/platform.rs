@@ -40,13 +40,22 @@ async fn no_secret_reaches_a_response_body_or_a_log_line() {
     let platform = Platform::start().await;
     let user = platform.user("ann").await;
     let created = platform.post("/v1/tokens", Some(&user.access), json!({"name": "ci", "scope": "write"})).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{:?}", created.body);
     let api_token = created.body["token"].as_str().unwrap().to_owned();
     let refreshed = platform.post("/v1/auth/refresh", None, json!({"refresh_token": user.refresh})).await;
+    assert_eq!(refreshed.status, StatusCode::OK, "{:?}", refreshed.body);
     let new_refresh = refreshed.body["refresh_token"].as_str().unwrap().to_owned();
-    platform.get("/v1/me", &api_token).await;
-    platform.login(&user.email, "a wrong password").await;
+    assert_eq!(platform.get("/v1/me", &api_token).await.status, StatusCode::OK);
+    let wrong = platform.login(&user.email, "a wrong password").await;
+    assert_eq!((wrong.status, wrong.code()), (StatusCode::UNAUTHORIZED, "invalid_credentials"));
     let me = platform.get("/v1/me", &user.access).await;
+    assert_eq!(me.status, StatusCode::OK);
     let audit = platform.get("/v1/me/audit", &user.access).await;
+    assert_eq!(audit.status, StatusCode::OK);
+    // the answers checked below are the real ones: the events of the calls above are listed
+    let actions: Vec<&str> =
+        audit.body["items"].as_array().unwrap().iter().filter_map(|e| e["action"].as_str()).collect();
+    assert!(actions.contains(&"token.create") && actions.contains(&"auth.login"), "{actions:?}");
 
     for body in [me.body.to_string(), audit.body.to_string()] {
         for secret in [PASSWORD, "a wrong password", api_token.as_str(), user.refresh.as_str(), new_refresh.as_str()] {

@@ -5,6 +5,7 @@
 //! prefixed ids, lists as `{"items", "next_cursor"}` with `limit` and `cursor`, and errors as
 //! `application/problem+json` with a stable `code` (see [`error`]).
 
+pub mod answers;
 pub mod error;
 pub mod extract;
 pub mod live;
@@ -42,6 +43,8 @@ impl axum::extract::FromRef<AppState> for Services {
 #[openapi(
     info(title = "Skyforge API", description = "One control plane for AWS, Azure and GCP. Authenticate with `Authorization: Bearer <token>`: a JWT from /v1/auth/login or a personal API token."),
     modifiers(&BearerAuth),
+    // schemas only query parameters name (utoipa collects those of bodies by itself)
+    components(schemas(routes::inventory::InventorySortParam)),
     tags(
         (name = "auth", description = "sign-up, login, refresh, logout"),
         (name = "account", description = "the caller's own account"),
@@ -124,6 +127,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     doc.merge(routes::costs::routes().split_for_parts().1);
     doc.merge(routes::health::routes().split_for_parts().1);
     doc.paths.paths.insert("/v1/openapi.json".into(), openapi_path_item());
+    answers::document(&mut doc);
     doc
 }
 

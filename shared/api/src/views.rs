@@ -3,7 +3,8 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use skyforge_domain::accounts::{ApiToken, Membership, Organization, User};
-use skyforge_domain::audit::AuditEvent;
+use skyforge_domain::audit::{Action, AuditEvent, Outcome};
+use skyforge_domain::auth::TokenScope;
 use skyforge_domain::page::Page;
 use skyforge_domain::roles::Role;
 use utoipa::ToSchema;
@@ -23,26 +24,6 @@ impl From<User> for UserView {
     }
 }
 
-#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum RoleView {
-    Owner,
-    Admin,
-    Operator,
-    Viewer,
-}
-
-impl From<Role> for RoleView {
-    fn from(role: Role) -> Self {
-        match role {
-            Role::Owner => Self::Owner,
-            Role::Admin => Self::Admin,
-            Role::Operator => Self::Operator,
-            Role::Viewer => Self::Viewer,
-        }
-    }
-}
-
 /// An organisation as its member sees it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct OrgView {
@@ -50,13 +31,13 @@ pub struct OrgView {
     pub id: String,
     pub name: String,
     /// The caller's role in it.
-    pub role: RoleView,
+    pub role: Role,
     pub created_at: DateTime<Utc>,
 }
 
 impl OrgView {
     pub fn new(org: Organization, role: Role) -> Self {
-        Self { id: org.id.to_string(), name: org.name, role: role.into(), created_at: org.created_at }
+        Self { id: org.id.to_string(), name: org.name, role, created_at: org.created_at }
     }
 }
 
@@ -65,27 +46,14 @@ pub struct MemberView {
     pub user_id: String,
     pub email: String,
     pub name: String,
-    pub role: RoleView,
+    pub role: Role,
     pub joined_at: DateTime<Utc>,
 }
 
 impl From<Membership> for MemberView {
     fn from(m: Membership) -> Self {
-        Self {
-            user_id: m.user_id.to_string(),
-            email: m.email,
-            name: m.name,
-            role: m.role.into(),
-            joined_at: m.joined_at,
-        }
+        Self { user_id: m.user_id.to_string(), email: m.email, name: m.name, role: m.role, joined_at: m.joined_at }
     }
-}
-
-#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ScopeView {
-    Read,
-    Write,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -93,7 +61,7 @@ pub struct TokenView {
     #[schema(example = "tok_01JD7Z8Y3Q4W5E6R7T8Y9U0I1O")]
     pub id: String,
     pub name: String,
-    pub scope: ScopeView,
+    pub scope: TokenScope,
     pub created_at: DateTime<Utc>,
     pub expires_at: Option<DateTime<Utc>>,
     pub last_used_at: Option<DateTime<Utc>>,
@@ -101,14 +69,10 @@ pub struct TokenView {
 
 impl From<ApiToken> for TokenView {
     fn from(t: ApiToken) -> Self {
-        let scope = match t.scope {
-            skyforge_domain::auth::TokenScope::Read => ScopeView::Read,
-            skyforge_domain::auth::TokenScope::Write => ScopeView::Write,
-        };
         Self {
             id: t.id.to_string(),
             name: t.name,
-            scope,
+            scope: t.scope,
             created_at: t.created_at,
             expires_at: t.expires_at,
             last_used_at: t.last_used_at,
@@ -121,9 +85,8 @@ pub struct AuditEventView {
     pub id: String,
     pub occurred_at: DateTime<Utc>,
     /// What was done, e.g. `member.add`, `auth.login`.
-    pub action: String,
-    /// `success`, `failure` or `denied`.
-    pub outcome: String,
+    pub action: Action,
+    pub outcome: Outcome,
     pub actor_user_id: Option<String>,
     pub actor_email: Option<String>,
     pub org_id: Option<String>,
@@ -140,12 +103,11 @@ pub fn wire_word<T: Serialize>(value: &T) -> String {
 
 impl From<AuditEvent> for AuditEventView {
     fn from(e: AuditEvent) -> Self {
-        let outcome = wire_word(&e.outcome);
         Self {
             id: e.id.to_string(),
             occurred_at: e.occurred_at,
-            action: e.action.as_str().to_owned(),
-            outcome,
+            action: e.action,
+            outcome: e.outcome,
             actor_user_id: e.actor_user_id.map(|id| id.to_string()),
             actor_email: e.actor_email,
             org_id: e.org_id.map(|id| id.to_string()),

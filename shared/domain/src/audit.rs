@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::ids::{AuditId, OrgId, UserId};
 
 /// How an audited action ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     Success,
@@ -18,7 +18,7 @@ pub enum Outcome {
 }
 
 /// What was done. Later areas add theirs here, so the list of auditable actions is in one place.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub enum Action {
     #[serde(rename = "user.signup")]
     UserSignup,

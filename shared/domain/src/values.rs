@@ -119,10 +119,13 @@ mod tests {
 
     #[test]
     fn malformed_emails_are_refused_with_a_code() {
-        for bad in ["", "   ", "ann", "ann@", "@x.io", "ann@x", "ann@.x.io", "ann@x..io", "a nn@x.io", "ann@x.io."] {
+        for blank in ["", "   "] {
+            let err = Email::parse("email", blank).unwrap_err();
+            assert_eq!((err.field.as_str(), err.code), ("email", "required"), "{blank:?}");
+        }
+        for bad in ["ann", "ann@", "@x.io", "ann@x", "ann@.x.io", "ann@x..io", "a nn@x.io", "ann@x.io."] {
             let err = Email::parse("email", bad).unwrap_err();
-            assert_eq!(err.field, "email", "{bad}");
-            assert!(matches!(err.code, "invalid_email" | "required"), "{bad}: {}", err.code);
+            assert_eq!((err.field.as_str(), err.code), ("email", "invalid_email"), "{bad}");
         }
     }
 

@@ -1,7 +1,7 @@
 //! Schemas shared by several API areas: roles, timestamps and cursor pages.
 //!
 //! The Zod schemas validate responses at run time; the contract is the backend's OpenAPI
-//! document (`web/openapi.json`, turned into `src/lib/api-schema.d.ts` by `npm run gen:api`).
+//! document (`web/openapi.json`, turned into `src/lib/api-schema.ts` by `npm run gen:api`).
 //! Next to every schema of a request or response body, a pin such as
 //! `export type _MemberMatchesContract = Expect<Equals<Member, components['schemas']['MemberView']>>;`
 //! makes `tsc` fail as soon as the two drift apart (exported so that noUnusedLocals does not
@@ -12,12 +12,12 @@
 //! document does not list them as required. The schemas accept what the document allows
 //! (`.nullish()`), so code must treat a missing key like `null` (`== null`, `??`, truthiness).
 import { z } from 'zod';
-import type { components } from './api-schema';
+import { roleValues, type components } from './api-schema';
 
-export const ROLES = ['owner', 'admin', 'operator', 'viewer'] as const;
+export const ROLES = roleValues;
 export const roleSchema = z.enum(ROLES);
 export type Role = z.infer<typeof roleSchema>;
-export type _RoleMatchesContract = Expect<Equals<Role, components['schemas']['RoleView']>>;
+export type _RoleMatchesContract = Expect<Equals<Role, components['schemas']['Role']>>;
 
 export const ROLE_LABELS: Record<Role, string> = {
   owner: 'Owner',

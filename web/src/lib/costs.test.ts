@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { daysOf, providerSeries, type ProviderDay } from './costs';
 
-const point = (day: string, provider: string, amount: string, currency = 'USD'): ProviderDay => ({ day, provider, currency, amount });
+const point = (day: string, provider: ProviderDay['provider'], amount: string, currency = 'USD'): ProviderDay => ({ day, provider, currency, amount });
 
 describe('providerSeries', () => {
   const points = [

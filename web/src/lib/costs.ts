@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Equals, Expect } from './api-common';
 import type { components } from './api-schema';
 import { PROVIDERS } from './providers';
+import { providerValues } from './api-schema';
 
 export const moneySchema = z.object({ currency: z.string(), amount: z.string() });
 export type Money = z.infer<typeof moneySchema>;
@@ -35,7 +36,12 @@ export type CostGroup = z.infer<typeof costGroupSchema>;
 export type _CostGroupMatchesContract = Expect<Equals<CostGroup, components['schemas']['CostGroupView']>>;
 
 /// One provider's cost on one day in one currency (the report's `series`).
-export const providerDaySchema = z.object({ day: z.string(), provider: z.string(), currency: z.string(), amount: z.string() });
+export const providerDaySchema = z.object({
+  day: z.string(),
+  provider: z.enum(providerValues),
+  currency: z.string(),
+  amount: z.string(),
+});
 export type ProviderDay = z.infer<typeof providerDaySchema>;
 export type _ProviderDayMatchesContract = Expect<Equals<ProviderDay, components['schemas']['ProviderDayView']>>;
 

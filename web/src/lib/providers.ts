@@ -1,7 +1,9 @@
 //! Cloud providers, resource types and states as the API names them, with display labels.
+import { providerValues, resourceStateValues, resourceTypeValues, type components } from './api-schema';
 
-export const PROVIDERS = ['aws', 'azure', 'gcp'] as const;
-export type Provider = (typeof PROVIDERS)[number];
+/// The contract's lists (generated from web/openapi.json by `npm run gen:api`).
+export const PROVIDERS = providerValues;
+export type Provider = components['schemas']['Provider'];
 
 const PROVIDER_LABELS: Record<string, string> = { aws: 'AWS', azure: 'Azure', gcp: 'GCP' };
 
@@ -17,7 +19,7 @@ export function providerColor(provider: string): string {
   return PROVIDER_COLORS[provider] ?? '#71717a';
 }
 
-export const RESOURCE_TYPES = ['vm', 'disk', 'network', 'subnet', 'public_ip', 'bucket'] as const;
+export const RESOURCE_TYPES = resourceTypeValues;
 
 const TYPE_LABELS: Record<string, string> = {
   vm: 'VM',
@@ -32,17 +34,7 @@ export function resourceTypeLabel(type: string): string {
   return TYPE_LABELS[type] ?? type;
 }
 
-export const RESOURCE_STATES = [
-  'pending',
-  'running',
-  'stopping',
-  'stopped',
-  'available',
-  'in_use',
-  'terminated',
-  'error',
-  'unknown',
-] as const;
+export const RESOURCE_STATES = resourceStateValues;
 
 export function resourceStateLabel(state: string): string {
   return state === 'in_use' ? 'In use' : state.charAt(0).toUpperCase() + state.slice(1);

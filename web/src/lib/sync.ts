@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { Equals, Expect } from './api-common';
 import { timestampSchema } from './api-common';
-import type { components } from './api-schema';
+import { syncStatusValues, type components } from './api-schema';
 
 export const syncCountsSchema = z.object({
   seen: z.number().int(),
@@ -17,11 +17,10 @@ export const syncCountsSchema = z.object({
 export type SyncCounts = z.infer<typeof syncCountsSchema>;
 export type _SyncCountsMatchesContract = Expect<Equals<SyncCounts, components['schemas']['SyncCountsView']>>;
 
-/// The last sync of a cloud account. `status` is a plain string in the contract (queued,
-/// running, succeeded, partial or failed); unknown values are shown as they are.
+/// The last sync of a cloud account.
 export const syncSummarySchema = z.object({
   run_id: z.string(),
-  status: z.string(),
+  status: z.enum(syncStatusValues),
   counts: syncCountsSchema,
   finished_at: timestampSchema.nullish(),
 });

@@ -9,15 +9,18 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use skyforge_app::costs::CostService;
 use skyforge_app::{AppError, Services};
+use skyforge_domain::costs::GroupBy;
 use skyforge_domain::costs::{Change, CostGroup, CostOverview, CostRefresh, ProviderDay, Totals, display_amount};
-use skyforge_domain::recommendations::{PriceTable, Recommendation};
+use skyforge_domain::inventory::ResourceType;
+use skyforge_domain::provider::Provider;
+use skyforge_domain::recommendations::{PriceTable, Recommendation, Rule};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{OrgMember, PageParams, page_request};
-use crate::views::{ListOf, wire_word};
+use crate::views::ListOf;
 
 #[derive(Clone)]
 pub struct CostsState {
@@ -67,9 +70,7 @@ impl From<&CostGroup> for CostGroupView {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ProviderDayView {
     pub day: NaiveDate,
-    /// aws, azure or gcp
-    #[schema(example = "aws")]
-    pub provider: String,
+    pub provider: Provider,
     #[schema(example = "USD")]
     pub currency: String,
     /// A decimal string, two places.
@@ -79,12 +80,7 @@ pub struct ProviderDayView {
 
 impl From<&ProviderDay> for ProviderDayView {
     fn from(p: &ProviderDay) -> Self {
-        Self {
-            day: p.day,
-            provider: p.provider.as_str().into(),
-            currency: p.currency.to_string(),
-            amount: display_amount(p.amount),
-        }
+        Self { day: p.day, provider: p.provider, currency: p.currency.to_string(), amount: display_amount(p.amount) }
     }
 }
 
@@ -142,7 +138,7 @@ impl From<&CostOverview> for CostOverviewView {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CostRefreshView {
     pub credential_id: String,
-    pub provider: String,
+    pub provider: Provider,
     pub refreshed_at: DateTime<Utc>,
     /// The days fetched.
     pub from: NaiveDate,
@@ -158,7 +154,7 @@ impl From<&CostRefresh> for CostRefreshView {
     fn from(r: &CostRefresh) -> Self {
         Self {
             credential_id: r.credential_id.to_string(),
-            provider: r.provider.as_str().into(),
+            provider: r.provider,
             refreshed_at: r.refreshed_at,
             from: r.from,
             to: r.to,
@@ -173,8 +169,7 @@ impl From<&CostRefresh> for CostRefreshView {
 pub struct CostReportView {
     pub from: NaiveDate,
     pub to: NaiveDate,
-    /// provider, service, credential or day
-    pub group_by: String,
+    pub group_by: GroupBy,
     /// Sums of the range by the grouping, one per key and currency.
     pub groups: Vec<CostGroupView>,
     /// The range's daily cost by provider, whatever `group_by` is: one point per day, provider
@@ -195,10 +190,13 @@ pub struct CostReportView {
 #[into_params(parameter_in = Query)]
 pub struct CostParams {
     /// First day, `YYYY-MM-DD` (default: 29 days before `to`).
+    #[param(value_type = Option<NaiveDate>)]
     pub from: Option<String>,
     /// Last day, `YYYY-MM-DD` (default: today, UTC). At most 366 days after `from`.
+    #[param(value_type = Option<NaiveDate>)]
     pub to: Option<String>,
     /// provider, service (default), credential or day
+    #[param(value_type = Option<GroupBy>)]
     pub group_by: Option<String>,
 }
 
@@ -229,7 +227,7 @@ async fn costs(
     Ok(Json(CostReportView {
         from: report.range.from,
         to: report.range.to,
-        group_by: wire_word(&report.group_by),
+        group_by: report.group_by,
         groups: report.groups.iter().map(Into::into).collect(),
         series: report.series.iter().map(Into::into).collect(),
         totals: money(&report.totals),
@@ -245,7 +243,7 @@ pub struct AffectedResourceView {
     pub id: String,
     /// vm, disk or public_ip
     #[serde(rename = "type")]
-    pub kind: String,
+    pub kind: ResourceType,
     pub native_id: String,
     pub name: Option<String>,
     pub region: String,
@@ -256,9 +254,8 @@ pub struct AffectedResourceView {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RecommendationView {
     pub id: String,
-    /// idle_stopped_vm, stopped_vm_disks, unattached_disk or unassociated_public_ip
-    pub rule: String,
-    pub provider: String,
+    pub rule: Rule,
+    pub provider: Provider,
     pub action: String,
     /// The matched resource first, then the disks and addresses that go with it.
     pub resources: Vec<AffectedResourceView>,
@@ -272,15 +269,15 @@ impl From<Recommendation> for RecommendationView {
     fn from(r: Recommendation) -> Self {
         Self {
             id: r.id,
-            rule: r.rule.as_str().into(),
-            provider: r.provider.as_str().into(),
+            rule: r.rule,
+            provider: r.provider,
             action: r.action,
             resources: r
                 .resources
                 .into_iter()
                 .map(|x| AffectedResourceView {
                     id: x.id,
-                    kind: x.kind.as_str().into(),
+                    kind: x.kind,
                     native_id: x.native_id,
                     name: x.name,
                     region: x.region,

@@ -12,14 +12,14 @@ use skyforge_app::credentials::{CredentialChanges, CredentialService, NewCredent
 use skyforge_domain::credentials::Credential;
 use skyforge_domain::credentials::{CredentialInput, Sensitive};
 use skyforge_domain::provider::Provider;
-use skyforge_domain::sync::{SyncRun, SyncSummary};
+use skyforge_domain::sync::{SyncRun, SyncStatus, SyncSummary, SyncTrigger};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::error::{ApiResult, Problem};
 use crate::extract::{ApiJson, OrgMember, PageParams, page_request};
-use crate::views::{ListOf, wire_word};
+use crate::views::ListOf;
 
 #[derive(Clone)]
 pub struct CredentialsState {
@@ -44,11 +44,21 @@ pub fn routes() -> OpenApiRouter<CredentialsState> {
         .routes(routes!(get_sync))
 }
 
+/// How a credential authenticates (the domain keeps it as text; these are the words it writes).
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)] // only names the schema of `CredentialView::method`
+pub enum CredentialMethod {
+    AccessKey,
+    Role,
+    ServicePrincipal,
+    ServiceAccount,
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SyncSummaryView {
     pub run_id: String,
-    /// queued, running, succeeded, partial, failed
-    pub status: String,
+    pub status: SyncStatus,
     pub finished_at: Option<DateTime<Utc>>,
     pub counts: SyncCountsView,
 }
@@ -80,12 +90,7 @@ impl From<&skyforge_domain::sync::SyncCounts> for SyncCountsView {
 
 impl From<SyncSummary> for SyncSummaryView {
     fn from(s: SyncSummary) -> Self {
-        Self {
-            run_id: s.run_id.to_string(),
-            status: wire_word(&s.status),
-            finished_at: s.finished_at,
-            counts: (&s.counts).into(),
-        }
+        Self { run_id: s.run_id.to_string(), status: s.status, finished_at: s.finished_at, counts: (&s.counts).into() }
     }
 }
 
@@ -94,10 +99,9 @@ impl From<SyncSummary> for SyncSummaryView {
 pub struct CredentialView {
     #[schema(example = "cred_01JD7Z8Y3Q4W5E6R7T8Y9U0I1O")]
     pub id: String,
-    /// aws, azure or gcp
-    pub provider: String,
+    pub provider: Provider,
     pub name: String,
-    /// access_key, role, service_principal or service_account
+    #[schema(value_type = CredentialMethod)]
     pub method: String,
     /// Tells credentials apart without revealing the secret: a masked key id, the role ARN, a client id or email.
     pub hint: String,
@@ -117,7 +121,7 @@ impl CredentialView {
     pub fn new(c: Credential, last_sync: Option<SyncSummary>) -> Self {
         Self {
             id: c.id.to_string(),
-            provider: c.provider.as_str().into(),
+            provider: c.provider,
             name: c.name,
             method: c.method,
             hint: c.hint,
@@ -140,7 +144,7 @@ impl CredentialView {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AddCredentialRequest {
-    /// aws, azure or gcp
+    #[schema(value_type = Provider)]
     pub provider: String,
     pub name: String,
     /// Limit syncing to these regions; leave out for every enabled region.
@@ -374,10 +378,8 @@ pub struct SyncErrorView {
 pub struct SyncRunView {
     pub id: String,
     pub credential_id: String,
-    /// schedule, manual or deployment
-    pub trigger: String,
-    /// queued, running, succeeded, partial or failed
-    pub status: String,
+    pub trigger: SyncTrigger,
+    pub status: SyncStatus,
     pub queued_at: DateTime<Utc>,
     pub started_at: Option<DateTime<Utc>>,
     pub finished_at: Option<DateTime<Utc>>,
@@ -390,8 +392,8 @@ impl From<SyncRun> for SyncRunView {
         Self {
             id: r.id.to_string(),
             credential_id: r.credential_id.to_string(),
-            trigger: wire_word(&r.trigger),
-            status: wire_word(&r.status),
+            trigger: r.trigger,
+            status: r.status,
             queued_at: r.queued_at,
             started_at: r.started_at,
             finished_at: r.finished_at,

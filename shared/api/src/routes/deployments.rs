@@ -12,8 +12,11 @@ use skyforge_app::Services;
 use skyforge_app::deployments::{DeploymentService, NewDeployment};
 use skyforge_app::inventory::InventoryService;
 use skyforge_domain::FieldError;
-use skyforge_domain::deployments::{Deployment, LogLine, RECENT_RUNS, RecentRun, Run, RunKind, Template};
+use skyforge_domain::deployments::{
+    Deployment, LogLine, Phase, RECENT_RUNS, RecentRun, Run, RunKind, RunStatus, Template,
+};
 use skyforge_domain::inventory::{InventoryParams, InventoryQuery, encode_inventory_cursor};
+use skyforge_domain::provider::Provider;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -21,7 +24,7 @@ use utoipa_axum::routes;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{ApiJson, Auth, OrgMember, PageParams, page_request};
 use crate::routes::inventory::ResourceView;
-use crate::views::{ListOf, wire_word};
+use crate::views::ListOf;
 
 #[derive(Clone)]
 pub struct DeploymentsState {
@@ -59,8 +62,8 @@ pub struct TemplateView {
     pub id: String,
     pub title: String,
     pub description: String,
-    /// aws, azure or gcp; null for the sandbox, which needs no cloud account.
-    pub provider: Option<String>,
+    /// Null for the sandbox, which needs no cloud account.
+    pub provider: Option<Provider>,
     /// The offline demo template (null provider): creates nothing outside Terraform's state.
     pub sandbox: bool,
     /// JSON Schema of `variables`, generated from the module's `variables.tf`.
@@ -74,7 +77,7 @@ impl From<&Template> for TemplateView {
             id: t.id.into(),
             title: t.title.into(),
             description: t.description.into(),
-            provider: t.provider.map(|p| p.as_str().into()),
+            provider: t.provider,
             sandbox: t.sandbox,
             variables_schema: t.json_schema(),
         }
@@ -202,8 +205,10 @@ async fn get_deployment(
 #[into_params(parameter_in = Query)]
 pub struct DeploymentResourcesParams {
     /// Also list resources no longer found (e.g. after a destroy).
+    #[param(value_type = Option<bool>)]
     pub include_deleted: Option<String>,
     /// 1 to 100 (default 50)
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
     pub limit: Option<String>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
@@ -244,7 +249,7 @@ async fn deployment_resources(
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct StatusTimestampView {
-    pub status: String,
+    pub status: RunStatus,
     pub at: DateTime<Utc>,
 }
 
@@ -262,10 +267,8 @@ pub struct RunView {
     #[schema(example = "run_01JD7Z8Y3Q4W5E6R7T8Y9U0I1O")]
     pub id: String,
     pub deployment_id: String,
-    /// plan_and_apply or destroy
-    pub kind: String,
-    /// queued, planning, planned, awaiting_approval, applying, applied, errored, cancelled, discarded
-    pub status: String,
+    pub kind: RunKind,
+    pub status: RunStatus,
     /// When the run entered each state, in order.
     pub timestamps: Vec<StatusTimestampView>,
     pub plan: Option<PlanSummaryView>,
@@ -280,13 +283,9 @@ impl From<Run> for RunView {
         Self {
             id: r.id.to_string(),
             deployment_id: r.deployment_id.to_string(),
-            kind: wire_word(&r.kind),
-            status: r.status.as_str().into(),
-            timestamps: r
-                .timestamps
-                .iter()
-                .map(|t| StatusTimestampView { status: t.status.as_str().into(), at: t.at })
-                .collect(),
+            kind: r.kind,
+            status: r.status,
+            timestamps: r.timestamps.iter().map(|t| StatusTimestampView { status: t.status, at: t.at }).collect(),
             plan: r.plan.map(|p| PlanSummaryView { add: p.add, change: p.change, destroy: p.destroy }),
             error: r.error,
             created_by: r.created_by.to_string(),
@@ -301,6 +300,7 @@ impl From<Run> for RunView {
 pub struct CreateRunRequest {
     /// plan_and_apply (default) or destroy
     #[serde(default)]
+    #[schema(value_type = Option<RunKind>)]
     pub kind: Option<String>,
 }
 
@@ -418,10 +418,8 @@ pub struct RecentRunView {
     pub id: String,
     pub deployment_id: String,
     pub deployment_name: String,
-    /// plan_and_apply or destroy
-    pub kind: String,
-    /// queued, planning, planned, awaiting_approval, applying, applied, errored, cancelled, discarded
-    pub status: String,
+    pub kind: RunKind,
+    pub status: RunStatus,
     pub created_at: DateTime<Utc>,
     /// When the run entered its current status.
     pub updated_at: DateTime<Utc>,
@@ -433,8 +431,8 @@ impl From<RecentRun> for RecentRunView {
             id: r.id.to_string(),
             deployment_id: r.deployment_id.to_string(),
             deployment_name: r.deployment_name,
-            kind: wire_word(&r.kind),
-            status: r.status.as_str().into(),
+            kind: r.kind,
+            status: r.status,
             created_at: r.created_at,
             updated_at: r.updated_at,
         }
@@ -450,6 +448,7 @@ pub struct RecentRunList {
 #[into_params(parameter_in = Query)]
 pub struct RecentRunsParams {
     /// 1 to 20 (default 10)
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 20)]
     pub limit: Option<String>,
 }
 
@@ -482,16 +481,17 @@ async fn recent_runs(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct LogParams {
     /// Return lines after this sequence number (0: from the start).
+    #[param(value_type = Option<u64>, minimum = 0)]
     pub after: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct LogLineView {
     pub seq: u64,
-    /// plan or apply
-    pub phase: String,
+    pub phase: Phase,
     pub text: String,
 }
 
@@ -504,7 +504,7 @@ pub struct RunLogView {
 
 impl From<LogLine> for LogLineView {
     fn from(l: LogLine) -> Self {
-        Self { seq: l.seq, phase: l.phase.as_str().into(), text: l.text }
+        Self { seq: l.seq, phase: l.phase, text: l.text }
     }
 }
 

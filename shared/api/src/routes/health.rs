@@ -18,14 +18,30 @@ pub fn routes() -> OpenApiRouter<Arc<HealthService>> {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct HealthResponse {
     /// `ok` when every check passed, else `degraded`.
-    #[schema(example = "ok")]
-    pub status: &'static str,
+    pub status: HealthStatus,
     pub checks: Vec<CheckView>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum HealthStatus {
+    Ok,
+    Degraded,
+}
+
+/// The checks the health service runs (it names them as text; these are its words).
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)] // only names the schema of `CheckView::name`
+pub enum CheckName {
+    Store,
+    Secrets,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CheckView {
     /// `store` (DynamoDB) or `secrets` (Secrets Manager).
+    #[schema(value_type = CheckName)]
     pub name: &'static str,
     pub ok: bool,
     pub latency_ms: u64,
@@ -44,5 +60,5 @@ async fn health(State(health): State<Arc<HealthService>>) -> (StatusCode, Json<H
         .collect();
     let ok = checks.iter().all(|c| c.ok);
     let status = if ok { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
-    (status, Json(HealthResponse { status: if ok { "ok" } else { "degraded" }, checks }))
+    (status, Json(HealthResponse { status: if ok { HealthStatus::Ok } else { HealthStatus::Degraded }, checks }))
 }

@@ -9,7 +9,9 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use skyforge_app::Services;
 use skyforge_app::inventory::InventoryService;
+use skyforge_domain::inventory::{ChangeKind, ResourceState, ResourceType};
 use skyforge_domain::inventory::{InventoryItem, InventoryParams, InventoryQuery, encode_inventory_cursor};
+use skyforge_domain::provider::Provider;
 use skyforge_domain::sync::ProviderHealth;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -47,20 +49,17 @@ pub struct ResourceView {
     #[schema(example = "res_01JD7Z8Y3Q4W5E6R7T8Y9U0I1Oa1b2c3d4e5f6a7b8c9d0e1f2")]
     pub id: String,
     pub credential_id: String,
-    /// aws, azure or gcp
-    pub provider: String,
+    pub provider: Provider,
     /// AWS account id, Azure subscription or GCP project.
     pub account: String,
     /// Region or location; `global` for resources without one.
     pub region: String,
-    /// vm, disk, network, subnet, public_ip or bucket
     #[serde(rename = "type")]
-    pub kind: String,
+    pub kind: ResourceType,
     /// The provider's own id.
     pub native_id: String,
     pub name: Option<String>,
-    /// pending, running, stopping, stopped, available, in_use, terminated, error or unknown
-    pub state: String,
+    pub state: ResourceState,
     /// Instance type, disk size, CIDR or storage class.
     pub size: Option<String>,
     pub public_ips: Vec<String>,
@@ -84,13 +83,13 @@ impl From<InventoryItem> for ResourceView {
             deployment: r.deployment().map(str::to_owned),
             id: item.id,
             credential_id: item.credential_id.to_string(),
-            provider: r.provider.as_str().into(),
+            provider: r.provider,
             account: r.account,
             region: r.region,
-            kind: r.kind.as_str().into(),
+            kind: r.kind,
             native_id: r.native_id,
             name: r.name,
-            state: r.state.as_str().into(),
+            state: r.state,
             size: r.size,
             public_ips: r.public_ips,
             private_ips: r.private_ips,
@@ -110,13 +109,13 @@ impl From<InventoryItem> for ResourceView {
 #[allow(dead_code)]
 #[into_params(parameter_in = Query)]
 pub struct InventoryQueryParams {
-    /// aws, azure or gcp
+    #[param(value_type = Option<Provider>)]
     pub provider: Option<String>,
-    /// vm, disk, network, subnet, public_ip or bucket
     #[serde(rename = "type")]
-    #[param(rename = "type")]
+    #[param(rename = "type", value_type = Option<ResourceType>)]
     pub kind: Option<String>,
     pub region: Option<String>,
+    #[param(value_type = Option<ResourceState>)]
     pub state: Option<String>,
     /// A credential id.
     pub credential: Option<String>,
@@ -127,12 +126,29 @@ pub struct InventoryQueryParams {
     /// Text in the name or the provider's id.
     pub q: Option<String>,
     /// Also list resources no longer found.
+    #[param(value_type = Option<bool>)]
     pub include_deleted: Option<String>,
     /// type (default: by type, then name), -type, name, -name
+    #[param(value_type = Option<InventorySortParam>)]
     pub sort: Option<String>,
     /// 1 to 100 (default 50)
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
     pub limit: Option<String>,
     pub cursor: Option<String>,
+}
+
+/// The inventory's orders: by type (then name) or by name, `-` for descending.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[allow(dead_code)] // only names the schema of the `sort` parameter
+pub enum InventorySortParam {
+    #[serde(rename = "type")]
+    Type,
+    #[serde(rename = "-type")]
+    TypeDescending,
+    #[serde(rename = "name")]
+    Name,
+    #[serde(rename = "-name")]
+    NameDescending,
 }
 
 /// Every resource the organisation's credentials found, filtered, sorted and paged.
@@ -180,8 +196,7 @@ pub struct FieldChangeView {
 pub struct HistoryEntryView {
     pub at: DateTime<Utc>,
     pub sync_run_id: String,
-    /// created, changed, deleted or reappeared
-    pub change: String,
+    pub change: ChangeKind,
     pub changes: Vec<FieldChangeView>,
 }
 
@@ -190,7 +205,7 @@ impl From<skyforge_domain::inventory::HistoryEntry> for HistoryEntryView {
         Self {
             at: e.at,
             sync_run_id: e.sync_run_id.to_string(),
-            change: crate::views::wire_word(&e.change),
+            change: e.change,
             changes: e
                 .changes
                 .into_iter()
@@ -235,7 +250,7 @@ pub struct RegionHealthView {
 pub struct CredentialStatusView {
     pub credential_id: String,
     pub name: String,
-    pub provider: Option<String>,
+    pub provider: Option<Provider>,
     pub resources: u64,
     pub last_sync: Option<SyncSummaryView>,
     pub health: Vec<RegionHealthView>,
@@ -281,7 +296,7 @@ async fn dashboard(State(state): State<InventoryState>, member: OrgMember) -> Ap
             credential_id: id.to_string(),
             resources: s.counts.total(None, None, None),
             name: s.name,
-            provider: s.provider.map(|p| p.as_str().to_owned()),
+            provider: s.provider,
             last_sync: s.last_sync.map(Into::into),
             health: s
                 .health
@@ -301,7 +316,7 @@ async fn dashboard(State(state): State<InventoryState>, member: OrgMember) -> Ap
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ProviderHealthView {
     pub credential_id: String,
-    pub provider: String,
+    pub provider: Provider,
     pub region: String,
     pub checked_at: DateTime<Utc>,
     pub ok: bool,
@@ -316,7 +331,7 @@ impl From<ProviderHealth> for ProviderHealthView {
     fn from(h: ProviderHealth) -> Self {
         Self {
             credential_id: h.credential_id.to_string(),
-            provider: h.provider.as_str().into(),
+            provider: h.provider,
             region: h.region,
             checked_at: h.checked_at,
             ok: h.ok,

@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
-use skyforge_domain::roles::Permission;
+use skyforge_domain::roles::{Permission, Role};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -79,7 +79,8 @@ async fn list_members(
 pub struct AddMemberRequest {
     /// Email of an existing Skyforge user.
     pub email: String,
-    /// owner, admin, operator or viewer. Only owners grant owner.
+    /// Only owners grant owner.
+    #[schema(value_type = Role)]
     pub role: String,
 }
 
@@ -105,7 +106,7 @@ async fn add_member(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateMemberRequest {
-    /// owner, admin, operator or viewer.
+    #[schema(value_type = Role)]
     pub role: String,
 }
 

@@ -5,6 +5,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use skyforge_domain::auth::TokenScope;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -40,7 +41,7 @@ pub struct CreateTokenRequest {
     #[schema(example = "ci pipeline")]
     pub name: String,
     /// `read` (safe requests only) or `write`.
-    #[schema(example = "read")]
+    #[schema(value_type = TokenScope)]
     pub scope: String,
     /// Optional expiry, in the future and at most two years ahead.
     #[serde(default)]
@@ -51,7 +52,7 @@ pub struct CreateTokenRequest {
 pub struct CreateTokenResponse {
     pub id: String,
     pub name: String,
-    pub scope: crate::views::ScopeView,
+    pub scope: TokenScope,
     pub created_at: DateTime<Utc>,
     pub expires_at: Option<DateTime<Utc>>,
     pub last_used_at: Option<DateTime<Utc>>,

@@ -96,7 +96,7 @@ pub fn field_changes(before: &Resource, after: &Resource) -> Vec<FieldChange> {
 }
 
 /// What happened to a resource in one sync.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ChangeKind {
     Created,

@@ -13,7 +13,7 @@ use crate::ids::CredentialId;
 use crate::provider::Provider;
 
 /// What kind of resource, across providers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ResourceType {
     /// EC2 instance, Azure VM, Compute Engine instance.

@@ -4,12 +4,11 @@ import { infiniteQueryOptions, useInfiniteQuery } from '@tanstack/react-query';
 import { z } from 'zod';
 import { apiClient } from '@/lib/api-client';
 import { PAGE_SIZE, pageSchema, timestampSchema, type Equals, type Expect, type Page } from '@/lib/api-common';
-import type { components } from '@/lib/api-schema';
+import { actionValues, outcomeValues, type components } from '@/lib/api-schema';
 
-/// The outcomes the backend records today. The contract types `outcome` as a plain string, so
-/// the UI must cope with any other value too.
-export const AUDIT_OUTCOMES = ['success', 'failure', 'denied'] as const;
-export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
+/// The outcomes the contract names.
+export const AUDIT_OUTCOMES = outcomeValues;
+export type AuditOutcome = components['schemas']['Outcome'];
 
 export function isKnownOutcome(outcome: string): outcome is AuditOutcome {
   return (AUDIT_OUTCOMES as readonly string[]).includes(outcome);
@@ -18,8 +17,8 @@ export function isKnownOutcome(outcome: string): outcome is AuditOutcome {
 export const auditEventSchema = z.object({
   id: z.string(),
   occurred_at: timestampSchema,
-  action: z.string(),
-  outcome: z.string(),
+  action: z.enum(actionValues),
+  outcome: z.enum(outcomeValues),
   // Null (or missing) for events without a known actor or target, such as a failed login for an
   // unknown email.
   actor_user_id: z.string().nullish(),

@@ -8,7 +8,7 @@ import { credentialSchema, credentialsPath, credentialsQueryOptions, type Creden
 
 /// The request body; which secret fields are needed depends on `provider`.
 export type AddCredentialRequest = {
-  provider: string;
+  provider: components['schemas']['Provider'];
   name: string;
   role_arn?: string | null;
   access_key_id?: string | null;

@@ -5,15 +5,16 @@ import { apiClient } from '@/lib/api-client';
 import { PAGE_SIZE, pageSchema, timestampSchema, type Equals, type Expect, type Page } from '@/lib/api-common';
 import type { components } from '@/lib/api-schema';
 import { isSyncActive, syncSummarySchema } from '@/lib/sync';
+import { credentialMethodValues, providerValues } from '@/lib/api-schema';
 
 /// A connected cloud account. Never contains its secret.
 export const credentialSchema = z.object({
   id: z.string(),
   /// aws, azure or gcp
-  provider: z.string(),
+  provider: z.enum(providerValues),
   name: z.string(),
   /// access_key, role, service_principal or service_account
-  method: z.string(),
+  method: z.enum(credentialMethodValues),
   /// A masked key id, the role ARN, a client id or email.
   hint: z.string(),
   account_id: z.string().nullish(),

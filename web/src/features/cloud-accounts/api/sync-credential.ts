@@ -7,6 +7,7 @@ import { timestampSchema, type Equals, type Expect } from '@/lib/api-common';
 import type { components } from '@/lib/api-schema';
 import { isSyncActive, syncCountsSchema } from '@/lib/sync';
 import { credentialPath, credentialsQueryOptions } from './get-credentials';
+import { syncStatusValues, syncTriggerValues } from '@/lib/api-schema';
 
 export const syncErrorSchema = z.object({
   region: z.string(),
@@ -19,9 +20,9 @@ export const syncRunSchema = z.object({
   id: z.string(),
   credential_id: z.string(),
   /// schedule, manual or deployment
-  trigger: z.string(),
+  trigger: z.enum(syncTriggerValues),
   /// queued, running, succeeded, partial or failed
-  status: z.string(),
+  status: z.enum(syncStatusValues),
   queued_at: timestampSchema,
   started_at: timestampSchema.nullish(),
   finished_at: timestampSchema.nullish(),

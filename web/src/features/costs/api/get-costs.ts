@@ -4,11 +4,11 @@ import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query'
 import { z } from 'zod';
 import { apiClient } from '@/lib/api-client';
 import { timestampSchema, type Equals, type Expect } from '@/lib/api-common';
-import type { components } from '@/lib/api-schema';
+import { groupByValues, providerValues, type components } from '@/lib/api-schema';
 import { costGroupSchema, costOverviewSchema, moneySchema, providerDaySchema } from '@/lib/costs';
 
-export const GROUP_BYS = ['provider', 'service', 'credential', 'day'] as const;
-export type GroupBy = (typeof GROUP_BYS)[number];
+export const GROUP_BYS = groupByValues;
+export type GroupBy = components['schemas']['GroupBy'];
 export const GROUP_BY_LABELS: Record<GroupBy, string> = {
   provider: 'Provider',
   service: 'Service',
@@ -18,7 +18,7 @@ export const GROUP_BY_LABELS: Record<GroupBy, string> = {
 
 export const costRefreshSchema = z.object({
   credential_id: z.string(),
-  provider: z.string(),
+  provider: z.enum(providerValues),
   refreshed_at: timestampSchema,
   from: z.string(),
   to: z.string(),
@@ -33,7 +33,7 @@ export type _CostRefreshMatchesContract = Expect<
 export const costReportSchema = z.object({
   from: z.string(),
   to: z.string(),
-  group_by: z.string(),
+  group_by: z.enum(groupByValues),
   groups: z.array(costGroupSchema),
   /// The daily cost by provider (the dashboard charts it).
   series: z.array(providerDaySchema),

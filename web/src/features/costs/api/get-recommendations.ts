@@ -4,10 +4,11 @@ import { z } from 'zod';
 import { apiClient } from '@/lib/api-client';
 import { PAGE_SIZE, pageSchema, type Equals, type Expect } from '@/lib/api-common';
 import type { components } from '@/lib/api-schema';
+import { providerValues, resourceTypeValues, ruleValues } from '@/lib/api-schema';
 
 export const affectedResourceSchema = z.object({
   id: z.string(),
-  type: z.string(),
+  type: z.enum(resourceTypeValues),
   native_id: z.string(),
   name: z.string().nullish(),
   region: z.string(),
@@ -19,8 +20,8 @@ export type _AffectedResourceMatchesContract = Expect<
 
 export const recommendationSchema = z.object({
   id: z.string(),
-  rule: z.string(),
-  provider: z.string(),
+  rule: z.enum(ruleValues),
+  provider: z.enum(providerValues),
   action: z.string(),
   resources: z.array(affectedResourceSchema),
   monthly_saving: z.string(),

@@ -10,7 +10,7 @@ import { CostsReport } from './costs-report';
 const COSTS = '*/v1/orgs/org_1/costs';
 const TODAY = new Date('2025-01-15T10:00:00Z');
 
-function report(groupBy: string, overrides: Partial<CostReport> = {}): CostReport {
+function report(groupBy: CostReport['group_by'], overrides: Partial<CostReport> = {}): CostReport {
   return {
     from: '2024-12-17',
     to: '2025-01-15',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { NOW, makeCounts, makeDashboard } from '@/testing/data';
 import { DASHBOARD_SYNC_POLL_MS, dashboardQueryOptions, type Dashboard } from './get-dashboard';
+import type { components } from '@/lib/api-schema';
 
 function pollInterval(data: Dashboard | undefined) {
   const { refetchInterval } = dashboardQueryOptions('org_1');
@@ -8,7 +9,7 @@ function pollInterval(data: Dashboard | undefined) {
   return refetchInterval({ state: { data } } as unknown as Parameters<typeof refetchInterval>[0]);
 }
 
-function withSync(status: string): Dashboard {
+function withSync(status: components['schemas']['SyncStatus']): Dashboard {
   const dashboard = makeDashboard([{ credential_id: 'cred_1', name: 'Production', provider: 'aws' }]) as Dashboard;
   dashboard.credentials[0]!.last_sync = { run_id: 'run_1', status, counts: makeCounts(), finished_at: status === 'running' ? null : NOW };
   return dashboard;

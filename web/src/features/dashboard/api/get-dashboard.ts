@@ -7,6 +7,7 @@ import type { Equals, Expect } from '@/lib/api-common';
 import type { components } from '@/lib/api-schema';
 import { costOverviewSchema } from '@/lib/costs';
 import { isSyncActive, syncSummarySchema } from '@/lib/sync';
+import { providerValues } from '@/lib/api-schema';
 
 const countsSchema = z.record(z.string(), z.number().int());
 
@@ -31,7 +32,7 @@ export type _RegionHealthMatchesContract = Expect<Equals<RegionHealth, component
 export const credentialStatusSchema = z.object({
   credential_id: z.string(),
   name: z.string(),
-  provider: z.string().nullish(),
+  provider: z.enum(providerValues).nullish(),
   resources: z.number().int(),
   last_sync: syncSummarySchema.nullish(),
   health: z.array(regionHealthSchema),

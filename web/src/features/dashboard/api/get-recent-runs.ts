@@ -4,14 +4,15 @@ import { z } from 'zod';
 import { apiClient } from '@/lib/api-client';
 import { timestampSchema, type Equals, type Expect } from '@/lib/api-common';
 import type { components } from '@/lib/api-schema';
+import { runKindValues, runStatusValues } from '@/lib/api-schema';
 
 export const recentRunSchema = z.object({
   id: z.string(),
   deployment_id: z.string(),
   deployment_name: z.string(),
   /// plan_and_apply or destroy
-  kind: z.string(),
-  status: z.string(),
+  kind: z.enum(runKindValues),
+  status: z.enum(runStatusValues),
   created_at: timestampSchema,
   updated_at: timestampSchema,
 });

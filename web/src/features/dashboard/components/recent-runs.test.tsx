@@ -10,7 +10,7 @@ import { RecentRuns } from './recent-runs';
 
 const RUNS = '*/v1/orgs/org_1/runs';
 
-function run(id: string, name: string, status: string, kind = 'plan_and_apply'): RecentRun {
+function run(id: string, name: string, status: RecentRun['status'], kind: RecentRun['kind'] = 'plan_and_apply'): RecentRun {
   return {
     id,
     deployment_id: `dep_${name}`,

@@ -12,7 +12,15 @@ import {
 import { z } from 'zod';
 import { apiClient } from '@/lib/api-client';
 import { PAGE_SIZE, pageSchema, timestampSchema, type Equals, type Expect, type Role } from '@/lib/api-common';
-import type { components } from '@/lib/api-schema';
+import {
+  phaseValues,
+  providerValues,
+  resourceStateValues,
+  resourceTypeValues,
+  runKindValues,
+  runStatusValues,
+  type components,
+} from '@/lib/api-schema';
 
 // ---- templates -------------------------------------------------------------------------------
 
@@ -20,7 +28,7 @@ export const templateSchema = z.object({
   id: z.string(),
   title: z.string(),
   description: z.string(),
-  provider: z.string().nullish(),
+  provider: z.enum(providerValues).nullish(),
   sandbox: z.boolean(),
   variables_schema: z.record(z.string(), z.unknown()),
 });
@@ -119,10 +127,10 @@ export const deploymentResourceSchema = z.object({
   id: z.string(),
   name: z.string().nullish(),
   native_id: z.string(),
-  type: z.string(),
-  provider: z.string(),
+  type: z.enum(resourceTypeValues),
+  provider: z.enum(providerValues),
   region: z.string(),
-  state: z.string(),
+  state: z.enum(resourceStateValues),
 });
 export type DeploymentResource = z.infer<typeof deploymentResourceSchema>;
 export type _DeploymentResourceMatchesContract = Expect<
@@ -152,17 +160,7 @@ export function useDeploymentResources(orgId: string, deploymentId: string) {
 
 // ---- runs ------------------------------------------------------------------------------------
 
-export const RUN_STATUSES = [
-  'queued',
-  'planning',
-  'planned',
-  'awaiting_approval',
-  'applying',
-  'applied',
-  'errored',
-  'cancelled',
-  'discarded',
-] as const;
+export const RUN_STATUSES = runStatusValues;
 export const FINAL_STATUSES: readonly string[] = ['applied', 'errored', 'cancelled', 'discarded'];
 export const isRunFinal = (status: string) => FINAL_STATUSES.includes(status);
 
@@ -177,10 +175,9 @@ export type _PlanSummaryMatchesContract = Expect<Equals<PlanSummary, components[
 export const runSchema = z.object({
   id: z.string(),
   deployment_id: z.string(),
-  /// plan_and_apply or destroy
-  kind: z.string(),
-  status: z.string(),
-  timestamps: z.array(z.object({ status: z.string(), at: timestampSchema })),
+  kind: z.enum(runKindValues),
+  status: z.enum(runStatusValues),
+  timestamps: z.array(z.object({ status: z.enum(runStatusValues), at: timestampSchema })),
   plan: planSummarySchema.nullish(),
   error: z.string().nullish(),
   created_by: z.string(),
@@ -222,7 +219,7 @@ export function useRun(orgId: string, deploymentId: string, runId: string) {
   return useQuery(runQueryOptions(orgId, deploymentId, runId));
 }
 
-export type CreateRunRequest = { kind?: string | null };
+export type CreateRunRequest = { kind?: components['schemas']['RunKind'] | null };
 export type _CreateRunRequestMatchesContract = Expect<Equals<CreateRunRequest, components['schemas']['CreateRunRequest']>>;
 
 export function useCreateRun(orgId: string, deploymentId: string) {
@@ -267,7 +264,7 @@ export function allowedRunActions(status: string, role: Role): RunAction[] {
 
 // ---- logs ------------------------------------------------------------------------------------
 
-export const logLineSchema = z.object({ seq: z.number().int(), phase: z.string(), text: z.string() });
+export const logLineSchema = z.object({ seq: z.number().int(), phase: z.enum(phaseValues), text: z.string() });
 export type LogLine = z.infer<typeof logLineSchema>;
 export type _LogLineMatchesContract = Expect<Equals<LogLine, components['schemas']['LogLineView']>>;
 export const runLogSchema = z.object({ lines: z.array(logLineSchema), next_after: z.number().int() });
@@ -281,7 +278,7 @@ export function getRunLog(orgId: string, deploymentId: string, runId: string, af
 // ---- credentials to deploy with --------------------------------------------------------------
 
 /// The part of a cloud account the create form needs (the cloud accounts feature owns the rest).
-export const credentialChoiceSchema = z.object({ id: z.string(), provider: z.string(), name: z.string() });
+export const credentialChoiceSchema = z.object({ id: z.string(), provider: z.enum(providerValues), name: z.string() });
 export type CredentialChoice = z.infer<typeof credentialChoiceSchema>;
 export type _CredentialChoiceMatchesContract = Expect<
   Equals<CredentialChoice, Pick<components['schemas']['CredentialView'], 'id' | 'provider' | 'name'>>

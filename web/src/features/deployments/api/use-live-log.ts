@@ -7,12 +7,13 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { z } from 'zod';
 import { refreshAccessToken } from '@/lib/api-client';
 import { getAccessToken } from '@/lib/session';
+import { phaseValues } from '@/lib/api-schema';
 import { getRunLog, type LogLine } from './deployments';
 import { backoffMs, contiguousEnd, hasGap, mergeLines } from '../lib/log-lines';
 
 const liveMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('subscribed'), run_id: z.string(), status: z.string() }),
-  z.object({ type: z.literal('log'), run_id: z.string(), seq: z.number().int(), phase: z.string(), line: z.string() }),
+  z.object({ type: z.literal('log'), run_id: z.string(), seq: z.number().int(), phase: z.enum(phaseValues), line: z.string() }),
   z.object({ type: z.literal('status'), run_id: z.string(), status: z.string() }),
   z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),
 ]);

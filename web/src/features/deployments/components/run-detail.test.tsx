@@ -12,7 +12,7 @@ import { RunDetail } from './run-detail';
 const NOW = '2025-01-15T10:00:00Z';
 const RUN = '*/v1/orgs/org_1/deployments/dep_1/runs/run_1';
 
-function makeRun(status: string, overrides: Partial<Run> = {}): Run {
+function makeRun(status: Run['status'], overrides: Partial<Run> = {}): Run {
   return {
     id: 'run_1',
     deployment_id: 'dep_1',

@@ -5,10 +5,11 @@ import { z } from 'zod';
 import { apiClient } from '@/lib/api-client';
 import type { Equals, Expect } from '@/lib/api-common';
 import type { components } from '@/lib/api-schema';
+import { checkNameValues, healthStatusValues } from '@/lib/api-schema';
 
 export const healthCheckSchema = z.object({
   /// `store` (DynamoDB) or `secrets` (Secrets Manager).
-  name: z.string(),
+  name: z.enum(checkNameValues),
   ok: z.boolean(),
   latency_ms: z.number(),
   error: z.string().nullish(),
@@ -19,7 +20,7 @@ export type _HealthCheckMatchesContract = Expect<Equals<HealthCheck, components[
 export const healthSchema = z.object({
   /// `ok` when every check passed, else `degraded`. A plain string in the contract, so anything
   /// but `ok` is shown as degraded.
-  status: z.string(),
+  status: z.enum(healthStatusValues),
   checks: z.array(healthCheckSchema),
 });
 export type Health = z.infer<typeof healthSchema>;

@@ -3,19 +3,25 @@ import { infiniteQueryOptions, keepPreviousData, useInfiniteQuery } from '@tanst
 import { z } from 'zod';
 import { apiClient } from '@/lib/api-client';
 import { PAGE_SIZE, pageSchema, timestampSchema, type Equals, type Expect, type Page } from '@/lib/api-common';
-import type { components } from '@/lib/api-schema';
+import {
+  inventorySortParamValues,
+  providerValues,
+  resourceStateValues,
+  resourceTypeValues,
+  type components,
+} from '@/lib/api-schema';
 
 export const resourceSchema = z.object({
   id: z.string(),
   credential_id: z.string(),
-  provider: z.string(),
+  provider: z.enum(providerValues),
   /// AWS account id, Azure subscription or GCP project.
   account: z.string(),
   region: z.string(),
-  type: z.string(),
+  type: z.enum(resourceTypeValues),
   native_id: z.string(),
   name: z.string().nullish(),
-  state: z.string(),
+  state: z.enum(resourceStateValues),
   size: z.string().nullish(),
   public_ips: z.array(z.string()),
   private_ips: z.array(z.string()),
@@ -35,8 +41,8 @@ export type _ResourcesPageMatchesContract = Expect<
   Equals<z.infer<typeof resourcesPageSchema>, components['schemas']['ListOf_ResourceView']>
 >;
 
-export const INVENTORY_SORTS = ['type', '-type', 'name', '-name'] as const;
-export type InventorySort = (typeof INVENTORY_SORTS)[number];
+export const INVENTORY_SORTS = inventorySortParamValues;
+export type InventorySort = components['schemas']['InventorySortParam'];
 
 /// The filters the inventory page keeps in its URL; empty strings mean "any".
 export type InventoryFilters = {

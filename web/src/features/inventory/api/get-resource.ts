@@ -5,6 +5,7 @@ import { apiClient } from '@/lib/api-client';
 import { PAGE_SIZE, pageSchema, timestampSchema, type Equals, type Expect, type Page } from '@/lib/api-common';
 import type { components } from '@/lib/api-schema';
 import { resourceSchema, type Resource } from './get-inventory';
+import { changeKindValues } from '@/lib/api-schema';
 
 const resourcePath = (orgId: string, resourceId: string) =>
   `/v1/orgs/${encodeURIComponent(orgId)}/inventory/${encodeURIComponent(resourceId)}`;
@@ -37,7 +38,7 @@ export const historyEntrySchema = z.object({
   at: timestampSchema,
   sync_run_id: z.string(),
   /// created, changed, deleted or reappeared
-  change: z.string(),
+  change: z.enum(changeKindValues),
   changes: z.array(fieldChangeSchema),
 });
 export type HistoryEntry = z.infer<typeof historyEntrySchema>;

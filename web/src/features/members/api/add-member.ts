@@ -13,9 +13,8 @@ export const addMemberInputSchema = z.object({
 /// The form's values; `role` is one of the four roles.
 export type AddMemberInput = z.infer<typeof addMemberInputSchema>;
 
-/// The request body. The contract types `role` as a plain string (the server validates it and
-/// answers 422 for an unknown one); the form narrows it to `Role`.
-export type AddMemberRequest = { email: string; role: string };
+/// The request body.
+export type AddMemberRequest = { email: string; role: components['schemas']['Role'] };
 export type _AddMemberRequestMatchesContract = Expect<
   Equals<AddMemberRequest, components['schemas']['AddMemberRequest']>
 >;

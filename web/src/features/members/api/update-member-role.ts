@@ -7,9 +7,8 @@ import { memberSchema, membersQueryOptions, type Member } from './get-members';
 
 export type UpdateMemberRoleInput = { userId: string; role: Role };
 
-/// The request body. The contract types `role` as a plain string (the server validates it);
-/// callers pass a `Role`.
-export type UpdateMemberRequest = { role: string };
+/// The request body.
+export type UpdateMemberRequest = { role: Role };
 export type _UpdateMemberRequestMatchesContract = Expect<
   Equals<UpdateMemberRequest, components['schemas']['UpdateMemberRequest']>
 >;

@@ -26,12 +26,11 @@ export const createTokenFormSchema = z.object({
 });
 export type CreateTokenForm = z.infer<typeof createTokenFormSchema>;
 
-/// The request body, built from the form by `toCreateTokenInput`. The contract types `scope`
-/// as a plain string (the server validates it) and `expires_at` as an RFC 3339 timestamp,
-/// optional and nullable.
+/// The request body, built from the form by `toCreateTokenInput`. `expires_at` is an RFC 3339
+/// timestamp, optional and nullable.
 export type CreateTokenInput = {
   name: string;
-  scope: string;
+  scope: components['schemas']['TokenScope'];
   expires_at?: string | null;
 };
 export type _CreateTokenInputMatchesContract = Expect<

@@ -3,12 +3,12 @@ import { infiniteQueryOptions, useInfiniteQuery } from '@tanstack/react-query';
 import { z } from 'zod';
 import { apiClient } from '@/lib/api-client';
 import { PAGE_SIZE, pageSchema, timestampSchema, type Equals, type Expect, type Page } from '@/lib/api-common';
-import type { components } from '@/lib/api-schema';
+import { tokenScopeValues, type components } from '@/lib/api-schema';
 
-export const TOKEN_SCOPES = ['read', 'write'] as const;
+export const TOKEN_SCOPES = tokenScopeValues;
 export const tokenScopeSchema = z.enum(TOKEN_SCOPES);
 export type TokenScope = z.infer<typeof tokenScopeSchema>;
-export type _TokenScopeMatchesContract = Expect<Equals<TokenScope, components['schemas']['ScopeView']>>;
+export type _TokenScopeMatchesContract = Expect<Equals<TokenScope, components['schemas']['TokenScope']>>;
 
 export const apiTokenSchema = z.object({
   id: z.string(),
