@@ -19,8 +19,13 @@ async fn main() -> Result<(), lambda_runtime::Error> {
         skyforge_clouds::cost_sources(&sdk, &endpoints),
         policy,
     ));
+    let compliance = std::sync::Arc::new(
+        skyforge_aws::compliance_service(&sdk, &config)
+            .with_evaluator(std::sync::Arc::new(skyforge_policy::BuiltinEvaluator)),
+    );
     let service = &skyforge_aws::sync_service(&sdk, &config, &sync.queue_url, skyforge_clouds::all(&sdk, &endpoints))
-        .with_costs(costs);
+        .with_costs(costs)
+        .with_compliance(compliance);
     lambda_runtime::run(service_fn(|event: LambdaEvent<SqsEvent>| async move {
         let messages = event
             .payload

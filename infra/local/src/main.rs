@@ -87,9 +87,14 @@ async fn serve(seed_demo: bool) -> anyhow::Result<()> {
         skyforge_clouds::cost_sources(&sdk, &endpoints),
         local.cost_policy,
     ));
+    let compliance = Arc::new(skyforge_aws::compliance_service(&sdk, &local.app));
     let sync = Arc::new(
         skyforge_aws::sync_service(&sdk, &local.app, &queue_url, skyforge_clouds::all(&sdk, &endpoints))
-            .with_costs(costs.clone()),
+            .with_costs(costs.clone())
+            .with_compliance(Arc::new(
+                skyforge_aws::compliance_service(&sdk, &local.app)
+                    .with_evaluator(Arc::new(skyforge_policy::BuiltinEvaluator)),
+            )),
     );
 
     // provisioning: what the SAM template creates, then the runner as a subprocess
@@ -134,6 +139,7 @@ async fn serve(seed_demo: bool) -> anyhow::Result<()> {
         .merge(skyforge_api::inventory_router(InventoryState {
             services: services.clone(),
             inventory: inventory.clone(),
+            compliance: compliance.clone(),
         }))
         .merge(skyforge_api::deployments_router(DeploymentsState {
             services: services.clone(),

@@ -21,6 +21,7 @@ use skyforge_app::Services;
 use std::collections::HashMap;
 
 use skyforge_app::clouds::{CloudInventory, CredentialVerifier};
+use skyforge_app::compliance::ComplianceService;
 use skyforge_app::config::{CloudEndpoints, Config, RoleSetupConfig};
 use skyforge_app::costs::{CostService, CostSource};
 use skyforge_app::credentials::{AwsRoleSetup, CredentialPorts, CredentialService};
@@ -116,6 +117,11 @@ pub fn cost_service(
 ) -> CostService {
     let store = store(sdk, config);
     CostService::new(store.clone(), store, sources, Arc::new(SystemClock), policy)
+}
+
+/// Compliance findings: read by the API; with an evaluator, written by the sync.
+pub fn compliance_service(sdk: &SdkConfig, config: &Config) -> ComplianceService {
+    ComplianceService::new(store(sdk, config), Arc::new(SystemClock))
 }
 
 /// The sync pipeline, with the inventory adapters of the providers it can list.

@@ -228,6 +228,63 @@ pub const BUILTIN_CHECKS: &[CheckInfo] = &[
     },
 ];
 
+/// One inbound allow rule of a firewall, as the `ingress` attribute holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IngressRule {
+    /// `tcp`, `udp`, `icmp`, ... or `all`.
+    pub protocol: String,
+    pub from_port: u16,
+    pub to_port: u16,
+    /// A CIDR, `*`/`internet` (Azure), or a reference such as `sg:sg-123` or a service tag.
+    pub source: String,
+}
+
+impl IngressRule {
+    pub fn new(protocol: &str, from_port: u16, to_port: u16, source: &str) -> Self {
+        let protocol = match protocol.to_ascii_lowercase().as_str() {
+            "-1" | "*" | "all" | "any" => "all".to_owned(),
+            other => other.to_owned(),
+        };
+        Self { protocol, from_port, to_port, source: source.to_owned() }
+    }
+
+    /// Whether anyone on the internet is the source.
+    pub fn from_internet(&self) -> bool {
+        matches!(self.source.to_ascii_lowercase().as_str(), "0.0.0.0/0" | "::/0" | "*" | "internet" | "any")
+    }
+
+    /// Whether it lets TCP reach `port` from the internet.
+    pub fn opens_to_internet(&self, port: u16) -> bool {
+        self.from_internet()
+            && matches!(self.protocol.as_str(), "tcp" | "all")
+            && self.from_port <= port
+            && port <= self.to_port
+    }
+}
+
+/// The admin ports (SSH, RDP) a machine exposes to the internet.
+pub const ADMIN_PORTS: [u16; 2] = [22, 3389];
+
+/// Rules as the `ingress` attribute stores them: `protocol|from-to|source`, comma-separated.
+pub fn format_ingress(rules: &[IngressRule]) -> String {
+    let mut entries: Vec<String> =
+        rules.iter().map(|r| format!("{}|{}-{}|{}", r.protocol, r.from_port, r.to_port, r.source)).collect();
+    // a stable order, so an unchanged firewall hashes the same
+    entries.sort();
+    entries.dedup();
+    entries.join(",")
+}
+
+/// The `internet_admin_ports` attribute of a machine behind these rules: `22,3389`, or empty.
+pub fn internet_admin_ports<'a>(rules: impl IntoIterator<Item = &'a IngressRule> + Clone) -> String {
+    ADMIN_PORTS
+        .iter()
+        .filter(|port| rules.clone().into_iter().any(|r| r.opens_to_internet(**port)))
+        .map(u16::to_string)
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
 /// A built-in check by id.
 pub fn builtin_check(id: &str) -> Option<&'static CheckInfo> {
     BUILTIN_CHECKS.iter().find(|c| c.id == id)
@@ -418,6 +475,19 @@ mod tests {
             assert!(!c.title.is_empty() && !c.risk.is_empty() && !c.remediation.is_empty(), "{}", c.id);
             assert!(!c.providers.is_empty() && !c.resource_types.is_empty(), "{}", c.id);
         }
+    }
+
+    #[test]
+    fn ingress_rules_are_stored_sorted_and_admin_ports_found_through_any_rule() {
+        let rules = [
+            IngressRule::new("-1", 0, 65535, "sg:sg-1"),
+            IngressRule::new("tcp", 3389, 3389, "10.0.0.0/8"),
+            IngressRule::new("TCP", 20, 25, "0.0.0.0/0"),
+        ];
+        assert_eq!(format_ingress(&rules), "all|0-65535|sg:sg-1,tcp|20-25|0.0.0.0/0,tcp|3389-3389|10.0.0.0/8");
+        assert_eq!(internet_admin_ports(&rules), "22");
+        assert_eq!(internet_admin_ports(&[IngressRule::new("*", 0, 65535, "Internet")]), "22,3389");
+        assert_eq!(internet_admin_ports(&[IngressRule::new("udp", 0, 65535, "*")]), "");
     }
 
     #[test]

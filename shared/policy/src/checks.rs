@@ -82,6 +82,17 @@ impl BuiltinChecks {
     }
 }
 
+/// The built-in library as the sync's evaluator: one clone of the compiled engine per batch.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct BuiltinEvaluator;
+
+impl skyforge_app::compliance::ComplianceEvaluator for BuiltinEvaluator {
+    fn evaluate(&self, resources: &[&Resource]) -> Vec<Vec<(&'static CheckInfo, Outcome)>> {
+        let mut checks = builtin_checks();
+        resources.iter().map(|r| checks.evaluate(r).into_iter().map(|o| (o.check, o.outcome)).collect()).collect()
+    }
+}
+
 #[cfg(test)]
 #[path = "checks_tests.rs"]
 mod tests;

@@ -294,3 +294,28 @@ fn a_public_vm_without_open_admin_ports_passes_and_a_private_one_with_them_passe
     let private = resource(GCP, VM, "running", false, &[("internet_admin_ports", "22")]);
     assert_eq!(outcome("vm_public_admin_port", &private), Some(Outcome::Pass));
 }
+
+/// `cargo nextest run -p skyforge-policy --run-ignored only -E 'test(benchmark)' --no-capture`
+/// (the figure in docs/governance.md is from a release-mode run of this test).
+#[test]
+#[ignore = "a benchmark: prints the time to evaluate 10,000 resources"]
+fn benchmark_10000_resources_against_the_library() {
+    let kinds = [
+        (FW, &[("ingress", "tcp|22-22|0.0.0.0/0,tcp|443-443|0.0.0.0/0")][..]),
+        (VM, &[("imds_tokens", "optional"), ("internet_admin_ports", "22")][..]),
+        (DISK, &[("encrypted", "true"), ("encryption_key", "provider_managed")][..]),
+        (BUCKET, &[("public_access_block", "false"), ("policy_public", "false"), ("default_encryption", "none")][..]),
+    ];
+    let resources: Vec<Resource> = (0..10_000)
+        .map(|i| {
+            let (kind, attrs) = kinds[i % 4];
+            resource(AWS, kind, "running", true, attrs)
+        })
+        .collect();
+    let started = std::time::Instant::now();
+    let mut checks = builtin_checks();
+    let outcomes: usize = resources.iter().map(|r| checks.evaluate(r).len()).sum();
+    let elapsed = started.elapsed();
+    println!("10,000 resources, {outcomes} check outcomes, in {elapsed:?} ({:?} a resource)", elapsed / 10_000);
+    assert!(outcomes > 10_000);
+}

@@ -4,5 +4,5 @@
 pub mod checks;
 pub mod engine;
 
-pub use checks::{BuiltinChecks, Check, CheckOutcome, builtin_checks};
+pub use checks::{BuiltinChecks, BuiltinEvaluator, Check, CheckOutcome, builtin_checks};
 pub use engine::{CompileError, DEFAULT_TIME_LIMIT, EvalError, MAX_SOURCE_BYTES, PolicyEngine, PolicyModule};

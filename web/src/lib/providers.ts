@@ -17,7 +17,7 @@ export function providerColor(provider: string): string {
   return PROVIDER_COLORS[provider] ?? '#71717a';
 }
 
-export const RESOURCE_TYPES = ['vm', 'disk', 'network', 'subnet', 'public_ip', 'bucket'] as const;
+export const RESOURCE_TYPES = ['vm', 'disk', 'network', 'subnet', 'public_ip', 'bucket', 'firewall'] as const;
 
 const TYPE_LABELS: Record<string, string> = {
   vm: 'VM',
@@ -26,6 +26,7 @@ const TYPE_LABELS: Record<string, string> = {
   subnet: 'Subnet',
   public_ip: 'Public IP',
   bucket: 'Bucket',
+  firewall: 'Firewall',
 };
 
 export function resourceTypeLabel(type: string): string {

@@ -8,6 +8,7 @@ use axum::extract::{FromRef, Path, Query, State};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use skyforge_app::Services;
+use skyforge_app::compliance::ComplianceService;
 use skyforge_app::inventory::InventoryService;
 use skyforge_domain::inventory::{InventoryItem, InventoryParams, InventoryQuery, encode_inventory_cursor};
 use skyforge_domain::sync::ProviderHealth;
@@ -17,6 +18,7 @@ use utoipa_axum::routes;
 
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{OrgMember, PageParams, page_request};
+use crate::routes::compliance::FindingView;
 use crate::routes::credentials::SyncSummaryView;
 use crate::views::ListOf;
 
@@ -24,6 +26,7 @@ use crate::views::ListOf;
 pub struct InventoryState {
     pub services: Services,
     pub inventory: Arc<InventoryService>,
+    pub compliance: Arc<ComplianceService>,
 }
 
 impl FromRef<InventoryState> for Services {
@@ -39,6 +42,7 @@ pub fn routes() -> OpenApiRouter<InventoryState> {
         .routes(routes!(resource_history))
         .routes(routes!(dashboard))
         .routes(routes!(provider_health))
+        .merge(crate::routes::compliance::routes())
 }
 
 /// A resource in the inventory, in the same shape for every provider.
@@ -53,7 +57,7 @@ pub struct ResourceView {
     pub account: String,
     /// Region or location; `global` for resources without one.
     pub region: String,
-    /// vm, disk, network, subnet, public_ip or bucket
+    /// vm, disk, network, subnet, public_ip, bucket or firewall
     #[serde(rename = "type")]
     pub kind: String,
     /// The provider's own id.
@@ -75,6 +79,10 @@ pub struct ResourceView {
     pub last_seen: DateTime<Utc>,
     /// Set when a sync no longer found it.
     pub deleted_at: Option<DateTime<Utc>>,
+    /// Its compliance findings (every check that applies, open or not): only in the
+    /// resource's own detail, not in lists.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub findings: Option<Vec<FindingView>>,
 }
 
 impl From<InventoryItem> for ResourceView {
@@ -100,6 +108,7 @@ impl From<InventoryItem> for ResourceView {
             first_seen: item.first_seen,
             last_seen: item.last_seen,
             deleted_at: item.deleted_at,
+            findings: None,
         }
     }
 }
@@ -112,7 +121,7 @@ impl From<InventoryItem> for ResourceView {
 pub struct InventoryQueryParams {
     /// aws, azure or gcp
     pub provider: Option<String>,
-    /// vm, disk, network, subnet, public_ip or bucket
+    /// vm, disk, network, subnet, public_ip, bucket or firewall
     #[serde(rename = "type")]
     #[param(rename = "type")]
     pub kind: Option<String>,
@@ -165,7 +174,10 @@ async fn get_resource(
     member: OrgMember,
     Path(path): Path<(String, String)>,
 ) -> ApiResult<Json<ResourceView>> {
-    Ok(Json(state.inventory.get(&member.access, &path.1).await?.into()))
+    let mut view: ResourceView = state.inventory.get(&member.access, &path.1).await?.into();
+    let findings = state.compliance.resource_findings(&member.access, &view.id).await?;
+    view.findings = Some(findings.into_iter().map(FindingView::from).collect());
+    Ok(Json(view))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
