@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { apiClient } from '@/lib/api-client';
 import { PAGE_SIZE, pageSchema, timestampSchema, type Equals, type Expect, type Page } from '@/lib/api-common';
 import type { components } from '@/lib/api-schema';
+import { findingSchema } from '@/lib/compliance';
 
 export const resourceSchema = z.object({
   id: z.string(),
@@ -26,6 +27,8 @@ export const resourceSchema = z.object({
   deleted_at: timestampSchema.nullish(),
   first_seen: timestampSchema,
   last_seen: timestampSchema,
+  /// Only in a resource's own detail: its compliance findings.
+  findings: z.array(findingSchema).nullish(),
 });
 export type Resource = z.infer<typeof resourceSchema>;
 export type _ResourceMatchesContract = Expect<Equals<Resource, components['schemas']['ResourceView']>>;
