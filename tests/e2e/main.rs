@@ -5,6 +5,7 @@ mod accounts;
 mod api_tokens;
 mod bad_input;
 mod cloud_accounts;
+mod compliance;
 mod costs;
 mod dashboard;
 mod deployments;

@@ -1,4 +1,5 @@
-//! api-inventory: the inventory, resource history, the dashboard and provider health.
+//! api-inventory: the inventory, resource history, the dashboard, provider health and
+//! compliance findings.
 
 use std::sync::Arc;
 
@@ -14,6 +15,7 @@ async fn main() -> Result<(), lambda_http::Error> {
     let sdk = skyforge_wiring::sdk_config().await;
     let services = skyforge_wiring::services(&sdk, &config).await?;
     let inventory = Arc::new(skyforge_wiring::inventory_service(&sdk, &config.table_name));
-    let router = skyforge_api::inventory_router(InventoryState { services, inventory });
+    let compliance = Arc::new(skyforge_wiring::compliance_reader(&sdk, &config.table_name));
+    let router = skyforge_api::inventory_router(InventoryState { services, inventory, compliance });
     skyforge_lambda::serve(skyforge_api::finish(router)).await
 }

@@ -88,6 +88,7 @@ async fn serve(seed_demo: bool) -> anyhow::Result<()> {
         services.audit.clone(),
     ));
     let inventory = Arc::new(skyforge_wiring::inventory_service(&sdk, table));
+    let compliance = Arc::new(skyforge_wiring::compliance_reader(&sdk, table));
     // the costs page reads what the sync worker refreshed
     let costs = Arc::new(skyforge_wiring::cost_reports(&sdk, table, local.cost_policy));
     let sync = Arc::new(skyforge_wiring::sync::sync_worker(&sdk, table, &queue_url, &endpoints, local.cost_policy));
@@ -134,6 +135,7 @@ async fn serve(seed_demo: bool) -> anyhow::Result<()> {
         .merge(skyforge_api::inventory_router(InventoryState {
             services: services.clone(),
             inventory: inventory.clone(),
+            compliance: compliance.clone(),
         }))
         .merge(skyforge_api::deployments_router(DeploymentsState {
             services: services.clone(),

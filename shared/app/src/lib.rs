@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod auth;
 pub mod clouds;
+pub mod compliance;
 pub mod config;
 pub mod costs;
 pub mod credentials;

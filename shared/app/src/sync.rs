@@ -27,6 +27,7 @@ use skyforge_domain::sync::{
 };
 
 use crate::clouds::{ApiCall, CloudError, CloudInventory};
+use crate::compliance::ComplianceService;
 use crate::costs::CostService;
 use crate::error::AppError;
 use crate::ports::Clock;
@@ -86,11 +87,19 @@ pub struct SyncService {
     region_concurrency: usize,
     page_size: usize,
     costs: Option<Arc<CostService>>,
+    compliance: Option<Arc<ComplianceService>>,
 }
 
 impl SyncService {
     pub fn new(ports: SyncPorts, clock: Arc<dyn Clock>) -> Self {
-        Self { ports, clock, region_concurrency: 4, page_size: PAGE_SIZE, costs: None }
+        Self { ports, clock, region_concurrency: 4, page_size: PAGE_SIZE, costs: None, compliance: None }
+    }
+
+    /// Also evaluates the compliance checks on what each sync created or changed, and resolves
+    /// the findings of what it found gone (see [`ComplianceService::apply_diff`]).
+    pub fn with_compliance(mut self, compliance: Arc<ComplianceService>) -> Self {
+        self.compliance = Some(compliance);
+        self
     }
 
     /// Also refreshes each credential's costs after its inventory (when due, see [`CostService`]).
@@ -316,6 +325,18 @@ impl SyncService {
         run.counts.changed = diff.changed.len() as u64;
         run.counts.deleted = diff.gone.len() as u64;
         run.counts.unchanged = diff.unchanged as u64;
+        if diff.writes() > 0
+            && let Some(compliance) = &self.compliance
+        {
+            // before the inventory: a failed inventory write redelivers the same diff
+            let findings = compliance.apply_diff(credential.org_id, credential.id, &diff, now).await?;
+            tracing::info!(
+                credential = %credential.id,
+                evaluated = findings.evaluated,
+                writes = findings.writes,
+                "compliance checks evaluated"
+            );
+        }
         if diff.writes() > 0 {
             let write =
                 InventoryWrite { org: credential.org_id, credential: credential.id, run: run.id, now, diff: &diff };

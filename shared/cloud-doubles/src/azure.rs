@@ -47,6 +47,39 @@ pub struct AzureStorageAccount {
     pub location: String,
     pub kind: String,
     pub sku: String,
+    /// `allowBlobPublicAccess`: anonymous reads of blobs allowed.
+    pub public_blob_access: bool,
+    /// `supportsHttpsTrafficOnly`
+    pub https_only: bool,
+    /// `minimumTlsVersion`: `TLS1_0`, `TLS1_1` or `TLS1_2`.
+    pub min_tls_version: String,
+}
+
+/// A network security group with its inbound rules, on the NICs of some VMs.
+#[derive(Debug, Clone, Default)]
+pub struct AzureNsg {
+    pub name: String,
+    pub resource_group: String,
+    pub location: String,
+    pub rules: Vec<AzureNsgRule>,
+    /// The VMs whose NIC it is attached to.
+    pub vms: Vec<String>,
+}
+
+/// One security rule as ARM documents it.
+#[derive(Debug, Clone)]
+pub struct AzureNsgRule {
+    pub name: String,
+    /// `Inbound` or `Outbound`
+    pub direction: String,
+    /// `Allow` or `Deny`
+    pub access: String,
+    /// `Tcp`, `Udp`, `Icmp` or `*`
+    pub protocol: String,
+    /// `22`, `1000-2000` or `*`
+    pub destination_port_range: String,
+    /// `*`, `Internet`, a CIDR or a service tag
+    pub source_address_prefix: String,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -60,6 +93,7 @@ pub struct AzureSubscription {
     pub unassociated_ips: Vec<(String, String, String)>,
     pub vnets: Vec<AzureVnet>,
     pub storage_accounts: Vec<AzureStorageAccount>,
+    pub network_security_groups: Vec<AzureNsg>,
     /// What Cost Management reports for the subscription, day by day and service by service.
     pub costs: Vec<DailyCost>,
 }
@@ -210,11 +244,14 @@ fn answer(world: &mut AzureWorld, base: &str, request: &Request) -> ResponseTemp
                 }
                 ("Microsoft.Compute", "disks") => disks(sub, subscription),
                 ("Microsoft.Network", "networkInterfaces") => {
-                    subscription.vms.iter().map(|vm| nic_json(sub, vm)).collect()
+                    subscription.vms.iter().map(|vm| nic_json(sub, vm, &subscription.network_security_groups)).collect()
                 }
                 ("Microsoft.Network", "publicIPAddresses") => public_ips(sub, subscription),
                 ("Microsoft.Network", "virtualNetworks") => {
                     subscription.vnets.iter().map(|v| vnet_json(sub, v)).collect()
+                }
+                ("Microsoft.Network", "networkSecurityGroups") => {
+                    subscription.network_security_groups.iter().map(|n| nsg_json(sub, n)).collect()
                 }
                 ("Microsoft.Storage", "storageAccounts") => {
                     subscription.storage_accounts.iter().map(|a| storage_json(sub, a)).collect()
@@ -402,7 +439,7 @@ fn disks(sub: &str, subscription: &AzureSubscription) -> Vec<Value> {
             "location": vm.location,
             "managedBy": id(sub, &vm.resource_group, "Microsoft.Compute/virtualMachines", &vm.name),
             "sku": { "name": "Premium_LRS", "tier": "Premium" },
-            "properties": { "creationData": { "createOption": "FromImage" }, "diskSizeGB": vm.os_disk_gb, "diskState": "Attached", "provisioningState": "Succeeded", "timeCreated": "2026-01-15T10:00:00+00:00" },
+            "properties": { "creationData": { "createOption": "FromImage" }, "diskSizeGB": vm.os_disk_gb, "diskState": "Attached", "provisioningState": "Succeeded", "timeCreated": "2026-01-15T10:00:00+00:00", "encryption": { "type": "EncryptionAtRestWithPlatformKey" } },
         })
     });
     let spare = subscription.unattached_disks.iter().map(|(name, location, gb)| {
@@ -412,18 +449,18 @@ fn disks(sub: &str, subscription: &AzureSubscription) -> Vec<Value> {
             "type": "Microsoft.Compute/disks",
             "location": location,
             "sku": { "name": "Standard_LRS", "tier": "Standard" },
-            "properties": { "creationData": { "createOption": "Empty" }, "diskSizeGB": gb, "diskState": "Unattached", "provisioningState": "Succeeded", "timeCreated": "2026-02-01T10:00:00+00:00" },
+            "properties": { "creationData": { "createOption": "Empty" }, "diskSizeGB": gb, "diskState": "Unattached", "provisioningState": "Succeeded", "timeCreated": "2026-02-01T10:00:00+00:00", "encryption": { "type": "EncryptionAtRestWithCustomerKey", "diskEncryptionSetId": format!("/subscriptions/{sub}/resourceGroups/spare/providers/Microsoft.Compute/diskEncryptionSets/keys") } },
         })
     });
     attached.chain(spare).collect()
 }
 
-fn nic_json(sub: &str, vm: &AzureVm) -> Value {
+fn nic_json(sub: &str, vm: &AzureVm, nsgs: &[AzureNsg]) -> Value {
     let mut ip_config = json!({ "privateIPAddress": vm.private_ip, "privateIPAllocationMethod": "Dynamic" });
     if vm.public_ip.is_some() {
         ip_config["publicIPAddress"] = json!({ "id": id(sub, &vm.resource_group, "Microsoft.Network/publicIPAddresses", &format!("{}-ip", vm.name)) });
     }
-    json!({
+    let mut nic = json!({
         "id": id(sub, &vm.resource_group, "Microsoft.Network/networkInterfaces", &format!("{}-nic", vm.name)),
         "name": format!("{}-nic", vm.name),
         "type": "Microsoft.Network/networkInterfaces",
@@ -433,6 +470,45 @@ fn nic_json(sub: &str, vm: &AzureVm) -> Value {
             "virtualMachine": { "id": id(sub, &vm.resource_group, "Microsoft.Compute/virtualMachines", &vm.name) },
             "provisioningState": "Succeeded",
         },
+    });
+    if let Some(nsg) = nsgs.iter().find(|n| n.vms.contains(&vm.name)) {
+        nic["properties"]["networkSecurityGroup"] =
+            json!({ "id": id(sub, &nsg.resource_group, "Microsoft.Network/networkSecurityGroups", &nsg.name) });
+    }
+    nic
+}
+
+fn nsg_json(sub: &str, nsg: &AzureNsg) -> Value {
+    let nsg_id = id(sub, &nsg.resource_group, "Microsoft.Network/networkSecurityGroups", &nsg.name);
+    let rules: Vec<Value> = nsg
+        .rules
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            json!({
+                "id": format!("{nsg_id}/securityRules/{}", r.name),
+                "name": r.name,
+                "properties": {
+                    "protocol": r.protocol,
+                    "sourcePortRange": "*",
+                    "destinationPortRange": r.destination_port_range,
+                    "sourceAddressPrefix": r.source_address_prefix,
+                    "destinationAddressPrefix": "*",
+                    "access": r.access,
+                    "priority": 100 + i * 10,
+                    "direction": r.direction,
+                    "provisioningState": "Succeeded",
+                },
+            })
+        })
+        .collect();
+    json!({
+        "id": nsg_id,
+        "name": nsg.name,
+        "type": "Microsoft.Network/networkSecurityGroups",
+        "location": nsg.location,
+        "tags": {},
+        "properties": { "securityRules": rules, "provisioningState": "Succeeded" },
     })
 }
 
@@ -508,7 +584,9 @@ fn storage_json(sub: &str, account: &AzureStorageAccount) -> Value {
             "creationTime": "2026-01-10T08:00:00.0000000Z",
             "primaryLocation": account.location,
             "statusOfPrimary": "available",
-            "supportsHttpsTrafficOnly": true,
+            "supportsHttpsTrafficOnly": account.https_only,
+            "allowBlobPublicAccess": account.public_blob_access,
+            "minimumTlsVersion": account.min_tls_version,
         },
     })
 }

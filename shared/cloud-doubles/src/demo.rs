@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 
-use crate::azure::{AzureStorageAccount, AzureSubscription, AzureVm, AzureVnet, AzureWorld};
+use crate::azure::{AzureNsg, AzureNsgRule, AzureStorageAccount, AzureSubscription, AzureVm, AzureVnet, AzureWorld};
 use crate::costs::DailyCost;
-use crate::gcp::{GcpInstance, GcpNetwork, GcpProject, GcpWorld};
+use crate::gcp::{GcpFirewall, GcpInstance, GcpNetwork, GcpProject, GcpWorld};
 
 pub const AZURE_TENANT: &str = "d3a0f1c2-0000-4000-8000-00000000de70";
 pub const AZURE_CLIENT: &str = "d3a0f1c2-0000-4000-8000-0000000c1e27";
@@ -129,6 +129,9 @@ pub fn azure_world() -> AzureWorld {
                 location: "westeurope".into(),
                 kind: "StorageV2".into(),
                 sku: "Standard_LRS".into(),
+                public_blob_access: false,
+                https_only: true,
+                min_tls_version: "TLS1_2".into(),
             },
             AzureStorageAccount {
                 name: "skyforgedemoarchive".into(),
@@ -136,11 +139,37 @@ pub fn azure_world() -> AzureWorld {
                 location: "eastus".into(),
                 kind: "BlobStorage".into(),
                 sku: "Standard_GRS".into(),
+                // deliberately non-compliant, so the demo shows compliance findings
+                public_blob_access: true,
+                https_only: false,
+                min_tls_version: "TLS1_0".into(),
             },
         ],
+        network_security_groups: vec![AzureNsg {
+            name: "demo-web-nsg".into(),
+            resource_group: "demo-rg".into(),
+            location: "westeurope".into(),
+            rules: vec![
+                nsg_rule("allow-https", "Tcp", "443", "Internet"),
+                // deliberately non-compliant: SSH from anywhere, on a VM with a public IP
+                nsg_rule("allow-ssh", "Tcp", "22", "*"),
+            ],
+            vms: vec!["demo-web-1".into()],
+        }],
         costs: daily_costs(&AZURE_SERVICES, today(), COST_DAYS),
     });
     world
+}
+
+fn nsg_rule(name: &str, protocol: &str, port: &str, source: &str) -> AzureNsgRule {
+    AzureNsgRule {
+        name: name.into(),
+        direction: "Inbound".into(),
+        access: "Allow".into(),
+        protocol: protocol.into(),
+        destination_port_range: port.into(),
+        source_address_prefix: source.into(),
+    }
 }
 
 fn instance(name: &str, zone: &str, machine: &str, status: &str, ip: (&str, Option<&str>), role: &str) -> GcpInstance {
@@ -153,6 +182,7 @@ fn instance(name: &str, zone: &str, machine: &str, status: &str, ip: (&str, Opti
         external_ip: ip.1.map(Into::into),
         boot_disk_gb: 20,
         labels: tags(role),
+        network_tags: vec![role.to_owned()],
     }
 }
 
@@ -184,6 +214,23 @@ pub fn gcp_world(public_key_pem: &str) -> GcpWorld {
                 ("demo-eu".into(), "europe-west1".into(), "10.132.0.0/20".into()),
             ],
         }],
+        firewalls: vec![
+            GcpFirewall {
+                name: "demo-allow-internal".into(),
+                network: "default".into(),
+                allowed: vec![("all".into(), vec![])],
+                source_ranges: vec!["10.128.0.0/9".into()],
+                target_tags: vec![],
+            },
+            // deliberately non-compliant: RDP from anywhere to the web instances (public IP)
+            GcpFirewall {
+                name: "demo-allow-rdp".into(),
+                network: "default".into(),
+                allowed: vec![("tcp".into(), vec!["3389".into()])],
+                source_ranges: vec!["0.0.0.0/0".into()],
+                target_tags: vec!["web".into()],
+            },
+        ],
         costs: daily_costs(&GCP_SERVICES, today(), COST_DAYS),
     });
     world

@@ -26,6 +26,20 @@ pub struct GcpInstance {
     pub external_ip: Option<String>,
     pub boot_disk_gb: u32,
     pub labels: BTreeMap<String, String>,
+    /// Network tags (`tags.items`): what firewall rules target.
+    pub network_tags: Vec<String>,
+}
+
+/// A VPC firewall rule (ingress, allow) as the Compute API documents it.
+#[derive(Debug, Clone)]
+pub struct GcpFirewall {
+    pub name: String,
+    pub network: String,
+    /// (IPProtocol, ports): `("tcp", ["22"])`, `("all", [])`
+    pub allowed: Vec<(String, Vec<String>)>,
+    pub source_ranges: Vec<String>,
+    /// Empty: every instance of the network.
+    pub target_tags: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -44,6 +58,7 @@ pub struct GcpProject {
     /// Reserved external addresses in use by nothing: (name, region, address).
     pub reserved_addresses: Vec<(String, String, String)>,
     pub networks: Vec<GcpNetwork>,
+    pub firewalls: Vec<GcpFirewall>,
     /// The project's rows in the billing export, summed per day and service.
     pub costs: Vec<DailyCost>,
 }
@@ -215,6 +230,7 @@ fn answer(world: &mut GcpWorld, request: &Request) -> ResponseTemplate {
                     "sizeGb": gb.to_string(),
                     "status": "READY",
                     "type": link(&format!("zones/{zone}/diskTypes/pd-standard")),
+                    "diskEncryptionKey": { "kmsKeyName": format!("projects/{}/locations/global/keyRings/disks/cryptoKeys/data", found.id) },
                     "selfLink": link(&format!("zones/{zone}/disks/{name}")),
                     "creationTimestamp": "2026-02-02T09:00:00.000-08:00",
                 });
@@ -272,6 +288,34 @@ fn answer(world: &mut GcpWorld, request: &Request) -> ResponseTemplate {
             });
             aggregated(world.page_size, request, "addresses", in_use.chain(reserved).collect())
         }
+        ["global", "firewalls"] => {
+            let items: Vec<Value> = found
+                .firewalls
+                .iter()
+                .map(|f| {
+                    let allowed: Vec<Value> = f
+                        .allowed
+                        .iter()
+                        .map(|(protocol, ports)| json!({ "IPProtocol": protocol, "ports": ports }))
+                        .collect();
+                    json!({
+                        "id": format!("{}", 3000 + f.name.len()),
+                        "name": f.name,
+                        "network": link(&format!("global/networks/{}", f.network)),
+                        "direction": "INGRESS",
+                        "priority": 1000,
+                        "allowed": allowed,
+                        "sourceRanges": f.source_ranges,
+                        "targetTags": f.target_tags,
+                        "disabled": false,
+                        "selfLink": link(&format!("global/firewalls/{}", f.name)),
+                        "creationTimestamp": "2026-01-01T00:00:00.000-08:00",
+                    })
+                })
+                .collect();
+            let (slice, next) = slice(world.page_size, request, items);
+            page_body(json!(slice), next)
+        }
         ["global", "networks"] => {
             let items: Vec<Value> = found
                 .networks
@@ -311,6 +355,7 @@ fn instance_json(link: &dyn Fn(&str) -> String, i: &GcpInstance) -> Value {
         "status": i.status,
         "labels": i.labels,
         "networkInterfaces": [interface],
+        "tags": { "items": i.network_tags },
         "disks": [ { "boot": true, "source": link(&format!("zones/{}/disks/{}", i.zone, i.name)) } ],
         "selfLink": link(&format!("zones/{}/instances/{}", i.zone, i.name)),
         "creationTimestamp": "2026-01-20T09:00:00.000-08:00",

@@ -247,3 +247,51 @@ async fn gcp_failures_are_clear_and_throttling_is_waited_out() {
     let (error, _) = inventory.list_region(&stranger, GCP_PROJECT, "global").await.unwrap_err();
     assert_eq!(error.code(), "invalid_credential");
 }
+
+fn attr<'a>(resource: &'a Resource, key: &str) -> Option<&'a str> {
+    resource.attributes.get(key).map(String::as_str)
+}
+
+#[tokio::test]
+async fn azure_listing_carries_what_the_compliance_checks_read() {
+    let double = AzureDouble::start(demo::azure_world()).await;
+    let listing = azure(&double).list_region(&azure_secret(AZURE_SECRET), AZURE_SUBSCRIPTION, "global").await.unwrap();
+
+    let nsgs = by_name(&listing, ResourceType::Firewall);
+    assert_eq!(attr(&nsgs["demo-web-nsg"], "ingress"), Some("tcp|22-22|*,tcp|443-443|Internet"));
+    let vms = by_name(&listing, ResourceType::Vm);
+    assert_eq!(attr(&vms["demo-web-1"], "internet_admin_ports"), Some("22"), "SSH through the NIC's NSG");
+    assert_eq!(attr(&vms["demo-api-1"], "internet_admin_ports"), Some(""), "no NSG, nothing known to be open");
+
+    let accounts = by_name(&listing, ResourceType::Bucket);
+    let archive = &accounts["skyforgedemoarchive"];
+    assert_eq!(
+        (attr(archive, "public_blob_access"), attr(archive, "https_only"), attr(archive, "min_tls_version")),
+        (Some("true"), Some("false"), Some("TLS1_0"))
+    );
+    assert_eq!(attr(&accounts["skyforgedemologs"], "https_only"), Some("true"));
+
+    let disks = by_name(&listing, ResourceType::Disk);
+    assert_eq!(attr(&disks["demo-web-1-osdisk"], "encryption_key"), Some("provider_managed"));
+    assert_eq!(attr(&disks["demo-old-data"], "encryption_key"), Some("customer_managed"));
+    assert!(listing.calls.iter().any(|c| c.operation == "NetworkSecurityGroups.ListAll"));
+}
+
+#[tokio::test]
+async fn gcp_listing_carries_what_the_compliance_checks_read() {
+    let gcp = gcp().await;
+    let listing = gcp.inventory().list_region(&gcp.secret(), GCP_PROJECT, "global").await.unwrap();
+
+    let rules = by_name(&listing, ResourceType::Firewall);
+    assert_eq!(attr(&rules["demo-allow-rdp"], "ingress"), Some("tcp|3389-3389|0.0.0.0/0"));
+    assert_eq!(attr(&rules["demo-allow-rdp"], "target_tags"), Some("web"));
+    assert_eq!(attr(&rules["demo-allow-internal"], "ingress"), Some("all|0-65535|10.128.0.0/9"));
+    let vms = by_name(&listing, ResourceType::Vm);
+    assert_eq!(attr(&vms["demo-frontend-1"], "internet_admin_ports"), Some("3389"), "targeted by its web tag");
+    assert_eq!(attr(&vms["demo-worker-1"], "internet_admin_ports"), Some(""));
+
+    let disks = by_name(&listing, ResourceType::Disk);
+    assert_eq!(attr(&disks["demo-frontend-1"], "encryption_key"), Some("provider_managed"));
+    assert_eq!(attr(&disks["demo-orphan-disk"], "encryption_key"), Some("customer_managed"));
+    assert!(listing.calls.iter().any(|c| c.operation == "firewalls.list"));
+}

@@ -215,7 +215,15 @@ async fn a_region_lists_instances_volumes_networks_and_addresses_normalised() {
 
     assert_eq!(
         operations(&listing),
-        ["AssumeRole", "DescribeAddresses", "DescribeInstances", "DescribeSubnets", "DescribeVolumes", "DescribeVpcs"]
+        [
+            "AssumeRole",
+            "DescribeAddresses",
+            "DescribeInstances",
+            "DescribeSecurityGroups",
+            "DescribeSubnets",
+            "DescribeVolumes",
+            "DescribeVpcs"
+        ]
     );
     assert!(listing.calls.iter().all(|c| c.error.is_none()), "{:?}", listing.calls);
 
@@ -265,6 +273,129 @@ async fn buckets_are_listed_once_in_their_own_regions_with_tags() {
     assert!(listing.calls.iter().all(|c| c.service == "s3" || c.operation == "AssumeRole"));
     assert!(listing.calls.iter().all(|c| c.error.is_none()), "no tags is an answer, not an error: {:?}", listing.calls);
     assert_eq!(listing.calls.iter().filter(|c| c.operation == "GetBucketTagging").count(), 2);
+}
+
+#[tokio::test]
+async fn what_the_compliance_checks_read_is_listed_as_attributes() {
+    let (account, secret, config) = fresh_account().await;
+    let east = ec2(&config, "us-east-1");
+    let vpc =
+        east.create_vpc().cidr_block("10.9.0.0/16").send().await.unwrap().vpc().unwrap().vpc_id().unwrap().to_owned();
+    let open = east
+        .create_security_group()
+        .group_name("open-ssh")
+        .description("ssh from anywhere")
+        .vpc_id(&vpc)
+        .send()
+        .await
+        .unwrap()
+        .group_id()
+        .unwrap()
+        .to_owned();
+    let permission = |port: i32, cidr: &str| {
+        aws_sdk_ec2::types::IpPermission::builder()
+            .ip_protocol("tcp")
+            .from_port(port)
+            .to_port(port)
+            .ip_ranges(aws_sdk_ec2::types::IpRange::builder().cidr_ip(cidr).build())
+            .build()
+    };
+    east.authorize_security_group_ingress()
+        .group_id(&open)
+        .ip_permissions(permission(22, "0.0.0.0/0"))
+        .ip_permissions(permission(5432, "10.0.0.0/8"))
+        .send()
+        .await
+        .unwrap();
+    let web = east
+        .run_instances()
+        .image_id(DEMO_IMAGE)
+        .instance_type(InstanceType::T3Micro)
+        .min_count(1)
+        .max_count(1)
+        .security_group_ids(&open)
+        .metadata_options(
+            aws_sdk_ec2::types::InstanceMetadataOptionsRequest::builder()
+                .http_tokens(aws_sdk_ec2::types::HttpTokensState::Optional)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap()
+        .instances()[0]
+        .instance_id()
+        .unwrap()
+        .to_owned();
+    let plain = east.create_volume().availability_zone("us-east-1a").size(8).send().await.unwrap();
+    let sealed = east.create_volume().availability_zone("us-east-1a").size(8).encrypted(true).send().await.unwrap();
+
+    let inventory = AwsInventory::new(platform().await);
+    let listing = inventory.list_region(&secret, &account, "us-east-1").await.unwrap();
+
+    let group = find(&listing, &open);
+    assert_eq!((group.kind, group.name.as_deref()), (ResourceType::Firewall, Some("open-ssh")));
+    assert_eq!(attr(group, "ingress"), Some("tcp|22-22|0.0.0.0/0,tcp|5432-5432|10.0.0.0/8"));
+    let vm = find(&listing, &web);
+    assert_eq!(attr(vm, "imds_tokens"), Some("optional"));
+    assert_eq!(attr(vm, "security_groups"), Some(open.as_str()));
+    assert_eq!(attr(vm, "internet_admin_ports"), Some("22"));
+    assert_eq!(attr(find(&listing, plain.volume_id().unwrap()), "encrypted"), Some("false"));
+    let sealed = find(&listing, sealed.volume_id().unwrap());
+    assert_eq!(attr(sealed, "encrypted"), Some("true"));
+    assert!(attr(sealed, "encryption_key").is_some());
+
+    // buckets: one locked down, one with a public policy and nothing else
+    let (locked, public) = (format!("sf-test-{account}-locked"), format!("sf-test-{account}-public"));
+    let s3 = s3(&config, "us-east-1");
+    for bucket in [&locked, &public] {
+        s3.create_bucket().bucket(bucket).send().await.unwrap();
+    }
+    s3.put_public_access_block()
+        .bucket(&locked)
+        .public_access_block_configuration(
+            aws_sdk_s3::types::PublicAccessBlockConfiguration::builder()
+                .block_public_acls(true)
+                .ignore_public_acls(true)
+                .block_public_policy(true)
+                .restrict_public_buckets(true)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let sse = aws_sdk_s3::types::ServerSideEncryptionByDefault::builder()
+        .sse_algorithm(aws_sdk_s3::types::ServerSideEncryption::Aes256)
+        .build()
+        .unwrap();
+    s3.put_bucket_encryption()
+        .bucket(&locked)
+        .server_side_encryption_configuration(
+            aws_sdk_s3::types::ServerSideEncryptionConfiguration::builder()
+                .rules(
+                    aws_sdk_s3::types::ServerSideEncryptionRule::builder()
+                        .apply_server_side_encryption_by_default(sse)
+                        .build(),
+                )
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let policy = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::{public}/*"}}]}}"#
+    );
+    s3.put_bucket_policy().bucket(&public).policy(policy).send().await.unwrap();
+
+    let buckets = inventory.list_region(&secret, &account, GLOBAL_REGION).await.unwrap();
+    let locked = find(&buckets, &locked);
+    assert_eq!(
+        (attr(locked, "public_access_block"), attr(locked, "policy_public"), attr(locked, "default_encryption")),
+        (Some("true"), Some("false"), Some("AES256"))
+    );
+    let public = find(&buckets, &public);
+    assert_eq!((attr(public, "public_access_block"), attr(public, "policy_public")), (Some("false"), Some("true")));
+    assert!(buckets.calls.iter().all(|c| c.error.is_none()), "{:?}", buckets.calls);
 }
 
 #[tokio::test]

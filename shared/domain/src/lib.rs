@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod compliance;
 pub mod costs;
 pub mod credentials;
 pub mod deployments;

@@ -93,6 +93,11 @@ pub fn inventory_service(sdk: &SdkConfig, table_name: &str) -> InventoryService 
     InventoryService::new(store.clone(), store).with_costs(Arc::new(costs), Arc::new(SystemClock))
 }
 
+/// Compliance findings as the API reads them (the sync worker's service also evaluates).
+pub fn compliance_reader(sdk: &SdkConfig, table_name: &str) -> skyforge_app::compliance::ComplianceService {
+    skyforge_app::compliance::ComplianceService::new(store(sdk, table_name), Arc::new(SystemClock))
+}
+
 /// Cost reports and recommendations from the stored rows: no billing API is called (the sync
 /// worker refreshes them).
 pub fn cost_reports(sdk: &SdkConfig, table_name: &str, policy: CostPolicy) -> CostService {

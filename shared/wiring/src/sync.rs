@@ -49,7 +49,8 @@ pub fn sync_service(
     SyncService::new(ports, Arc::new(SystemClock))
 }
 
-/// The sync worker: every provider's inventory, and cost refreshes through their billing APIs.
+/// The sync worker: every provider's inventory, cost refreshes through their billing APIs, and
+/// the compliance checks on what changed.
 #[cfg(feature = "sync-worker")]
 pub fn sync_worker(
     sdk: &SdkConfig,
@@ -61,7 +62,11 @@ pub fn sync_worker(
     let store = store(sdk, table_name);
     let sources = skyforge_clouds::cost_sources(sdk, endpoints);
     let costs = skyforge_app::costs::CostService::new(store.clone(), store, sources, Arc::new(SystemClock), policy);
-    sync_service(sdk, table_name, queue_url, skyforge_clouds::all(sdk, endpoints)).with_costs(Arc::new(costs))
+    // the built-in checks, compiled once per cold start
+    let compliance = crate::compliance_reader(sdk, table_name).with_evaluator(Arc::new(skyforge_policy::BuiltinEvaluator));
+    sync_service(sdk, table_name, queue_url, skyforge_clouds::all(sdk, endpoints))
+        .with_costs(Arc::new(costs))
+        .with_compliance(Arc::new(compliance))
 }
 
 /// Cloud accounts: credentials, their secrets, the STS check of AWS credentials and the

@@ -28,6 +28,7 @@ const TYPE_LABELS: Record<string, string> = {
   subnet: 'Subnet',
   public_ip: 'Public IP',
   bucket: 'Bucket',
+  firewall: 'Firewall',
 };
 
 export function resourceTypeLabel(type: string): string {

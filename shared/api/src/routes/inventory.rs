@@ -8,6 +8,7 @@ use axum::extract::{FromRef, Path, Query, State};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use skyforge_app::Services;
+use skyforge_app::compliance::ComplianceService;
 use skyforge_app::inventory::InventoryService;
 use skyforge_domain::inventory::{ChangeKind, ResourceState, ResourceType};
 use skyforge_domain::inventory::{InventoryItem, InventoryParams, InventoryQuery, encode_inventory_cursor};
@@ -19,6 +20,7 @@ use utoipa_axum::routes;
 
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::extract::{OrgMember, PageParams, page_request};
+use crate::routes::compliance::FindingView;
 use crate::routes::credentials::SyncSummaryView;
 use crate::views::ListOf;
 
@@ -26,6 +28,7 @@ use crate::views::ListOf;
 pub struct InventoryState {
     pub services: Services,
     pub inventory: Arc<InventoryService>,
+    pub compliance: Arc<ComplianceService>,
 }
 
 impl FromRef<InventoryState> for Services {
@@ -41,6 +44,7 @@ pub fn routes() -> OpenApiRouter<InventoryState> {
         .routes(routes!(resource_history))
         .routes(routes!(dashboard))
         .routes(routes!(provider_health))
+        .merge(crate::routes::compliance::routes())
 }
 
 /// A resource in the inventory, in the same shape for every provider.
@@ -74,6 +78,10 @@ pub struct ResourceView {
     pub last_seen: DateTime<Utc>,
     /// Set when a sync no longer found it.
     pub deleted_at: Option<DateTime<Utc>>,
+    /// Its compliance findings (every check that applies, open or not): only in the
+    /// resource's own detail, not in lists.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub findings: Option<Vec<FindingView>>,
 }
 
 impl From<InventoryItem> for ResourceView {
@@ -99,6 +107,7 @@ impl From<InventoryItem> for ResourceView {
             first_seen: item.first_seen,
             last_seen: item.last_seen,
             deleted_at: item.deleted_at,
+            findings: None,
         }
     }
 }
@@ -181,7 +190,10 @@ async fn get_resource(
     member: OrgMember,
     Path(path): Path<(String, String)>,
 ) -> ApiResult<Json<ResourceView>> {
-    Ok(Json(state.inventory.get(&member.access, &path.1).await?.into()))
+    let mut view: ResourceView = state.inventory.get(&member.access, &path.1).await?.into();
+    let findings = state.compliance.resource_findings(&member.access, &view.id).await?;
+    view.findings = Some(findings.into_iter().map(FindingView::from).collect());
+    Ok(Json(view))
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -130,6 +130,25 @@ pub fn resource(org: OrgId, credential: CredentialId, id: &str) -> Key {
     (inventory_pk(org), format!("{}{id}", resource_prefix(credential)))
 }
 
+/// An organisation's compliance findings: `sk = <resource id>#<check id>`, so one resource's
+/// findings are a `begins_with` query and one credential's are too (the resource id starts
+/// with its credential's ulid).
+pub fn findings_pk(org: OrgId) -> String {
+    format!("FIND#{org}")
+}
+
+pub fn finding(org: OrgId, resource: &str, check: &str) -> Key {
+    (findings_pk(org), format!("{resource}#{check}"))
+}
+
+pub fn resource_findings_prefix(resource: &str) -> String {
+    format!("{resource}#")
+}
+
+pub fn credential_findings_prefix(credential: CredentialId) -> String {
+    format!("res_{}", credential.ulid())
+}
+
 pub fn history_pk(org: OrgId, resource: &str) -> String {
     format!("HIST#{org}#{resource}")
 }

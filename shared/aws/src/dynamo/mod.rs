@@ -7,6 +7,7 @@ mod audit;
 mod costs;
 mod credentials;
 mod deployments;
+mod findings;
 mod inventory;
 mod items;
 pub mod keys;

@@ -1,11 +1,16 @@
-//! One region of EC2: instances, volumes, VPCs, subnets and Elastic IPs, each read in full
-//! (every page) and normalised to [`Resource`].
+//! One region of EC2: instances, volumes, VPCs, subnets, Elastic IPs and security groups, each
+//! read in full (every page) and normalised to [`Resource`]. What the compliance checks read is
+//! kept as attributes: security groups' inbound rules, instances' metadata options and the admin
+//! ports their groups open to the internet, volumes' encryption.
 
 use std::collections::BTreeMap;
 
 use aws_sdk_ec2::Client;
-use aws_sdk_ec2::types::{Address, Instance, Subnet, Tag, Volume, Vpc};
+use std::collections::HashMap;
+
+use aws_sdk_ec2::types::{Address, Instance, IpPermission, SecurityGroup, Subnet, Tag, Volume, Vpc};
 use skyforge_app::clouds::CloudError;
+use skyforge_domain::compliance::{IngressRule, format_ingress, internet_admin_ports};
 use skyforge_domain::inventory::{Resource, ResourceType, normalise_state};
 use skyforge_domain::provider::Provider;
 
@@ -27,14 +32,26 @@ pub(crate) async fn list(
     page_size: i32,
     calls: &Calls,
 ) -> Result<Vec<Resource>, CloudError> {
-    let (instances, volumes, vpcs, subnets, addresses) = tokio::join!(
+    let (instances, volumes, vpcs, subnets, addresses, groups) = tokio::join!(
         instances(client, scope, page_size, calls),
         volumes(client, scope, page_size, calls),
         vpcs(client, scope, page_size, calls),
         subnets(client, scope, page_size, calls),
         addresses(client, scope, calls),
+        security_groups(client, page_size, calls),
     );
+    let groups = groups?;
     let mut all = instances?;
+    // an instance's exposure is the union of its groups' rules, all in this region
+    let rules: HashMap<&str, Vec<IngressRule>> =
+        groups.iter().filter_map(|g| Some((g.group_id()?, ingress_rules(g)))).collect();
+    for vm in &mut all {
+        let Some(ids) = vm.attributes.get("security_groups") else { continue };
+        let known: Vec<&IngressRule> = ids.split(',').filter_map(|id| rules.get(id)).flatten().collect();
+        let ports = internet_admin_ports(known.iter().copied());
+        vm.attributes.insert("internet_admin_ports".into(), ports);
+    }
+    all.extend(groups.iter().filter_map(|g| security_group(scope, g)));
     for part in [volumes?, vpcs?, subnets?, addresses?] {
         all.extend(part);
     }
@@ -101,6 +118,50 @@ async fn addresses(client: &Client, scope: Scope<'_>, calls: &Calls) -> Result<V
     Ok(output.addresses().iter().filter_map(|a| address(scope, a)).collect())
 }
 
+async fn security_groups(client: &Client, page_size: i32, calls: &Calls) -> Result<Vec<SecurityGroup>, CloudError> {
+    let mut pages = client.describe_security_groups().max_results(page_size).into_paginator().send();
+    let mut found = Vec::new();
+    while let Some(page) = calls.page("ec2", "DescribeSecurityGroups", pages.next()).await? {
+        found.extend(page.security_groups().iter().cloned());
+    }
+    Ok(found)
+}
+
+/// A security group's inbound rules, one per source (CIDR, IPv6 CIDR or referenced group).
+fn ingress_rules(g: &SecurityGroup) -> Vec<IngressRule> {
+    g.ip_permissions().iter().flat_map(permission_rules).collect()
+}
+
+fn permission_rules(p: &IpPermission) -> Vec<IngressRule> {
+    let protocol = p.ip_protocol().unwrap_or("-1");
+    // protocol -1 (all) carries no ports; ICMP uses them for type and code
+    let (from, to) = match (protocol, p.from_port(), p.to_port()) {
+        ("-1", ..) | (_, None, _) | (_, Some(-1), _) => (0, 65535),
+        (_, Some(from), to) => (from.clamp(0, 65535) as u16, to.unwrap_or(from).clamp(0, 65535) as u16),
+    };
+    let sources = p
+        .ip_ranges()
+        .iter()
+        .filter_map(|r| r.cidr_ip().map(str::to_owned))
+        .chain(p.ipv6_ranges().iter().filter_map(|r| r.cidr_ipv6().map(str::to_owned)))
+        .chain(p.user_id_group_pairs().iter().filter_map(|g| g.group_id().map(|id| format!("sg:{id}"))))
+        .chain(p.prefix_list_ids().iter().filter_map(|l| l.prefix_list_id().map(|id| format!("pl:{id}"))));
+    sources.map(|source| IngressRule::new(protocol, from, to, &source)).collect()
+}
+
+fn security_group(scope: Scope<'_>, g: &SecurityGroup) -> Option<Resource> {
+    let mut r = resource(scope, ResourceType::Firewall, g.group_id()?, g.tags(), "available");
+    r.name = r.name.or_else(|| g.group_name().map(str::to_owned));
+    r.attributes = attributes([
+        ("vpc_id", g.vpc_id().map(str::to_owned)),
+        ("description", g.description().map(str::to_owned)),
+        ("group_name", g.group_name().map(str::to_owned)),
+    ]);
+    // present even when empty: a group without inbound rules is compliant, not undescribed
+    r.attributes.insert("ingress".into(), format_ingress(&ingress_rules(g)));
+    Some(r)
+}
+
 /// A resource with what every kind has: id, tags (and the `Name` tag as its name), state.
 fn resource(scope: Scope<'_>, kind: ResourceType, native_id: &str, tags: &[Tag], state: &str) -> Resource {
     let tags: BTreeMap<String, String> =
@@ -159,6 +220,11 @@ fn instance(scope: Scope<'_>, i: &Instance) -> Option<Resource> {
         ("platform", platform),
         ("architecture", i.architecture().map(|a| a.as_str().to_owned())),
         ("lifecycle", i.instance_lifecycle().map(|l| l.as_str().to_owned())),
+        ("imds_tokens", i.metadata_options().and_then(|m| m.http_tokens()).map(|t| t.as_str().to_owned())),
+        (
+            "security_groups",
+            Some(i.security_groups().iter().filter_map(|g| g.group_id()).collect::<Vec<_>>().join(",")),
+        ),
     ]);
     Some(r)
 }
@@ -177,7 +243,18 @@ fn volume(scope: Scope<'_>, v: &Volume) -> Option<Resource> {
         ("attached_to", Some(attached.join(","))),
         ("availability_zone", v.availability_zone().map(str::to_owned)),
         ("encrypted", v.encrypted().map(|e| e.to_string())),
+        ("kms_key_id", v.kms_key_id().map(str::to_owned)),
     ]);
+    // without kms:DescribeKey an AWS-managed key (aws/ebs) cannot be told from a customer's:
+    // a volume encrypted with a named key counts as customer-managed
+    if v.encrypted() == Some(true) {
+        let key = if v.kms_key_id().is_some_and(|k| !k.contains("alias/aws/")) {
+            "customer_managed"
+        } else {
+            "provider_managed"
+        };
+        r.attributes.insert("encryption_key".into(), key.into());
+    }
     Some(r)
 }
 

@@ -1,5 +1,6 @@
 //! S3 buckets, listed once per account (the `global` pseudo-region) and each reported in its
-//! own region, with its tags.
+//! own region, with its tags and what the compliance checks read: Block Public Access, whether
+//! S3 finds its policy public, and its default encryption.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -137,6 +138,16 @@ async fn describe(
         )
         .await?;
     let Some(tags) = tags else { return Ok(None) };
+    let (block, policy, encryption) = tokio::join!(
+        public_access_block(client, &bucket.name, calls),
+        policy_public(client, &bucket.name, calls),
+        default_encryption(client, &bucket.name, calls),
+    );
+    let attributes: BTreeMap<String, String> =
+        [("public_access_block", block?), ("policy_public", policy?), ("default_encryption", encryption?)]
+            .into_iter()
+            .filter_map(|(key, value)| Some((key.to_owned(), value?)))
+            .collect();
     Ok(Some(Resource {
         provider: Provider::Aws,
         account: account.to_owned(),
@@ -150,8 +161,83 @@ async fn describe(
         private_ips: Vec::new(),
         tags,
         created_at: bucket.created_at,
-        attributes: BTreeMap::new(),
+        attributes,
     }))
+}
+
+/// A role without the newer read permissions (or a bucket deleted meanwhile) leaves the
+/// attribute out, so its checks do not apply, rather than failing the whole listing.
+fn unreadable(code: Option<&str>) -> bool {
+    matches!(code, Some("AccessDenied" | "NoSuchBucket" | "NotImplemented"))
+}
+
+/// `true` when all four Block Public Access settings are on.
+async fn public_access_block(client: &Client, bucket: &str, calls: &Calls) -> Result<Option<String>, CloudError> {
+    calls
+        .call_or(
+            "s3",
+            "GetPublicAccessBlock",
+            async {
+                let output = client.get_public_access_block().bucket(bucket).send().await?;
+                let all_on = output.public_access_block_configuration().is_some_and(|c| {
+                    c.block_public_acls() == Some(true)
+                        && c.ignore_public_acls() == Some(true)
+                        && c.block_public_policy() == Some(true)
+                        && c.restrict_public_buckets() == Some(true)
+                });
+                Ok(Some(all_on.to_string()))
+            },
+            |error| match error.code() {
+                Some("NoSuchPublicAccessBlockConfiguration") => Some(Some("false".into())),
+                code if unreadable(code) => Some(None),
+                _ => None,
+            },
+        )
+        .await
+}
+
+/// `true` when S3 evaluates the bucket policy as public.
+async fn policy_public(client: &Client, bucket: &str, calls: &Calls) -> Result<Option<String>, CloudError> {
+    calls
+        .call_or(
+            "s3",
+            "GetBucketPolicyStatus",
+            async {
+                let output = client.get_bucket_policy_status().bucket(bucket).send().await?;
+                let public = output.policy_status().and_then(|s| s.is_public()).unwrap_or(false);
+                Ok(Some(public.to_string()))
+            },
+            |error| match error.code() {
+                Some("NoSuchBucketPolicy") => Some(Some("false".into())),
+                code if unreadable(code) => Some(None),
+                _ => None,
+            },
+        )
+        .await
+}
+
+/// The default encryption algorithm (`AES256`, `aws:kms`, ...), or `none`.
+async fn default_encryption(client: &Client, bucket: &str, calls: &Calls) -> Result<Option<String>, CloudError> {
+    calls
+        .call_or(
+            "s3",
+            "GetBucketEncryption",
+            async {
+                let output = client.get_bucket_encryption().bucket(bucket).send().await?;
+                let algorithm = output
+                    .server_side_encryption_configuration()
+                    .and_then(|c| c.rules().first())
+                    .and_then(|r| r.apply_server_side_encryption_by_default())
+                    .map(|d| d.sse_algorithm().as_str().to_owned());
+                Ok(Some(algorithm.unwrap_or_else(|| "none".into())))
+            },
+            |error| match error.code() {
+                Some("ServerSideEncryptionConfigurationNotFoundError") => Some(Some("none".into())),
+                code if unreadable(code) => Some(None),
+                _ => None,
+            },
+        )
+        .await
 }
 
 #[cfg(test)]

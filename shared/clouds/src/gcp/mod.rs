@@ -1,6 +1,9 @@
 //! GCP inventory, one project at a time: Compute Engine instances, disks, subnetworks and
 //! external addresses through aggregated lists (every zone and region in one paged call),
-//! VPC networks, and Cloud Storage buckets through the JSON API. Compute's aggregated lists
+//! VPC networks, firewall rules, and Cloud Storage buckets through the JSON API. What the
+//! compliance checks read is kept as attributes: firewall rules' ingress, the admin ports they
+//! open to the internet on each instance (by network and target tags), disks' encryption key,
+//! buckets' uniform bucket-level access. Compute's aggregated lists
 //! span the project, so the sync's unit is the project, and health is recorded per project.
 //!
 //! Buckets are listed with the Cloud Storage JSON API (`GET /storage/v1/b?project=`) rather
@@ -17,6 +20,7 @@ use async_trait::async_trait;
 use serde::Deserialize;
 use skyforge_app::clouds::{CloudError, GLOBAL_REGION};
 use skyforge_cloud_signin::{CallLog, GcpAuth, Op};
+use skyforge_domain::compliance::{IngressRule, format_ingress, internet_admin_ports};
 use skyforge_domain::credentials::CloudSecret;
 use skyforge_domain::inventory::{Resource, ResourceType};
 use skyforge_domain::provider::Provider;
@@ -43,6 +47,7 @@ impl GcpInventory {
         let http = self.auth.http();
         let endpoints = self.auth.endpoints();
         let compute = format!("{}/compute/v1/projects/{project}", endpoints.gcp_compute);
+        let firewalls_url = format!("{compute}/global/firewalls");
         let (instances_url, disks_url, subnets_url, addresses_url, networks_url, buckets_url) = (
             format!("{compute}/aggregated/instances"),
             format!("{compute}/aggregated/disks"),
@@ -51,7 +56,7 @@ impl GcpInventory {
             format!("{compute}/global/networks"),
             format!("{}/storage/v1/b?project={project}", endpoints.gcp_storage),
         );
-        let (instances, disks, subnets, addresses, networks, buckets) = futures::join!(
+        let (instances, disks, subnets, addresses, networks, buckets, firewalls) = futures::join!(
             http.google_pages::<Aggregated<InstancesScope>>(
                 Op::new("compute", "instances.aggregatedList"),
                 &instances_url,
@@ -78,9 +83,21 @@ impl GcpInventory {
             ),
             http.google_pages::<Vec<Network>>(Op::new("compute", "networks.list"), &networks_url, token, log),
             http.google_pages::<Vec<Bucket>>(Op::new("storage", "buckets.list"), &buckets_url, token, log),
+            http.google_pages::<Vec<Firewall>>(Op::new("compute", "firewalls.list"), &firewalls_url, token, log),
         );
+        let firewalls: Vec<Firewall> = firewalls?
+            .into_iter()
+            .flatten()
+            .filter(|f| f.direction.as_deref() != Some("EGRESS") && !f.disabled)
+            .collect();
         let mut resources = Vec::new();
-        resources.extend(flatten(instances?, |s| s.instances).into_iter().map(|i| instance_resource(project, i)));
+        resources.extend(flatten(instances?, |s| s.instances).into_iter().map(|i| {
+            let ports = instance_admin_ports(&i, &firewalls);
+            let mut vm = instance_resource(project, i);
+            vm.attributes.insert("internet_admin_ports".into(), ports);
+            vm
+        }));
+        resources.extend(firewalls.iter().map(|f| firewall_resource(project, f)));
         resources.extend(flatten(disks?, |s| s.disks).into_iter().map(|d| disk_resource(project, d)));
         resources.extend(flatten(subnets?, |s| s.subnetworks).into_iter().map(|s| subnet_resource(project, s)));
         resources.extend(
@@ -139,6 +156,57 @@ fn base(project: &str, region: &str, kind: ResourceType, id: &str, name: &str, s
     Resource { name: Some(name.to_owned()), ..Resource::new(Provider::Gcp, project, region, kind, id, state) }
 }
 
+/// A firewall rule's allowed traffic as ingress rules (one per protocol, port range and source).
+fn firewall_ingress(f: &Firewall) -> Vec<IngressRule> {
+    let mut rules = Vec::new();
+    for allowed in &f.allowed {
+        let ranges: Vec<(u16, u16)> = if allowed.ports.is_empty() {
+            vec![(0, 65535)]
+        } else {
+            allowed
+                .ports
+                .iter()
+                .map(|p| {
+                    let mut parts = p.splitn(2, '-').map(|n| n.trim().parse::<u16>().unwrap_or(0));
+                    let from = parts.next().unwrap_or(0);
+                    (from, parts.next().unwrap_or(from))
+                })
+                .collect()
+        };
+        for (from, to) in ranges {
+            for source in &f.source_ranges {
+                rules.push(IngressRule::new(&allowed.ip_protocol, from, to, source));
+            }
+        }
+    }
+    rules
+}
+
+/// The admin ports the rules of the instance's network open to the internet for it: a rule
+/// without target tags applies to every instance, one with tags to those carrying one of them.
+fn instance_admin_ports(i: &Instance, firewalls: &[Firewall]) -> String {
+    let networks: Vec<&str> = i.network_interfaces.iter().filter_map(|n| n.network.as_deref()).map(last).collect();
+    let rules: Vec<IngressRule> = firewalls
+        .iter()
+        .filter(|f| f.network.as_deref().is_some_and(|n| networks.contains(&last(n))))
+        .filter(|f| f.target_tags.is_empty() || f.target_tags.iter().any(|t| i.tags.items.contains(t)))
+        .flat_map(firewall_ingress)
+        .collect();
+    internet_admin_ports(&rules)
+}
+
+fn firewall_resource(project: &str, f: &Firewall) -> Resource {
+    let mut resource = base(project, GLOBAL_REGION, ResourceType::Firewall, &f.self_link, &f.name, "");
+    resource.created_at = timestamp(f.creation_timestamp.as_deref());
+    let attributes = &mut resource.attributes;
+    attributes.extend(f.network.as_deref().map(|n| ("network".to_owned(), last(n).to_owned())));
+    if !f.target_tags.is_empty() {
+        attributes.insert("target_tags".into(), f.target_tags.join(","));
+    }
+    attributes.insert("ingress".into(), format_ingress(&firewall_ingress(f)));
+    resource
+}
+
 fn instance_resource(project: &str, i: Instance) -> Resource {
     let zone = last(&i.zone).to_owned();
     let mut resource = base(project, &zone, ResourceType::Vm, &i.self_link, &i.name, &i.status);
@@ -172,6 +240,11 @@ fn disk_resource(project: &str, d: GcpDisk) -> Resource {
     if let Some(user) = d.users.first() {
         resource.attributes.insert("attached_to".into(), last(user).to_owned());
     }
+    // every persistent disk is encrypted; a KMS key (or a supplied key) is the customer's
+    let customer = d.disk_encryption_key.as_ref().is_some_and(|k| k.kms_key_name.is_some() || k.sha256.is_some());
+    resource
+        .attributes
+        .insert("encryption_key".into(), if customer { "customer_managed" } else { "provider_managed" }.into());
     resource
 }
 
@@ -211,6 +284,8 @@ fn bucket_resource(project: &str, b: Bucket) -> Resource {
     resource.tags = b.labels;
     resource.created_at = timestamp(b.time_created.as_deref());
     resource.attributes.extend(b.location_type.map(|t| ("location_type".to_owned(), t)));
+    let uniform = b.iam_configuration.and_then(|c| c.uniform_bucket_level_access).and_then(|u| u.enabled);
+    resource.attributes.extend(uniform.map(|u| ("uniform_access".to_owned(), u.to_string())));
     resource
 }
 
@@ -235,8 +310,42 @@ struct Instance {
     network_interfaces: Vec<NetworkInterface>,
     #[serde(default)]
     disks: Vec<AttachedDisk>,
+    #[serde(default)]
+    tags: NetworkTags,
     self_link: String,
     creation_timestamp: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct NetworkTags {
+    #[serde(default)]
+    items: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Firewall {
+    name: String,
+    network: Option<String>,
+    direction: Option<String>,
+    #[serde(default)]
+    disabled: bool,
+    #[serde(default)]
+    allowed: Vec<Allowed>,
+    #[serde(default)]
+    source_ranges: Vec<String>,
+    #[serde(default)]
+    target_tags: Vec<String>,
+    self_link: String,
+    creation_timestamp: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Allowed {
+    #[serde(rename = "IPProtocol")]
+    ip_protocol: String,
+    #[serde(default)]
+    ports: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -280,8 +389,16 @@ struct GcpDisk {
     users: Vec<String>,
     #[serde(default)]
     labels: BTreeMap<String, String>,
+    disk_encryption_key: Option<DiskEncryptionKey>,
     self_link: String,
     creation_timestamp: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct DiskEncryptionKey {
+    kms_key_name: Option<String>,
+    sha256: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -339,4 +456,16 @@ struct Bucket {
     #[serde(default)]
     labels: BTreeMap<String, String>,
     time_created: Option<String>,
+    iam_configuration: Option<IamConfiguration>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct IamConfiguration {
+    uniform_bucket_level_access: Option<Toggle>,
+}
+
+#[derive(Deserialize)]
+struct Toggle {
+    enabled: Option<bool>,
 }

@@ -27,16 +27,20 @@ pub enum ResourceType {
     PublicIp,
     /// S3 bucket, storage account, Cloud Storage bucket.
     Bucket,
+    /// Security group, network security group, VPC firewall rule: its inbound rules in the
+    /// `ingress` attribute (`protocol|from-to|source`, comma-separated).
+    Firewall,
 }
 
 impl ResourceType {
-    pub const ALL: [ResourceType; 6] = [
+    pub const ALL: [ResourceType; 7] = [
         ResourceType::Vm,
         ResourceType::Disk,
         ResourceType::Network,
         ResourceType::Subnet,
         ResourceType::PublicIp,
         ResourceType::Bucket,
+        ResourceType::Firewall,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -47,6 +51,7 @@ impl ResourceType {
             ResourceType::Subnet => "subnet",
             ResourceType::PublicIp => "public_ip",
             ResourceType::Bucket => "bucket",
+            ResourceType::Firewall => "firewall",
         }
     }
 }

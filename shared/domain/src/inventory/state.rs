@@ -99,7 +99,7 @@ pub fn normalise_state(provider: Provider, kind: ResourceType, native: &str) -> 
         // networks, subnets, buckets: the provider says "available"/"succeeded"/"ready" or nothing
         (
             _,
-            ResourceType::Network | ResourceType::Subnet | ResourceType::Bucket,
+            ResourceType::Network | ResourceType::Subnet | ResourceType::Bucket | ResourceType::Firewall,
             "available" | "succeeded" | "ready" | "active" | "",
         ) => Available,
         (_, ResourceType::Network | ResourceType::Subnet, "pending" | "creating" | "updating") => Pending,

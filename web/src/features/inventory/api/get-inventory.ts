@@ -10,6 +10,7 @@ import {
   resourceTypeValues,
   type components,
 } from '@/lib/api-schema';
+import { findingSchema } from '@/lib/compliance';
 
 export const resourceSchema = z.object({
   id: z.string(),
@@ -32,6 +33,8 @@ export const resourceSchema = z.object({
   deleted_at: timestampSchema.nullish(),
   first_seen: timestampSchema,
   last_seen: timestampSchema,
+  /// Only in a resource's own detail: its compliance findings.
+  findings: z.array(findingSchema).nullish(),
 });
 export type Resource = z.infer<typeof resourceSchema>;
 export type _ResourceMatchesContract = Expect<Equals<Resource, components['schemas']['ResourceView']>>;

@@ -1,0 +1,5 @@
+package skyforge.checks.storage_https_only_off
+
+import data.skyforge.lib
+
+fail if lib.attr("https_only") != "true"
