@@ -49,6 +49,7 @@ pub fn ports(sdk: &SdkConfig, config: &Config) -> Ports {
         tokens: store.clone(),
         sessions: store.clone(),
         login_attempts: store.clone(),
+        devices: store.clone(),
         audit: store.clone(),
         probes: vec![
             Arc::new(probes::TableProbe::new(aws_sdk_dynamodb::Client::new(sdk), &config.table_name)),
