@@ -187,7 +187,7 @@ async fn token_use_is_recorded_at_most_once_per_interval() {
         last_used_at: None,
     };
     ApiTokens::create(&*store, &token).await.unwrap();
-    assert_eq!(store.by_digest(&secret.digest()).await.unwrap().unwrap().id, token.id);
+    assert_eq!(ApiTokens::by_digest(&*store, &secret.digest()).await.unwrap().unwrap().id, token.id);
 
     let t0 = Utc::now();
     store.touch(&token, t0, Duration::minutes(1)).await.unwrap();
@@ -199,7 +199,7 @@ async fn token_use_is_recorded_at_most_once_per_interval() {
     assert_eq!(later.timestamp_millis(), (t0 + Duration::minutes(2)).timestamp_millis());
 
     store.delete(&token).await.unwrap();
-    assert!(store.by_digest(&secret.digest()).await.unwrap().is_none());
+    assert!(ApiTokens::by_digest(&*store, &secret.digest()).await.unwrap().is_none());
 }
 
 #[tokio::test]
