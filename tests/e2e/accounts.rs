@@ -98,13 +98,13 @@ async fn wrong_password_and_unknown_email_look_the_same() {
 }
 
 #[tokio::test]
-async fn five_failed_logins_lock_the_email_with_retry_after() {
+async fn five_failed_logins_from_one_address_lock_the_email_there_with_retry_after() {
     let platform = Platform::start().await;
     let user = platform.user("ann").await;
     for _ in 0..5 {
         assert_eq!(platform.login(&user.email, "wrong password!!").await.status, StatusCode::UNAUTHORIZED);
     }
-    // now even the right password waits
+    // now even the right password waits, from this address
     let locked = platform.login(&user.email, PASSWORD).await;
     assert_eq!((locked.status, locked.code()), (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts"));
     let retry_after: u64 = locked.headers["retry-after"].to_str().unwrap().parse().unwrap();
@@ -118,6 +118,62 @@ async fn five_failed_logins_lock_the_email_with_retry_after() {
     // other emails are unaffected
     let other = platform.user("bob").await;
     assert_eq!(platform.login(&other.email, PASSWORD).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn an_attacker_hammering_an_email_from_elsewhere_cannot_lock_its_user_out() {
+    let platform = Platform::start().await;
+    // the user signed up and logged in from 127.0.0.1, their own address
+    let user = platform.user("ann").await;
+    let (attacker, cafe) = (platform.client_from("127.0.0.2"), platform.client_from("127.0.0.3"));
+    let login = |password: &str| json!({"email": user.email, "password": password});
+
+    // the user's laptop logged in at a café once and kept the device token it was given
+    let first = platform.login_through(&cafe, login(PASSWORD)).await;
+    assert_eq!(first.status, StatusCode::OK);
+    let device = first.body["device_token"].as_str().expect("a device token").to_owned();
+    assert!(device.starts_with("sfd_"));
+
+    // the attacker guesses from their address until throttled, then waits even with the password
+    for _ in 0..5 {
+        let guess = platform.login_through(&attacker, login("wrong password!!")).await;
+        assert_eq!((guess.status, guess.code()), (StatusCode::UNAUTHORIZED, "invalid_credentials"));
+    }
+    for _ in 0..3 {
+        let throttled = platform.login_through(&attacker, login(PASSWORD)).await;
+        assert_eq!((throttled.status, throttled.code()), (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts"));
+        let retry_after: u64 = throttled.headers["retry-after"].to_str().unwrap().parse().unwrap();
+        assert!((1..=900).contains(&retry_after), "{retry_after}");
+    }
+    // a made-up device token does not lift it
+    let made_up = platform
+        .login_through(&attacker, json!({"email": user.email, "password": PASSWORD, "device_token": "sfd_x"}))
+        .await;
+    assert_eq!(made_up.status, StatusCode::TOO_MANY_REQUESTS);
+
+    // the user, from their own address, gets in (and this new device gets its own token)
+    let home = platform.login(&user.email, PASSWORD).await;
+    assert_eq!(home.status, StatusCode::OK, "{:?}", home.body);
+    assert!(home.body["device_token"].as_str().unwrap().starts_with("sfd_"));
+
+    // the attacker moves to the café and sprays other emails until that address is throttled too
+    for i in 0..20 {
+        let spray = platform
+            .login_through(&cafe, json!({"email": format!("u{i}@example.com"), "password": "wrong password!!"}))
+            .await;
+        assert_eq!(spray.status, StatusCode::UNAUTHORIZED);
+    }
+    let new_device = platform.login_through(&cafe, login(PASSWORD)).await;
+    assert_eq!((new_device.status, new_device.code()), (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts"));
+    // the user's laptop at the café still gets in with its device token, and keeps it
+    let known =
+        platform.login_through(&cafe, json!({"email": user.email, "password": PASSWORD, "device_token": device})).await;
+    assert_eq!(known.status, StatusCode::OK, "{:?}", known.body);
+    assert!(known.body.get("device_token").is_none());
+    assert_eq!(platform.get("/v1/me", known.body["access_token"].as_str().unwrap()).await.status, StatusCode::OK);
+
+    // and no device token reached the log
+    assert!(!platform.logs().contains(&device));
 }
 
 #[tokio::test]

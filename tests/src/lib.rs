@@ -267,6 +267,18 @@ impl Platform {
         self.post("/v1/auth/login", None, json!({"email": email, "password": password})).await
     }
 
+    /// An HTTP client whose requests come from another loopback address (all of 127.0.0.0/8
+    /// reaches the platform on 127.0.0.1), to play callers at different source addresses.
+    pub fn client_from(&self, address: &str) -> reqwest::Client {
+        let address: std::net::IpAddr = address.parse().expect("an IP address");
+        reqwest::Client::builder().local_address(address).timeout(Duration::from_secs(30)).build().unwrap()
+    }
+
+    /// Logs in through `client` (see [`Platform::client_from`]) with the given body.
+    pub async fn login_through(&self, client: &reqwest::Client, body: Value) -> Reply {
+        self.send(client.post(format!("{}/v1/auth/login", self.base)).json(&body)).await
+    }
+
     /// Signs up a new user with a unique email and logs them in.
     pub async fn user(&self, name: &str) -> TestUser {
         let email = format!("{name}-{}@example.com", ulid::Ulid::new().to_string().to_lowercase());

@@ -7,7 +7,7 @@
 
 use std::net::SocketAddr;
 
-use skyforge_app::auth::SignupInput;
+use skyforge_app::auth::{LoginInput, SignupInput};
 use skyforge_app::config::CloudEndpoints;
 use skyforge_app::credentials::{CredentialService, NewCredential};
 use skyforge_app::{AppError, Caller, Services};
@@ -101,7 +101,11 @@ pub async fn seed(
     }
 
     // act as the demo user, through the same services the API uses
-    let tokens = services.auth.login(EMAIL, PASSWORD, &caller).await.map_err(|e| anyhow::anyhow!(e))?;
+    let tokens = services
+        .auth
+        .login(LoginInput { email: EMAIL, password: PASSWORD, device_token: None }, &caller)
+        .await
+        .map_err(|e| anyhow::anyhow!(e))?;
     let principal = services.auth.authenticate(&tokens.access_token).await.map_err(|e| anyhow::anyhow!(e))?;
     let (_, orgs) = services.orgs.me(&principal).await.map_err(|e| anyhow::anyhow!(e))?;
     let Some((org, _)) = orgs.first() else { anyhow::bail!("the demo user has no organisation") };

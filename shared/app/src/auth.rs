@@ -5,12 +5,13 @@ use std::sync::{Arc, OnceLock};
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash};
+use futures::future::try_join_all;
 use skyforge_domain::ValidationErrors;
 use skyforge_domain::accounts::{Membership, Organization, RefreshToken, User};
 use skyforge_domain::audit::{Action, Outcome};
 use skyforge_domain::auth::{
-    LoginFailures, OpaqueSecret, REFRESH_TOKEN_TTL, RefreshDecision, RefreshTokenStatus, SecretDigest, SecretKind,
-    decide_refresh,
+    DeviceToken, LoginThrottle, OpaqueSecret, REFRESH_TOKEN_TTL, RefreshDecision, RefreshTokenStatus, SecretDigest,
+    SecretKind, check_login_throttles, decide_refresh,
 };
 use skyforge_domain::ids::{OrgId, SessionId, UserId};
 use skyforge_domain::roles::Role;
@@ -19,7 +20,9 @@ use skyforge_domain::values::{Email, Label, Password};
 use crate::audit::{AuditService, Subject};
 use crate::error::AppError;
 use crate::jwt::JwtCodec;
-use crate::ports::{ApiTokens, Clock, Conflict, LoginAttempts, Ports, Sessions, StoreError, UserCredentials, Users};
+use crate::ports::{
+    ApiTokens, Clock, Conflict, DeviceTokens, LoginAttempts, Ports, Sessions, StoreError, UserCredentials, Users,
+};
 use crate::principal::{Caller, Credential, Principal};
 
 pub const NAME_MAX: usize = 100;
@@ -30,6 +33,16 @@ pub struct IssuedTokens {
     pub access_token: String,
     pub refresh_token: OpaqueSecret,
     pub expires_in: i64,
+    /// A new device token, on a login that did not present a trusted one: the client keeps it
+    /// and presents it on its later logins.
+    pub device_token: Option<OpaqueSecret>,
+}
+
+pub struct LoginInput<'a> {
+    pub email: &'a str,
+    pub password: &'a str,
+    /// The device token this client was given at an earlier login, if any.
+    pub device_token: Option<&'a str>,
 }
 
 pub struct SignupInput<'a> {
@@ -43,6 +56,7 @@ pub struct AuthService {
     sessions: Arc<dyn Sessions>,
     tokens: Arc<dyn ApiTokens>,
     attempts: Arc<dyn LoginAttempts>,
+    devices: Arc<dyn DeviceTokens>,
     clock: Arc<dyn Clock>,
     jwt: JwtCodec,
     audit: Arc<AuditService>,
@@ -58,6 +72,7 @@ impl AuthService {
             sessions: ports.sessions.clone(),
             tokens: ports.tokens.clone(),
             attempts: ports.login_attempts.clone(),
+            devices: ports.devices.clone(),
             clock: ports.clock.clone(),
             jwt,
             audit,
@@ -93,33 +108,49 @@ impl AuthService {
         }
     }
 
-    pub async fn login(&self, email: &str, password: &str, caller: &Caller) -> Result<IssuedTokens, AppError> {
-        let Ok(email) = Email::parse("email", email) else {
+    /// Checks the password under the login throttles ([`LoginThrottle`]): a client that
+    /// presents a device token its user got at an earlier login is counted on its own, any other
+    /// attempt by email and source address, by source, and by email. Failures count towards
+    /// every throttle checked; a success resets the email-and-source and device counters and
+    /// gives a client without a trusted device token a new one.
+    pub async fn login(&self, input: LoginInput<'_>, caller: &Caller) -> Result<IssuedTokens, AppError> {
+        let Ok(email) = Email::parse("email", input.email) else {
             return Err(AppError::InvalidCredentials);
         };
         let now = self.clock.now();
         let subject = Subject::new(Action::Login);
         let anonymous = Caller { email: Some(email.to_string()), ..caller.clone() };
 
-        let failures = self.attempts.failures(&email).await?;
-        if let Err(wait) = LoginFailures::check(failures, now) {
+        let found = self.users.by_email(&email).await?;
+        let device = self.trusted_device(input.device_token, found.as_ref().map(|c| c.user.id), now).await?;
+        let throttles = LoginThrottle::for_attempt(&email, caller.ip.as_deref(), device.as_ref().map(|d| &d.digest));
+        let counts = try_join_all(throttles.iter().map(|throttle| self.attempts.failures(throttle))).await?;
+        let states: Vec<_> = throttles.into_iter().zip(counts).collect();
+        if let Err(wait) = check_login_throttles(&states, now) {
             let error = AppError::TooManyAttempts { retry_after_secs: wait.num_seconds().max(1) as u64 };
             return self.audit.outcome(&anonymous, subject, Err(error)).await;
         }
 
-        let found = self.users.by_email(&email).await?;
-        let verified = verify_password(password.to_owned(), found.as_ref().map(|c| c.password_hash.clone())).await?;
+        let verified =
+            verify_password(input.password.to_owned(), found.as_ref().map(|c| c.password_hash.clone())).await?;
         let user = match (found, verified) {
             (Some(credentials), true) => credentials.user,
             (found, _) => {
-                self.attempts.record_failure(&email, now).await?;
+                try_join_all(states.iter().map(|(throttle, _)| self.attempts.record_failure(throttle, now))).await?;
                 let caller = Caller { user_id: found.map(|c| c.user.id), ..anonymous };
                 return self.audit.outcome(&caller, subject, Err(AppError::InvalidCredentials)).await;
             }
         };
-        if failures.is_some() {
-            self.attempts.clear(&email).await?;
-        }
+        let cleared = states.iter().filter(|(throttle, state)| state.is_some() && throttle.clears_on_success());
+        try_join_all(cleared.map(|(throttle, _)| self.attempts.clear(throttle))).await?;
+        let device_token = match device {
+            Some(_) => None,
+            None => {
+                let (secret, stored) = DeviceToken::issue(user.id, now);
+                self.devices.remember(&stored).await?;
+                Some(secret)
+            }
+        };
 
         let session = SessionId::new();
         let (refresh_token, stored) = new_refresh_token(session, user.id, now);
@@ -127,7 +158,25 @@ impl AuthService {
         let (access_token, expires_in) = self.jwt.issue(user.id, &user.email, session, now)?;
         let caller = Caller { user_id: Some(user.id), email: Some(user.email.clone()), ip: caller.ip.clone() };
         self.audit.record(&caller, subject.target("session", session), Outcome::Success, None).await;
-        Ok(IssuedTokens { access_token, refresh_token, expires_in })
+        Ok(IssuedTokens { access_token, refresh_token, expires_in, device_token })
+    }
+
+    /// The presented device token when it vouches for `user` (see [`DeviceToken::trusted_for`]).
+    async fn trusted_device(
+        &self,
+        presented: Option<&str>,
+        user: Option<UserId>,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Option<DeviceToken>, AppError> {
+        let Some(presented) = presented.filter(|token| !token.is_empty()) else {
+            return Ok(None);
+        };
+        let digest = SecretDigest::of(presented);
+        let Some(device) = self.devices.by_digest(&digest).await? else {
+            return Ok(None);
+        };
+        let failures = self.attempts.failures(&LoginThrottle::Device(digest)).await?;
+        Ok(device.trusted_for(user, failures, now).then_some(device))
     }
 
     /// Exchanges a refresh token for a new pair. Presenting a token that was already exchanged
@@ -155,7 +204,7 @@ impl AuthService {
         }
         let user = self.users.get(stored.user_id).await?.ok_or(AppError::InvalidRefreshToken)?;
         let (access_token, expires_in) = self.jwt.issue(user.id, &user.email, stored.session_id, now)?;
-        Ok(IssuedTokens { access_token, refresh_token: next, expires_in })
+        Ok(IssuedTokens { access_token, refresh_token: next, expires_in, device_token: None })
     }
 
     async fn revoke_for_reuse(&self, stored: &RefreshToken, caller: &Caller) -> Result<IssuedTokens, AppError> {

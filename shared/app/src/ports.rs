@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use secrecy::SecretString;
 use skyforge_domain::accounts::{ApiToken, Membership, Organization, RefreshToken, User};
 use skyforge_domain::audit::AuditEvent;
-use skyforge_domain::auth::{LoginFailures, SecretDigest};
+use skyforge_domain::auth::{DeviceToken, LoginFailures, LoginThrottle, SecretDigest};
 use skyforge_domain::ids::{OrgId, SessionId, TokenId, UserId};
 use skyforge_domain::page::{Page, PageRequest};
 use skyforge_domain::roles::Role;
@@ -95,12 +95,21 @@ pub trait Sessions: Send + Sync {
     async fn revoke(&self, session: SessionId) -> StoreResult<()>;
 }
 
+/// Failed-login counters, one per [`LoginThrottle`], each counting within its own window of
+/// `LoginFailures::WINDOW`.
 #[async_trait]
 pub trait LoginAttempts: Send + Sync {
-    async fn failures(&self, email: &Email) -> StoreResult<Option<LoginFailures>>;
+    async fn failures(&self, throttle: &LoginThrottle) -> StoreResult<Option<LoginFailures>>;
     /// Counts one failure and returns the state after it.
-    async fn record_failure(&self, email: &Email, now: DateTime<Utc>) -> StoreResult<LoginFailures>;
-    async fn clear(&self, email: &Email) -> StoreResult<()>;
+    async fn record_failure(&self, throttle: &LoginThrottle, now: DateTime<Utc>) -> StoreResult<LoginFailures>;
+    async fn clear(&self, throttle: &LoginThrottle) -> StoreResult<()>;
+}
+
+/// Devices where a user logged in before, by the digest of the token they were given.
+#[async_trait]
+pub trait DeviceTokens: Send + Sync {
+    async fn remember(&self, device: &DeviceToken) -> StoreResult<()>;
+    async fn by_digest(&self, digest: &SecretDigest) -> StoreResult<Option<DeviceToken>>;
 }
 
 #[async_trait]
@@ -147,6 +156,7 @@ pub struct Ports {
     pub tokens: Arc<dyn ApiTokens>,
     pub sessions: Arc<dyn Sessions>,
     pub login_attempts: Arc<dyn LoginAttempts>,
+    pub devices: Arc<dyn DeviceTokens>,
     pub audit: Arc<dyn AuditLog>,
     pub probes: Vec<Arc<dyn HealthProbe>>,
     pub clock: Arc<dyn Clock>,

@@ -60,6 +60,7 @@ fn ports(sdk: &SdkConfig, config: &Config) -> Ports {
         tokens: store.clone(),
         sessions: store.clone(),
         login_attempts: store.clone(),
+        devices: store.clone(),
         audit: store,
         probes: health_probes(sdk, config),
         clock: Arc::new(SystemClock),

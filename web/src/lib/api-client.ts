@@ -35,6 +35,8 @@ export const tokenPairSchema = z.object({
   refresh_token: z.string().min(1),
   token_type: z.string(),
   expires_in: z.number().int().positive(),
+  /// Only on a login from a device without a (valid) device token: see `rememberDeviceToken`.
+  device_token: z.string().min(1).nullish(),
 });
 export type TokenPair = z.infer<typeof tokenPairSchema>;
 export type _TokenPairMatchesContract = Expect<Equals<TokenPair, components['schemas']['TokenResponse']>>;

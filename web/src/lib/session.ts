@@ -11,6 +11,10 @@
 //! old one kills the session) limit the damage.
 
 const REFRESH_TOKEN_KEY = 'skyforge.refresh_token';
+/// The device token a login gave this browser: later logins present it so that the user gets in
+/// even while someone else's failed guesses throttle their email or address (docs/identity.md).
+/// It outlives sessions: logging out does not forget the device.
+const DEVICE_TOKEN_KEY = 'skyforge.device_token';
 
 /// Refresh a little before the server would reject the access token, to save a 401 round trip.
 const EXPIRY_MARGIN_MS = 10_000;
@@ -127,4 +131,23 @@ export function subscribeToSession(listener: () => void): () => void {
     listeners.delete(listener);
     window.removeEventListener('storage', onStorage);
   };
+}
+
+/// The device token this browser was given by an earlier login, or null.
+export function getDeviceToken(): string | null {
+  try {
+    return window.localStorage.getItem(DEVICE_TOKEN_KEY);
+  } catch {
+    return null;
+  }
+}
+
+/// Keeps the device token a login returned (only logins without a valid one return one).
+export function rememberDeviceToken(token: string | null | undefined) {
+  if (!token) return;
+  try {
+    window.localStorage.setItem(DEVICE_TOKEN_KEY, token);
+  } catch {
+    // See readStorage: without storage every login counts as a new device.
+  }
 }

@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
-use skyforge_app::auth::{IssuedTokens, SignupInput};
+use skyforge_app::auth::{IssuedTokens, LoginInput, SignupInput};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -60,6 +60,11 @@ async fn signup(
 pub struct LoginRequest {
     pub email: String,
     pub password: String,
+    /// The `device_token` this client was given by an earlier successful login. A valid one
+    /// lets its user's login past the throttles other clients may have triggered.
+    #[serde(default)]
+    #[schema(example = "sfd_...")]
+    pub device_token: Option<String>,
 }
 
 /// OAuth-style token answer of login and refresh.
@@ -73,6 +78,10 @@ pub struct TokenResponse {
     pub token_type: &'static str,
     #[schema(example = 900)]
     pub expires_in: i64,
+    /// Only on a login without a valid device token: keep it on this device and send it with
+    /// the next logins. It is shown once and valid for 90 days.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub device_token: Option<String>,
 }
 
 impl From<IssuedTokens> for TokenResponse {
@@ -82,14 +91,19 @@ impl From<IssuedTokens> for TokenResponse {
             refresh_token: t.refresh_token.expose().to_owned(),
             token_type: "Bearer",
             expires_in: t.expires_in,
+            device_token: t.device_token.map(|token| token.expose().to_owned()),
         }
     }
 }
 
 /// Log in with email and password.
 ///
-/// After 5 failed attempts for one email within 15 minutes, further attempts get 429 with
-/// `Retry-After` until the window ends, whether or not the email exists.
+/// Failed attempts are throttled without letting anyone lock a user out (see docs/identity.md):
+/// within 15 minutes, 5 failures for one email from one source address, 20 failures from one
+/// source address across emails, or 50 failures for one email from all sources make further
+/// attempts from there get 429 `too_many_attempts` with `Retry-After`, whether or not the email
+/// exists. A client presenting its user's `device_token` is counted on its own instead (5
+/// failures), so the user's known devices get in while others are throttled.
 #[utoipa::path(post, path = "/v1/auth/login", tag = "auth", request_body = LoginRequest,
     responses(
         (status = 200, body = TokenResponse),
@@ -102,7 +116,8 @@ async fn login(
     Anonymous(caller): Anonymous,
     ApiJson(body): ApiJson<LoginRequest>,
 ) -> ApiResult<Json<TokenResponse>> {
-    Ok(Json(state.services.auth.login(&body.email, &body.password, &caller).await?.into()))
+    let input = LoginInput { email: &body.email, password: &body.password, device_token: body.device_token.as_deref() };
+    Ok(Json(state.services.auth.login(input, &caller).await?.into()))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use skyforge_domain::accounts::{ApiToken, Membership, Organization, RefreshToken, User};
 use skyforge_domain::audit::{Action, AuditEvent, Outcome};
-use skyforge_domain::auth::{RefreshTokenStatus, SecretDigest, TokenScope};
+use skyforge_domain::auth::{DeviceToken, RefreshTokenStatus, SecretDigest, TokenScope};
 use skyforge_domain::ids::{AuditId, OrgId, SessionId, TokenId, UserId};
 use skyforge_domain::roles::Role;
 
@@ -215,6 +215,35 @@ impl RefreshItem {
             status: self.status,
             expires_at: self.expires_at,
         }
+    }
+}
+
+/// A device where its user logged in before (only the token's digest is kept, in the key).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct DeviceItem {
+    pub pk: String,
+    pub sk: String,
+    pub user_id: UserId,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub ttl: i64,
+}
+
+impl DeviceItem {
+    pub fn new(d: &DeviceToken) -> Self {
+        let (pk, sk) = keys::device_token(&d.digest);
+        Self {
+            pk,
+            sk,
+            user_id: d.user_id,
+            created_at: d.created_at,
+            expires_at: d.expires_at,
+            ttl: ttl_after(d.expires_at),
+        }
+    }
+
+    pub fn device(self, digest: SecretDigest) -> DeviceToken {
+        DeviceToken { digest, user_id: self.user_id, created_at: self.created_at, expires_at: self.expires_at }
     }
 }
 

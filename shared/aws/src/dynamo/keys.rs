@@ -1,7 +1,7 @@
 //! Partition and sort keys of every item kind. Every tenant-owned item has its tenant
 //! (organisation or user) in the partition key.
 
-use skyforge_domain::auth::SecretDigest;
+use skyforge_domain::auth::{LoginThrottle, SecretDigest};
 use skyforge_domain::ids::{AuditId, CredentialId, DeploymentId, OrgId, RunId, SessionId, SyncRunId, TokenId, UserId};
 
 pub type Key = (String, String);
@@ -65,8 +65,23 @@ pub fn session(id: SessionId) -> Key {
     (format!("SESSION#{id}"), "SESSION".into())
 }
 
-pub fn login_failures(email: &str) -> Key {
-    (format!("LOGINFAIL#{email}"), "LOGINFAIL".into())
+/// One failed-login counter. Those of an email share its partition (the email-wide one keeps
+/// the key the email-only counter had); a device's counter sits beside its token.
+pub fn login_failures(throttle: &LoginThrottle) -> Key {
+    match throttle {
+        LoginThrottle::EmailFromSource { email, source } => (format!("LOGINFAIL#{email}"), format!("SRC#{source}")),
+        LoginThrottle::Email(email) => (format!("LOGINFAIL#{email}"), "LOGINFAIL".into()),
+        LoginThrottle::Source(source) => (format!("LOGINFAILSRC#{source}"), "LOGINFAIL".into()),
+        LoginThrottle::Device(digest) => (device_pk(digest), "LOGINFAIL".into()),
+    }
+}
+
+fn device_pk(digest: &SecretDigest) -> String {
+    format!("DEVICE#{}", digest.as_str())
+}
+
+pub fn device_token(digest: &SecretDigest) -> Key {
+    (device_pk(digest), "DEVICE".into())
 }
 
 pub fn audit_sk(id: AuditId) -> String {

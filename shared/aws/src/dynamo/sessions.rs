@@ -1,14 +1,14 @@
-//! Login sessions with their rotating refresh tokens, and the failed-login counter.
+//! Login sessions with their rotating refresh tokens, the failed-login counters and the device
+//! tokens that let known devices past them.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use skyforge_app::ports::{Conflict, LoginAttempts, Sessions, StoreError, StoreResult};
+use skyforge_app::ports::{Conflict, DeviceTokens, LoginAttempts, Sessions, StoreError, StoreResult};
 use skyforge_domain::accounts::RefreshToken;
-use skyforge_domain::auth::{LoginFailures, SecretDigest};
+use skyforge_domain::auth::{DeviceToken, LoginFailures, LoginThrottle, SecretDigest};
 use skyforge_domain::ids::SessionId;
-use skyforge_domain::values::Email;
 
-use super::items::{LoginFailuresItem, RefreshItem, SessionItem, ttl_after};
+use super::items::{DeviceItem, LoginFailuresItem, RefreshItem, SessionItem, ttl_after};
 use super::{DynamoStore, conflict_as, keys, n, s, to_item, tx, unavailable};
 
 #[async_trait]
@@ -92,16 +92,16 @@ impl Sessions for DynamoStore {
 
 #[async_trait]
 impl LoginAttempts for DynamoStore {
-    async fn failures(&self, email: &Email) -> StoreResult<Option<LoginFailures>> {
-        let item = self.get_item::<LoginFailuresItem>(keys::login_failures(email.as_str())).await?;
+    async fn failures(&self, throttle: &LoginThrottle) -> StoreResult<Option<LoginFailures>> {
+        let item = self.get_item::<LoginFailuresItem>(keys::login_failures(throttle)).await?;
         Ok(item.and_then(|item| {
             DateTime::from_timestamp(item.window_start, 0)
                 .map(|started| LoginFailures { count: item.failures, window_started_at: started })
         }))
     }
 
-    async fn record_failure(&self, email: &Email, now: DateTime<Utc>) -> StoreResult<LoginFailures> {
-        let (pk, sk) = keys::login_failures(email.as_str());
+    async fn record_failure(&self, throttle: &LoginThrottle, now: DateTime<Utc>) -> StoreResult<LoginFailures> {
+        let (pk, sk) = keys::login_failures(throttle);
         let ttl = ttl_after(now + LoginFailures::WINDOW);
         // count within the current window atomically; a stale window is replaced below
         let counted = self
@@ -144,8 +144,8 @@ impl LoginAttempts for DynamoStore {
         Ok(LoginFailures { count: item.failures, window_started_at: started })
     }
 
-    async fn clear(&self, email: &Email) -> StoreResult<()> {
-        let (pk, sk) = keys::login_failures(email.as_str());
+    async fn clear(&self, throttle: &LoginThrottle) -> StoreResult<()> {
+        let (pk, sk) = keys::login_failures(throttle);
         self.client
             .delete_item()
             .table_name(&self.table)
@@ -155,5 +155,24 @@ impl LoginAttempts for DynamoStore {
             .await
             .map_err(unavailable)?;
         Ok(())
+    }
+}
+
+#[async_trait]
+impl DeviceTokens for DynamoStore {
+    async fn remember(&self, device: &DeviceToken) -> StoreResult<()> {
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(to_item(&DeviceItem::new(device))?))
+            .send()
+            .await
+            .map_err(unavailable)?;
+        Ok(())
+    }
+
+    async fn by_digest(&self, digest: &SecretDigest) -> StoreResult<Option<DeviceToken>> {
+        let item = self.get_item::<DeviceItem>(keys::device_token(digest)).await?;
+        Ok(item.map(|item| item.device(digest.clone())))
     }
 }

@@ -1,12 +1,12 @@
 //! The DynamoDB store: atomic conditions, pagination, rotation races, throttling counters.
 
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use skyforge_app::ports::{
-    ApiTokens, AuditLog, Conflict, LoginAttempts, Orgs, Sessions, StoreError, UserCredentials, Users,
+    ApiTokens, AuditLog, Conflict, DeviceTokens, LoginAttempts, Orgs, Sessions, StoreError, UserCredentials, Users,
 };
 use skyforge_domain::accounts::{ApiToken, Membership, Organization, RefreshToken, User};
 use skyforge_domain::audit::{Action, AuditEvent, Outcome};
-use skyforge_domain::auth::{OpaqueSecret, RefreshTokenStatus, SecretKind, TokenScope};
+use skyforge_domain::auth::{DeviceToken, LoginThrottle, OpaqueSecret, RefreshTokenStatus, SecretKind, TokenScope};
 use skyforge_domain::ids::{AuditId, OrgId, SessionId, TokenId, UserId};
 use skyforge_domain::page::{PageRequest, encode_cursor};
 use skyforge_domain::roles::Role;
@@ -187,7 +187,7 @@ async fn token_use_is_recorded_at_most_once_per_interval() {
         last_used_at: None,
     };
     ApiTokens::create(&*store, &token).await.unwrap();
-    assert_eq!(store.by_digest(&secret.digest()).await.unwrap().unwrap().id, token.id);
+    assert_eq!(ApiTokens::by_digest(&*store, &secret.digest()).await.unwrap().unwrap().id, token.id);
 
     let t0 = Utc::now();
     store.touch(&token, t0, Duration::minutes(1)).await.unwrap();
@@ -199,23 +199,68 @@ async fn token_use_is_recorded_at_most_once_per_interval() {
     assert_eq!(later.timestamp_millis(), (t0 + Duration::minutes(2)).timestamp_millis());
 
     store.delete(&token).await.unwrap();
-    assert!(store.by_digest(&secret.digest()).await.unwrap().is_none());
+    assert!(ApiTokens::by_digest(&*store, &secret.digest()).await.unwrap().is_none());
 }
 
 #[tokio::test]
 async fn login_failures_count_within_the_window_and_restart_after_it() {
     let store = fresh_store().await;
     let email = Email::parse("email", "ann@example.com").unwrap();
+    let throttle = LoginThrottle::EmailFromSource { email: email.to_string(), source: "203.0.113.7".into() };
     let t0 = Utc::now();
     for i in 1..=3 {
-        assert_eq!(store.record_failure(&email, t0 + Duration::minutes(i)).await.unwrap().count, i as u32);
+        assert_eq!(store.record_failure(&throttle, t0 + Duration::minutes(i)).await.unwrap().count, i as u32);
     }
-    let state = store.failures(&email).await.unwrap().unwrap();
+    let state = store.failures(&throttle).await.unwrap().unwrap();
     assert_eq!((state.count, state.window_started_at.timestamp()), (3, t0.timestamp() + 60));
-    let after = store.record_failure(&email, t0 + Duration::minutes(30)).await.unwrap();
+    let after = store.record_failure(&throttle, t0 + Duration::minutes(30)).await.unwrap();
     assert_eq!(after.count, 1, "a failure after the window starts a new one");
-    store.clear(&email).await.unwrap();
-    assert!(store.failures(&email).await.unwrap().is_none());
+    store.clear(&throttle).await.unwrap();
+    assert!(store.failures(&throttle).await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn each_login_throttle_has_its_own_counter() {
+    let store = fresh_store().await;
+    let email = Email::parse("email", "ann@example.com").unwrap();
+    let (secret, device) = DeviceToken::issue(UserId::new(), Utc::now());
+    let mut throttles = LoginThrottle::for_attempt(&email, Some("203.0.113.7"), None);
+    throttles.extend(LoginThrottle::for_attempt(&email, Some("198.51.100.1"), None));
+    throttles.push(LoginThrottle::Device(secret.digest()));
+    let now = Utc::now();
+    for (i, throttle) in throttles.iter().enumerate() {
+        for _ in 0..=i {
+            store.record_failure(throttle, now).await.unwrap();
+        }
+    }
+    // the pair, source, email and device counters of one email never share an item: the email
+    // counter is counted twice (once per source) and the other sources' own once each
+    let mut counts = Vec::new();
+    for throttle in &throttles {
+        counts.push(store.failures(throttle).await.unwrap().map(|f| f.count));
+    }
+    assert_eq!(counts, vec![Some(1), Some(2), Some(3 + 6), Some(4), Some(5), Some(3 + 6), Some(7)]);
+    // clearing the pair leaves the email-wide counter in the same partition alone
+    store.clear(&throttles[0]).await.unwrap();
+    assert!(store.failures(&throttles[0]).await.unwrap().is_none());
+    assert_eq!(store.failures(&throttles[2]).await.unwrap().unwrap().count, 9);
+    // and the device's counter lives beside its token without disturbing it
+    store.remember(&device).await.unwrap();
+    store.clear(&LoginThrottle::Device(secret.digest())).await.unwrap();
+    assert_eq!(DeviceTokens::by_digest(&*store, &secret.digest()).await.unwrap(), Some(device));
+}
+
+#[tokio::test]
+async fn a_device_token_is_found_by_its_digest_only() {
+    let store = fresh_store().await;
+    let user = UserId::new();
+    let now = DateTime::from_timestamp_millis(Utc::now().timestamp_millis()).unwrap();
+    let (secret, device) = DeviceToken::issue(user, now);
+    store.remember(&device).await.unwrap();
+    let found = DeviceTokens::by_digest(&*store, &secret.digest()).await.unwrap().expect("the device");
+    assert_eq!((found.user_id, found.created_at, found.expires_at), (user, now, device.expires_at));
+    let other = OpaqueSecret::generate(SecretKind::DeviceToken);
+    assert!(DeviceTokens::by_digest(&*store, &other.digest()).await.unwrap().is_none());
 }
 
 #[tokio::test]

@@ -2,7 +2,7 @@ import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it, vi } from 'vitest';
-import { getAccessToken, getRefreshToken } from '@/lib/session';
+import { clearSession, getAccessToken, getRefreshToken } from '@/lib/session';
 import { tokenPair } from '@/testing/data';
 import { problem } from '@/testing/http';
 import { renderWithProviders } from '@/testing/render';
@@ -73,5 +73,44 @@ describe('login form', () => {
     expect(getAccessToken()).toBe('access-1');
     expect(window.localStorage.getItem('skyforge.refresh_token')).toBe('refresh-1');
     expect(JSON.stringify(window.localStorage)).not.toContain('access-1');
+  });
+
+  it('a first login keeps the device token it is given, and logging out does not forget it', async () => {
+    const bodies: unknown[] = [];
+    server.use(
+      http.post('/v1/auth/login', async ({ request }) => {
+        bodies.push(await request.json());
+        return HttpResponse.json({ ...tokenPair('1'), device_token: 'sfd_1' });
+      }),
+    );
+    const onSuccess = vi.fn();
+    renderWithProviders(<LoginForm onSuccess={onSuccess} />);
+
+    await logIn();
+
+    await waitFor(() => expect(onSuccess).toHaveBeenCalled());
+    expect(bodies).toEqual([{ email: 'ada@example.com', password: 'correct horse battery', device_token: null }]);
+    expect(window.localStorage.getItem('skyforge.device_token')).toBe('sfd_1');
+    clearSession('logout');
+    expect(window.localStorage.getItem('skyforge.device_token')).toBe('sfd_1');
+  });
+
+  it('a later login presents the device token and keeps it when no new one comes back', async () => {
+    window.localStorage.setItem('skyforge.device_token', 'sfd_known');
+    const bodies: unknown[] = [];
+    server.use(
+      http.post('/v1/auth/login', async ({ request }) => {
+        bodies.push(await request.json());
+        return HttpResponse.json(tokenPair('2'));
+      }),
+    );
+    const onSuccess = vi.fn();
+    renderWithProviders(<LoginForm onSuccess={onSuccess} />);
+
+    await logIn();
+
+    await waitFor(() => expect(onSuccess).toHaveBeenCalled());
+    expect(bodies).toEqual([{ email: 'ada@example.com', password: 'correct horse battery', device_token: 'sfd_known' }]);
+    expect(window.localStorage.getItem('skyforge.device_token')).toBe('sfd_known');
   });
 });
