@@ -9,13 +9,15 @@ use skyforge_app::config::{CloudEndpoints, Config, Env, RoleSetupConfig, SyncCon
 async fn main() -> Result<(), lambda_http::Error> {
     skyforge_lambda::init_tracing();
     let mut env = Env::process();
-    let (config, sync, roles) = (Config::read(&mut env), SyncConfig::read(&mut env), RoleSetupConfig::read(&mut env));
+    // "Sync now" and first syncs go on the on-demand queue, ahead of the scheduler's
+    let (config, roles) = (Config::read(&mut env), RoleSetupConfig::read(&mut env));
+    let now_queue_url = env.required(SyncConfig::NOW_QUEUE_URL);
     let endpoints = CloudEndpoints::read(&mut env);
     env.finish()?;
     let sdk = skyforge_aws::sdk_config().await;
     let services = skyforge_aws::services(&sdk, &config).await?;
     let credentials =
-        Arc::new(skyforge_aws::credential_service(&sdk, &config, &sync.queue_url, &roles, &services, &endpoints));
+        Arc::new(skyforge_aws::credential_service(&sdk, &config, &now_queue_url, &roles, &services, &endpoints));
     let router = skyforge_api::credentials_router(CredentialsState { services, credentials });
     skyforge_lambda::serve(skyforge_api::finish(router)).await
 }

@@ -1,5 +1,6 @@
-//! sync-worker: syncs the credentials named by a batch of SQS messages; failed messages go back
-//! to the queue on their own (`ReportBatchItemFailures`).
+//! sync-worker: syncs the credentials named by a batch of SQS messages, from either sync queue
+//! (scheduled or on-demand: one event source mapping each, with its own concurrency); failed
+//! messages go back to their queue on their own (`ReportBatchItemFailures`).
 
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
 use lambda_runtime::{LambdaEvent, service_fn};
@@ -19,8 +20,8 @@ async fn main() -> Result<(), lambda_runtime::Error> {
         skyforge_clouds::cost_sources(&sdk, &endpoints),
         policy,
     ));
-    let service = &skyforge_aws::sync_service(&sdk, &config, &sync.queue_url, skyforge_clouds::all(&sdk, &endpoints))
-        .with_costs(costs);
+    let service =
+        &skyforge_aws::sync_service(&sdk, &config, &sync, skyforge_clouds::all(&sdk, &endpoints)).with_costs(costs);
     lambda_runtime::run(service_fn(|event: LambdaEvent<SqsEvent>| async move {
         let messages = event
             .payload

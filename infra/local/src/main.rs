@@ -28,7 +28,7 @@ use skyforge_api::routes::costs::CostsState;
 use skyforge_api::routes::credentials::CredentialsState;
 use skyforge_api::routes::deployments::DeploymentsState;
 use skyforge_api::routes::inventory::InventoryState;
-use skyforge_app::config::RoleSetupConfig;
+use skyforge_app::config::{RoleSetupConfig, SyncConfig};
 use tracing_subscriber::EnvFilter;
 
 use crate::config::LocalConfig;
@@ -64,6 +64,9 @@ async fn serve(seed_demo: bool) -> anyhow::Result<()> {
     bootstrap::ensure_jwt_secret(&aws_sdk_secretsmanager::Client::new(&sdk), &local.app.jwt_secret_id).await?;
     let sqs = aws_sdk_sqs::Client::new(&sdk);
     let queue_url = skyforge_aws::queue::ensure_queue(&sqs, &local.queue_name).await?;
+    let now_queue_url = skyforge_aws::queue::ensure_queue(&sqs, &format!("{}-now", local.queue_name)).await?;
+    let sync_config =
+        SyncConfig { queue_url: queue_url.clone(), now_queue_url: now_queue_url.clone(), policy: local.sync_policy };
     let roles = RoleSetupConfig {
         platform_principal: local.platform_principal.clone(),
         role_template_url: format!("http://{address}/customer-role.yaml"),
@@ -79,7 +82,7 @@ async fn serve(seed_demo: bool) -> anyhow::Result<()> {
 
     let services = skyforge_aws::services(&sdk, &local.app).await?;
     let credentials =
-        Arc::new(skyforge_aws::credential_service(&sdk, &local.app, &queue_url, &roles, &services, &endpoints));
+        Arc::new(skyforge_aws::credential_service(&sdk, &local.app, &now_queue_url, &roles, &services, &endpoints));
     let inventory = Arc::new(skyforge_aws::inventory_service(&sdk, &local.app));
     let costs = Arc::new(skyforge_aws::cost_service(
         &sdk,
@@ -88,7 +91,7 @@ async fn serve(seed_demo: bool) -> anyhow::Result<()> {
         local.cost_policy,
     ));
     let sync = Arc::new(
-        skyforge_aws::sync_service(&sdk, &local.app, &queue_url, skyforge_clouds::all(&sdk, &endpoints))
+        skyforge_aws::sync_service(&sdk, &local.app, &sync_config, skyforge_clouds::all(&sdk, &endpoints))
             .with_costs(costs.clone()),
     );
 
@@ -152,7 +155,10 @@ async fn serve(seed_demo: bool) -> anyhow::Result<()> {
         .route("/customer-role.yaml", axum::routing::get(|| async { CUSTOMER_ROLE_TEMPLATE }));
     let router = skyforge_api::layers(api.merge(web::router(&local.web_dir))).layer(middleware::from_fn(client_ip));
 
-    tokio::spawn(sync::poller(sync.clone(), sqs, queue_url));
+    // one consumer per queue, as the worker's two event source mappings on AWS: "Sync now"
+    // never waits behind the scheduler's backlog
+    tokio::spawn(sync::poller(sync.clone(), sqs.clone(), queue_url));
+    tokio::spawn(sync::poller(sync.clone(), sqs, now_queue_url));
     if local.sync_interval_secs > 0 {
         tokio::spawn(sync::scheduler(sync.clone(), std::time::Duration::from_secs(local.sync_interval_secs)));
     }

@@ -122,20 +122,21 @@ pub fn cost_service(
 pub fn sync_service(
     sdk: &SdkConfig,
     config: &Config,
-    queue_url: &str,
+    sync: &skyforge_app::config::SyncConfig,
     clouds: HashMap<Provider, Arc<dyn CloudInventory>>,
 ) -> SyncService {
     let store = store(sdk, config);
     let ports = SyncPorts {
         credentials: store.clone(),
         secrets: Arc::new(SecretsManager::new(aws_sdk_secretsmanager::Client::new(sdk))),
-        queue: Arc::new(queue::SqsQueue::new(aws_sdk_sqs::Client::new(sdk), queue_url)),
+        queue: Arc::new(queue::SqsQueue::new(aws_sdk_sqs::Client::new(sdk), &sync.queue_url)),
+        now_queue: Arc::new(queue::SqsQueue::new(aws_sdk_sqs::Client::new(sdk), &sync.now_queue_url)),
         runs: store.clone(),
         inventory: store.clone(),
         summaries: store,
         clouds,
     };
-    SyncService::new(ports, Arc::new(SystemClock))
+    SyncService::new(ports, Arc::new(SystemClock)).with_policy(sync.policy)
 }
 
 /// Everything an HTTP function needs: the ports and the JWT key, read once per cold start.
