@@ -29,7 +29,7 @@ describe('Onboarding page', () => {
     mockOrg([]);
     await renderApp('/orgs/org_1/onboarding');
 
-    expect(await screen.findByRole('heading', { name: 'Get started' })).toBeInTheDocument();
+    expect(await screen.findByRole('heading', { name: 'Get started' }, { timeout: 15_000 })).toBeInTheDocument();
     const headings = screen.getAllByRole('heading', { level: 2 }).map((h) => h.textContent);
     expect(headings.indexOf('AWS')).toBeLessThan(headings.indexOf('Azure'));
     expect(headings.indexOf('Azure')).toBeLessThan(headings.indexOf('Google Cloud'));
@@ -39,7 +39,7 @@ describe('Onboarding page', () => {
     );
     const checklist = screen.getByRole('list', { name: 'Getting started checklist' });
     expect(within(checklist).getAllByText('(to do)')).toHaveLength(4);
-  });
+  }, 40_000);
 
   it('ticks the steps done and, dismissed, leaves the dashboard without its link', async () => {
     signIn();
@@ -51,12 +51,12 @@ describe('Onboarding page', () => {
     const user = userEvent.setup();
     const { router } = await renderApp('/orgs/org_1/onboarding');
 
-    const checklist = await screen.findByRole('list', { name: 'Getting started checklist' });
+    const checklist = await screen.findByRole('list', { name: 'Getting started checklist' }, { timeout: 15_000 });
     await waitFor(() => expect(within(checklist).getAllByText('(done)')).toHaveLength(2));
 
     await user.click(screen.getByRole('button', { name: 'Dismiss the guide' }));
-    await waitFor(() => expect(router.state.location.pathname).toBe('/orgs/org_1/dashboard'));
-    expect(await screen.findByRole('heading', { name: 'Dashboard' })).toBeInTheDocument();
+    await waitFor(() => expect(router.state.location.pathname).toBe('/orgs/org_1/dashboard'), { timeout: 5000 });
+    expect(await screen.findByRole('heading', { name: 'Dashboard' }, { timeout: 5000 })).toBeInTheDocument();
     expect(screen.queryByRole('link', { name: 'Get started' })).not.toBeInTheDocument();
-  });
+  }, 40_000);
 });
