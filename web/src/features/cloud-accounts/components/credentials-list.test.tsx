@@ -51,8 +51,8 @@ describe('Cloud accounts list', () => {
     server.use(
       http.get(CREDENTIALS, () => HttpResponse.json({ items: [credential], next_cursor: null })),
       http.get(`${CREDENTIALS}/cred_1/syncs/run_9`, () => {
-        const run = polls.length > 1 ? polls.shift()! : polls[0];
-        if (run.status === 'succeeded') credential = { ...credential, pending_sync: null };
+        const run = polls.length > 1 ? polls.shift() : polls[0];
+        if (run?.status === 'succeeded') credential = { ...credential, pending_sync: null };
         return HttpResponse.json(run);
       }),
     );
