@@ -67,7 +67,7 @@ async fn main() -> anyhow::Result<()> {
     let sync = skyforge_wiring::sync::sync_service(
         &sdk,
         &config.table_name,
-        &queue_url,
+        &one_queue(&queue_url),
         skyforge_clouds::all(&sdk, &Default::default()),
     );
     let org = OrgId::new();
@@ -124,7 +124,7 @@ async fn main() -> anyhow::Result<()> {
     let dynamo = aws_sdk_dynamodb::Client::new(&sdk);
     skyforge_aws::bootstrap::ensure_table(&dynamo, &table, &skyforge_aws::table::TableDefinition::app_table()?).await?;
     let store = Arc::new(DynamoStore::new(dynamo, &table));
-    let sync = skyforge_wiring::sync::sync_service(&sdk, &table, &queue_url, Default::default());
+    let sync = skyforge_wiring::sync::sync_service(&sdk, &table, &one_queue(&queue_url), Default::default());
     let started = Instant::now();
     let creates = (0..credentials).map(|_| {
         let store = store.clone();
@@ -143,4 +143,13 @@ async fn main() -> anyhow::Result<()> {
         stats.credentials, stats.index_pages, stats.send_calls, stats.failed
     );
     Ok(())
+}
+
+/// Scheduled and on-demand syncs on the same queue: what these tests measure does not tell them apart.
+fn one_queue(url: &str) -> skyforge_app::config::SyncConfig {
+    skyforge_app::config::SyncConfig {
+        queue_url: url.to_owned(),
+        now_queue_url: url.to_owned(),
+        policy: Default::default(),
+    }
 }

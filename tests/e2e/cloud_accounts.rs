@@ -326,6 +326,45 @@ async fn an_outsider_sees_none_of_another_organisations_accounts_or_inventory() 
 }
 
 #[tokio::test]
+async fn a_new_aws_account_syncs_at_once_and_another_organisation_cannot_read_its_first_run() {
+    let platform = Platform::start().await;
+    let (alice, bob) = (platform.user("alice").await, platform.user("bob").await);
+    let role = random_role();
+    let sdk = skyforge_aws::sdk_config().await;
+    skyforge_clouds::demo::seed_demo_account(&sdk, &role).await.unwrap();
+    let reply = platform
+        .post(
+            &format!("/v1/orgs/{}/credentials", alice.org),
+            Some(&alice.access),
+            json!({"provider": "aws", "name": "prod", "role_arn": role, "regions": ["us-east-1", "eu-west-1"]}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{:?}", reply.body);
+    let pending = &reply.body["pending_sync"];
+    assert_eq!((&pending["status"], &pending["trigger"]), (&json!("queued"), &json!("connect")), "{}", reply.body);
+    let (credential, run) = (reply.body["id"].as_str().unwrap(), pending["run_id"].as_str().unwrap());
+
+    // only reads from here on: the first sync runs by itself
+    let finished = platform.finished(&alice, credential, run).await;
+    assert_eq!((&finished["status"], &finished["trigger"]), (&json!("succeeded"), &json!("connect")), "{finished}");
+    let vms = platform.get(&format!("/v1/orgs/{}/inventory?type=vm&limit=100", alice.org), &alice.access).await;
+    assert!(finished["counts"]["created"].as_u64() > Some(0), "{finished}");
+    assert!(!vms.body["items"].as_array().unwrap().is_empty(), "{}", vms.body);
+    let card = platform.get(&format!("/v1/orgs/{}/credentials/{credential}", alice.org), &alice.access).await;
+    assert_eq!((&card.body["last_sync"]["run_id"], &card.body["pending_sync"]), (&json!(run), &json!(null)));
+    let audit = platform.get(&format!("/v1/orgs/{}/audit", alice.org), &alice.access).await;
+    let actions: Vec<&str> =
+        audit.body["items"].as_array().unwrap().iter().filter_map(|e| e["action"].as_str()).collect();
+    assert!(actions.contains(&"credential.create") && actions.contains(&"sync.request"), "{actions:?}");
+
+    // the run is alice's organisation's alone
+    for org in [&alice.org, &bob.org] {
+        let path = format!("/v1/orgs/{org}/credentials/{credential}/syncs/{run}");
+        assert_eq!(platform.get(&path, &bob.access).await.status, StatusCode::NOT_FOUND, "{path}");
+    }
+}
+
+#[tokio::test]
 async fn a_credential_the_provider_refuses_is_a_422_and_nothing_is_stored() {
     // an STS double that refuses every key, as AWS does for a wrong one
     let sts = wiremock::MockServer::start().await;
@@ -362,4 +401,7 @@ async fn a_credential_the_provider_refuses_is_a_422_and_nothing_is_stored() {
         .await
         .unwrap();
     assert!(secrets.secret_list().is_empty(), "no secret was stored");
+    // nor any sync queued
+    let audit = platform.get(&format!("/v1/orgs/{}/audit", user.org), &user.access).await;
+    assert!(!audit.body.to_string().contains("sync.request"), "{}", audit.body);
 }

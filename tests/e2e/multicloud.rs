@@ -82,11 +82,23 @@ async fn azure_and_gcp_sync_into_one_inventory_and_a_stopped_vm_is_exactly_one_c
     let (status, gcp) = c.add(&user, c.gcp_body(&[GCP_PROJECT])).await;
     assert_eq!(status, StatusCode::CREATED, "{gcp}");
     assert!(!gcp.to_string().contains("PRIVATE KEY"));
+    // each answer names its first sync, queued at once: it ends without any other call
+    let first_runs: Vec<(String, String)> = [&azure, &gcp]
+        .iter()
+        .map(|c| {
+            assert_eq!(
+                (&c["pending_sync"]["status"], &c["pending_sync"]["trigger"]),
+                (&json!("queued"), &json!("connect"))
+            );
+            (c["id"].as_str().unwrap().to_owned(), c["pending_sync"]["run_id"].as_str().unwrap().to_owned())
+        })
+        .collect();
     let (azure, gcp) = (azure["id"].as_str().unwrap().to_owned(), gcp["id"].as_str().unwrap().to_owned());
 
-    for credential in [&azure, &gcp] {
-        let run = c.platform.synced(&user, credential).await;
+    for (credential, run) in &first_runs {
+        let run = c.platform.finished(&user, credential, run).await;
         assert_eq!(run["status"], "succeeded", "{run}");
+        assert_eq!(run["trigger"], "connect");
         assert!(run["counts"]["created"].as_u64().unwrap() >= 10, "{run}");
     }
 

@@ -200,13 +200,27 @@ impl Platform {
         reply.body["id"].as_str().expect("the credential id").to_owned()
     }
 
-    /// Asks for a sync of `credential` ("sync now") and waits for it to finish: its run.
+    /// Waits for the sync of `credential` on its way (a new account's first sync), or asks for
+    /// one ("sync now"), until it finishes: its run.
     pub async fn synced(&self, user: &TestUser, credential: &str) -> Value {
         let path = format!("/v1/orgs/{}/credentials/{credential}", user.org);
-        let queued = self.post(&format!("{path}/sync"), Some(&user.access), serde_json::json!({})).await;
-        assert_eq!(queued.status, reqwest::StatusCode::ACCEPTED, "{:?}", queued.body);
-        assert_eq!(queued.body["status"], "queued");
-        let run = queued.body["id"].as_str().unwrap().to_owned();
+        // a sync already on its way (a new account's first one) is the one to wait for
+        let current = self.get(&path, &user.access).await;
+        let run = match current.body["pending_sync"]["run_id"].as_str() {
+            Some(pending) => pending.to_owned(),
+            None => {
+                let queued = self.post(&format!("{path}/sync"), Some(&user.access), serde_json::json!({})).await;
+                assert_eq!(queued.status, reqwest::StatusCode::ACCEPTED, "{:?}", queued.body);
+                assert_eq!(queued.body["status"], "queued");
+                queued.body["id"].as_str().unwrap().to_owned()
+            }
+        };
+        self.finished(user, credential, &run).await
+    }
+
+    /// Polls a sync run until it ends (30 s at most); answers it.
+    pub async fn finished(&self, user: &TestUser, credential: &str, run: &str) -> Value {
+        let path = format!("/v1/orgs/{}/credentials/{credential}", user.org);
         for _ in 0..120 {
             let reply = self.get(&format!("{path}/syncs/{run}"), &user.access).await;
             if ["succeeded", "partial", "failed"].contains(&reply.body["status"].as_str().unwrap_or("")) {

@@ -9,7 +9,9 @@ use skyforge_app::config::{CloudEndpoints, Config, Env, RoleSetupConfig, SyncCon
 async fn main() -> Result<(), lambda_http::Error> {
     skyforge_lambda::init_tracing();
     let mut env = Env::process();
-    let (config, sync, roles) = (Config::read(&mut env), SyncConfig::read(&mut env), RoleSetupConfig::read(&mut env));
+    // "Sync now" and first syncs go on the on-demand queue, ahead of the scheduler's
+    let (config, roles) = (Config::read(&mut env), RoleSetupConfig::read(&mut env));
+    let now_queue_url = env.required(SyncConfig::NOW_QUEUE_URL);
     let endpoints = CloudEndpoints::read(&mut env);
     env.finish()?;
     let sdk = skyforge_wiring::sdk_config().await;
@@ -17,7 +19,7 @@ async fn main() -> Result<(), lambda_http::Error> {
     let credentials = Arc::new(skyforge_wiring::sync::credential_service(
         &sdk,
         &config.table_name,
-        &sync.queue_url,
+        &now_queue_url,
         &roles,
         &endpoints,
         services.audit.clone(),

@@ -1,5 +1,6 @@
-//! sync-worker: syncs the credentials named by a batch of SQS messages; failed messages go back
-//! to the queue on their own (`ReportBatchItemFailures`).
+//! sync-worker: syncs the credentials named by a batch of SQS messages, from either sync queue
+//! (scheduled or on-demand: one event source mapping each, with its own concurrency); failed
+//! messages go back to their queue on their own (`ReportBatchItemFailures`).
 
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
 use lambda_runtime::{LambdaEvent, service_fn};
@@ -13,7 +14,7 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     let (endpoints, policy) = (CloudEndpoints::read(&mut env), cost_policy(&mut env));
     env.finish()?;
     let sdk = skyforge_wiring::sdk_config().await;
-    let service = &skyforge_wiring::sync::sync_worker(&sdk, &config.table_name, &sync.queue_url, &endpoints, policy);
+    let service = &skyforge_wiring::sync::sync_worker(&sdk, &config.table_name, &sync, &endpoints, policy);
     lambda_runtime::run(service_fn(|event: LambdaEvent<SqsEvent>| async move {
         let messages = event
             .payload

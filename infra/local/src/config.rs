@@ -20,8 +20,12 @@ pub struct LocalConfig {
     pub port: u16,
     /// `SKYFORGE_WEB_DIR`, default `web/dist`: the built web app.
     pub web_dir: PathBuf,
-    /// `SKYFORGE_SYNC_QUEUE_NAME`, default `skyforge-sync`: created on the stand-in if missing.
+    /// `SKYFORGE_SYNC_QUEUE_NAME`, default `skyforge-sync`: created on the stand-in if missing,
+    /// with the on-demand queue beside it (`<name>-now`).
     pub queue_name: String,
+    /// The due rule: its interval is the scheduler's (`SKYFORGE_SYNC_INTERVAL_SECS`), its
+    /// staleness bound `SKYFORGE_SYNC_STALE_MINUTES` (60).
+    pub sync_policy: skyforge_domain::sync::SyncPolicy,
     /// `SKYFORGE_SYNC_INTERVAL_SECS`, default 600: how often the scheduler runs; 0 turns it off.
     pub sync_interval_secs: u64,
     /// `SKYFORGE_PLATFORM_PRINCIPAL`, default the stand-in's account root.
@@ -75,6 +79,7 @@ impl LocalConfig {
         })?;
         let mut optional = Env::new(|name: &str| env::var(name).ok());
         let (cloud_endpoints, cost_policy) = (CloudEndpoints::read(&mut optional), config::cost_policy(&mut optional));
+        let mut sync_policy = config::sync_policy(&mut optional);
         optional.finish()?;
         let port = var("SKYFORGE_PORT", "8080");
         Ok(Self {
@@ -87,9 +92,15 @@ impl LocalConfig {
             queue_name: var("SKYFORGE_SYNC_QUEUE_NAME", "skyforge-sync"),
             sync_interval_secs: {
                 let raw = var("SKYFORGE_SYNC_INTERVAL_SECS", "600");
-                raw.parse()
-                    .with_context(|| format!("SKYFORGE_SYNC_INTERVAL_SECS must be a number of seconds, not {raw:?}"))?
+                let secs: u64 = raw
+                    .parse()
+                    .with_context(|| format!("SKYFORGE_SYNC_INTERVAL_SECS must be a number of seconds, not {raw:?}"))?;
+                if secs > 0 {
+                    sync_policy.interval = chrono::Duration::seconds(secs as i64);
+                }
+                secs
             },
+            sync_policy,
             platform_principal: var("SKYFORGE_PLATFORM_PRINCIPAL", "arn:aws:iam::123456789012:root"),
             demo_bulk_instances: {
                 let raw = var("SKYFORGE_DEMO_BULK_INSTANCES", "0");

@@ -152,11 +152,11 @@ pub async fn seed(
             continue;
         }
         let (provider, name) = (new.provider, new.name.clone());
-        let credential = credentials
+        // adding queues the first sync, as it does for any user
+        let (credential, _first_sync) = credentials
             .add(&access, new, &caller)
             .await
             .map_err(|e| anyhow::anyhow!(e).context(format!("connecting the {name}")))?;
-        credentials.sync_now(&access, &credential.id.to_string(), &caller).await.map_err(|e| anyhow::anyhow!(e))?;
         tracing::info!(credential = %credential.id, %provider, "demo account connected; first sync queued");
     }
     Ok(())

@@ -28,7 +28,7 @@ use skyforge_api::routes::costs::CostsState;
 use skyforge_api::routes::credentials::CredentialsState;
 use skyforge_api::routes::deployments::DeploymentsState;
 use skyforge_api::routes::inventory::InventoryState;
-use skyforge_app::config::RoleSetupConfig;
+use skyforge_app::config::{RoleSetupConfig, SyncConfig};
 use tracing_subscriber::EnvFilter;
 
 use crate::config::LocalConfig;
@@ -64,6 +64,9 @@ async fn serve(seed_demo: bool) -> anyhow::Result<()> {
     bootstrap::ensure_jwt_secret(&aws_sdk_secretsmanager::Client::new(&sdk), &local.app.jwt_secret_id).await?;
     let sqs = aws_sdk_sqs::Client::new(&sdk);
     let queue_url = skyforge_aws::queue::ensure_queue(&sqs, &local.queue_name).await?;
+    let now_queue_url = skyforge_aws::queue::ensure_queue(&sqs, &format!("{}-now", local.queue_name)).await?;
+    let sync_config =
+        SyncConfig { queue_url: queue_url.clone(), now_queue_url: now_queue_url.clone(), policy: local.sync_policy };
     let roles = RoleSetupConfig {
         platform_principal: local.platform_principal.clone(),
         role_template_url: format!("http://{address}/customer-role.yaml"),
@@ -82,7 +85,7 @@ async fn serve(seed_demo: bool) -> anyhow::Result<()> {
     let credentials = Arc::new(skyforge_wiring::sync::credential_service(
         &sdk,
         table,
-        &queue_url,
+        &now_queue_url,
         &roles,
         &endpoints,
         services.audit.clone(),
@@ -91,7 +94,7 @@ async fn serve(seed_demo: bool) -> anyhow::Result<()> {
     let compliance = Arc::new(skyforge_wiring::compliance_reader(&sdk, table));
     // the costs page reads what the sync worker refreshed
     let costs = Arc::new(skyforge_wiring::cost_reports(&sdk, table, local.cost_policy));
-    let sync = Arc::new(skyforge_wiring::sync::sync_worker(&sdk, table, &queue_url, &endpoints, local.cost_policy));
+    let sync = Arc::new(skyforge_wiring::sync::sync_worker(&sdk, table, &sync_config, &endpoints, local.cost_policy));
 
     // provisioning: what the SAM template creates, then the runner as a subprocess
     let s3 = skyforge_aws::provisioning::s3_client(&sdk);
@@ -119,7 +122,7 @@ async fn serve(seed_demo: bool) -> anyhow::Result<()> {
             &local.artifact_bucket,
             executor.clone(),
             Arc::new(hub.clone()),
-            Some(skyforge_wiring::sync::sync_requests(&sdk, table, &queue_url)),
+            Some(skyforge_wiring::sync::sync_requests(&sdk, table, &now_queue_url)),
             services.audit.clone(),
         )
         .with_phase_timeout(chrono::Duration::seconds(local.phase_timeout_secs as i64)),
@@ -154,7 +157,10 @@ async fn serve(seed_demo: bool) -> anyhow::Result<()> {
         .route("/customer-role.yaml", axum::routing::get(|| async { CUSTOMER_ROLE_TEMPLATE }));
     let router = skyforge_api::layers(api.merge(web::router(&local.web_dir))).layer(middleware::from_fn(client_ip));
 
-    tokio::spawn(sync::poller(sync.clone(), sqs, queue_url));
+    // one consumer per queue, as the worker's two event source mappings on AWS: "Sync now"
+    // never waits behind the scheduler's backlog
+    tokio::spawn(sync::poller(sync.clone(), sqs.clone(), queue_url));
+    tokio::spawn(sync::poller(sync.clone(), sqs, now_queue_url));
     if local.sync_interval_secs > 0 {
         tokio::spawn(sync::scheduler(sync.clone(), std::time::Duration::from_secs(local.sync_interval_secs)));
     }

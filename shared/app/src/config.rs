@@ -180,18 +180,42 @@ mod tests {
     }
 }
 
-/// The sync queue: where syncs are queued (API, scheduler, provisioning) or read (worker).
+/// The sync queues: scheduled syncs (queued by the scheduler) and on-demand ones ("Sync now",
+/// first syncs, after an apply; queued by the API and provisioning), each with its own consumer.
 #[derive(Debug, Clone)]
 pub struct SyncConfig {
-    /// `SKYFORGE_SYNC_QUEUE_URL`: the SQS queue of sync messages.
+    /// `SKYFORGE_SYNC_QUEUE_URL`: the SQS queue of scheduled sync messages.
     pub queue_url: String,
+    /// `SKYFORGE_SYNC_NOW_QUEUE_URL`: the SQS queue of on-demand sync messages.
+    pub now_queue_url: String,
+    /// `SKYFORGE_SYNC_INTERVAL_MINUTES` (10) and `SKYFORGE_SYNC_STALE_MINUTES` (60): the due rule.
+    pub policy: skyforge_domain::sync::SyncPolicy,
 }
 
 impl SyncConfig {
     pub const QUEUE_URL: &'static str = "SKYFORGE_SYNC_QUEUE_URL";
+    pub const NOW_QUEUE_URL: &'static str = "SKYFORGE_SYNC_NOW_QUEUE_URL";
 
     pub fn read(env: &mut Env<impl Fn(&str) -> Option<String>>) -> Self {
-        Self { queue_url: env.required(Self::QUEUE_URL) }
+        Self {
+            queue_url: env.required(Self::QUEUE_URL),
+            now_queue_url: env.required(Self::NOW_QUEUE_URL),
+            policy: sync_policy(env),
+        }
+    }
+}
+
+/// The due rule's knobs, each optional: `SKYFORGE_SYNC_INTERVAL_MINUTES` (10, the schedule's
+/// period) and `SKYFORGE_SYNC_STALE_MINUTES` (60, when a pending sync counts as lost).
+pub fn sync_policy(env: &mut Env<impl Fn(&str) -> Option<String>>) -> skyforge_domain::sync::SyncPolicy {
+    let defaults = skyforge_domain::sync::SyncPolicy::default();
+    skyforge_domain::sync::SyncPolicy {
+        interval: chrono::Duration::minutes(
+            env.number("SKYFORGE_SYNC_INTERVAL_MINUTES", defaults.interval.num_minutes()).max(1),
+        ),
+        stale_after: chrono::Duration::minutes(
+            env.number("SKYFORGE_SYNC_STALE_MINUTES", defaults.stale_after.num_minutes()).max(1),
+        ),
     }
 }
 
@@ -298,7 +322,7 @@ pub struct DeploymentConfig {
     pub runner_log_group: String,
     /// `SKYFORGE_WS_ENDPOINT`: the WebSocket API's management endpoint (`https://<api>.execute-api.<region>.amazonaws.com/<stage>`).
     pub ws_endpoint: String,
-    /// `SKYFORGE_SYNC_QUEUE_URL`: syncs queued after a run changed resources.
+    /// `SKYFORGE_SYNC_NOW_QUEUE_URL`: syncs queued after a run changed resources (on-demand).
     pub queue_url: String,
 }
 
@@ -314,7 +338,7 @@ impl DeploymentConfig {
             runner_project: env.required(Self::RUNNER_PROJECT),
             runner_log_group: env.required(Self::RUNNER_LOG_GROUP),
             ws_endpoint: env.required(Self::WS_ENDPOINT),
-            queue_url: env.required(SyncConfig::QUEUE_URL),
+            queue_url: env.required(SyncConfig::NOW_QUEUE_URL),
         }
     }
 }

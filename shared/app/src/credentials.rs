@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use skyforge_domain::ValidationErrors;
 use skyforge_domain::audit::Action;
+use skyforge_domain::audit::Outcome;
 use skyforge_domain::credentials::Credential;
 use skyforge_domain::credentials::{CloudSecret, CredentialInput, parse_credential, parse_name, parse_regions};
 use skyforge_domain::ids::{CredentialId, OrgId, SyncRunId};
@@ -40,6 +41,14 @@ pub struct RoleInstructions {
     pub platform_principal: String,
     pub template_url: String,
     pub quick_create_url: String,
+}
+
+/// A credential's syncs as its card shows them: the last one that ended, and the one queued or
+/// running now.
+#[derive(Debug, Clone, Default)]
+pub struct SyncState {
+    pub last: Option<skyforge_domain::sync::SyncSummary>,
+    pub pending: Option<PendingSync>,
 }
 
 /// A new credential as the API receives it.
@@ -119,8 +128,15 @@ impl CredentialService {
         })
     }
 
-    /// Checks the credential's shape, then with its provider; stores it only if both pass.
-    pub async fn add(&self, access: &OrgAccess, new: NewCredential, caller: &Caller) -> Result<Credential, AppError> {
+    /// Checks the credential's shape, then with its provider; stores it only if both pass, and
+    /// then queues its first sync (answered, to follow; `None` if the queue refused it, when the
+    /// scheduler's next tick syncs it instead).
+    pub async fn add(
+        &self,
+        access: &OrgAccess,
+        new: NewCredential,
+        caller: &Caller,
+    ) -> Result<(Credential, Option<SyncRun>), AppError> {
         let id = CredentialId::new();
         let subject = Subject::new(Action::CredentialCreate).in_org(access.org_id).target("credential", id);
         let result = async {
@@ -178,7 +194,28 @@ impl CredentialService {
             Ok(credential)
         }
         .await;
-        self.audit.outcome(caller, subject, result).await
+        let credential = self.audit.outcome(caller, subject, result).await?;
+        let run = self.first_sync(&credential, caller, "first sync of a new credential").await;
+        Ok((credential, run))
+    }
+
+    /// Queues the sync that follows adding or rotating a credential, and audits it. A failure is
+    /// logged and audited, never the request's: the credential is stored and the scheduler's
+    /// next tick finds it due.
+    async fn first_sync(&self, credential: &Credential, caller: &Caller, detail: &str) -> Option<SyncRun> {
+        let subject = Subject::new(Action::SyncRequest).in_org(credential.org_id).target("credential", credential.id);
+        match self.queue_sync(credential, SyncTrigger::Connect).await {
+            Ok(run) => {
+                self.audit.record(caller, subject, Outcome::Success, Some(detail.to_owned())).await;
+                Some(run)
+            }
+            Err(error) => {
+                tracing::error!(credential = %credential.id, error = %error, "the first sync could not be queued");
+                let detail = Some(crate::audit::error_detail(&error).to_owned());
+                self.audit.record(caller, subject, crate::audit::outcome_of(&error), detail).await;
+                None
+            }
+        }
     }
 
     /// Asks the provider; answers the account reached. Without a verifier: shape only.
@@ -245,14 +282,15 @@ impl CredentialService {
         self.audit.outcome(caller, subject, result).await
     }
 
-    /// Replaces the secret after checking the new one reaches the same account.
+    /// Replaces the secret after checking the new one reaches the same account, then queues a
+    /// sync with it (answered like [`Self::add`]'s).
     pub async fn rotate(
         &self,
         access: &OrgAccess,
         id: &str,
         input: CredentialInput,
         caller: &Caller,
-    ) -> Result<Credential, AppError> {
+    ) -> Result<(Credential, Option<SyncRun>), AppError> {
         let subject = Subject::new(Action::CredentialRotate).in_org(access.org_id).target("credential", id);
         let result = async {
             access.require(Permission::Operate)?;
@@ -278,7 +316,9 @@ impl CredentialService {
             Ok(credential)
         }
         .await;
-        self.audit.outcome(caller, subject, result).await
+        let credential = self.audit.outcome(caller, subject, result).await?;
+        let run = self.first_sync(&credential, caller, "sync after rotating the credential").await;
+        Ok((credential, run))
     }
 
     /// Removes the credential, its inventory and health, and schedules its secret's deletion.
@@ -317,14 +357,23 @@ impl CredentialService {
         self.requests.queue(credential, trigger).await
     }
 
-    /// The last sync of every credential, from the summary item (one read).
+    /// The last sync and the pending one (queued or running) of every credential, from the
+    /// summary item (one read).
     pub async fn last_syncs(
         &self,
         access: &OrgAccess,
-    ) -> Result<std::collections::BTreeMap<CredentialId, skyforge_domain::sync::SyncSummary>, AppError> {
+    ) -> Result<std::collections::BTreeMap<CredentialId, SyncState>, AppError> {
         access.require(Permission::Read)?;
-        let summaries = self.ports.summaries.get(access.org_id).await?.credentials;
-        Ok(summaries.into_iter().filter_map(|(id, s)| s.last_sync.map(|l| (id, l))).collect())
+        let summary = self.ports.summaries.get(access.org_id).await?;
+        let mut states: std::collections::BTreeMap<CredentialId, SyncState> = summary
+            .credentials
+            .into_iter()
+            .map(|(id, s)| (id, SyncState { last: s.last_sync, pending: None }))
+            .collect();
+        for (id, pending) in summary.pending {
+            states.entry(id).or_default().pending = Some(pending);
+        }
+        Ok(states)
     }
 
     pub async fn runs(&self, access: &OrgAccess, id: &str, page: &PageRequest) -> Result<Page<SyncRun>, AppError> {

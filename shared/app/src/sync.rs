@@ -11,19 +11,19 @@
 //! run and its resources are kept, not marked deleted. Provider failures never fail the message
 //! (retrying would not help); store failures do, so the queue redelivers it.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 use std::time::Duration;
 
 use futures::StreamExt;
 use skyforge_domain::credentials::CloudSecret;
 use skyforge_domain::credentials::Credential;
-use skyforge_domain::ids::{OrgId, SyncRunId};
+use skyforge_domain::ids::{CredentialId, OrgId, SyncRunId};
 use skyforge_domain::inventory::{Resource, ResourceCounts, ResourceKey, diff_inventory};
 use skyforge_domain::provider::Provider;
 use skyforge_domain::sync::{
-    CostSnapshot, CredentialSummary, ProviderHealth, SyncCounts, SyncError, SyncRun, SyncStatus, SyncTrigger,
-    lacks_recent_sync,
+    CostSnapshot, CredentialSummary, Due, OrgSummary, PendingSync, ProviderHealth, SyncCounts, SyncError, SyncPolicy,
+    SyncRun, SyncStatus, SyncTrigger, lacks_recent_sync,
 };
 
 use crate::clouds::{ApiCall, CloudError, CloudInventory};
@@ -47,7 +47,10 @@ const STALE_CLAIM: chrono::Duration = chrono::Duration::minutes(15);
 pub struct SyncPorts {
     pub credentials: Arc<dyn Credentials>,
     pub secrets: Arc<dyn CredentialSecrets>,
+    /// Scheduled syncs.
     pub queue: Arc<dyn SyncQueue>,
+    /// On-demand syncs ("Sync now", first sync, after an apply): its depth is reported.
+    pub now_queue: Arc<dyn SyncQueue>,
     pub runs: Arc<dyn SyncRuns>,
     pub inventory: Arc<dyn Inventory>,
     pub summaries: Arc<dyn Summaries>,
@@ -61,6 +64,14 @@ pub struct FanOut {
     pub index_pages: u64,
     pub send_calls: u64,
     pub failed: u64,
+    /// Messages sent (due credentials, and lost ones queued again).
+    pub queued: u64,
+    /// Of those, credentials whose pending sync was older than the staleness bound.
+    pub requeued: u64,
+    /// Credentials not queued: a sync pending, or one ended within the interval.
+    pub skipped: u64,
+    /// Age of the oldest sync still queued (seconds; 0 when none).
+    pub oldest_queued_seconds: u64,
     /// Organisations with active credentials and no successful sync in [`SYNC_AGE_LIMIT`].
     pub orgs_without_recent_sync: u64,
 }
@@ -79,6 +90,9 @@ pub enum SyncOutcome {
     Dropped,
     /// Another delivery of the same message ran (or runs) it.
     AlreadyHandled,
+    /// A scheduled message for a credential that synced successfully within the interval
+    /// (a "Sync now" or a faster delivery ran meanwhile): dropped before any provider call.
+    NotDue,
 }
 
 pub struct SyncService {
@@ -86,19 +100,42 @@ pub struct SyncService {
     clock: Arc<dyn Clock>,
     region_concurrency: usize,
     page_size: usize,
+    message_concurrency: usize,
+    policy: SyncPolicy,
     costs: Option<Arc<CostService>>,
     compliance: Option<Arc<ComplianceService>>,
 }
 
 impl SyncService {
     pub fn new(ports: SyncPorts, clock: Arc<dyn Clock>) -> Self {
-        Self { ports, clock, region_concurrency: 4, page_size: PAGE_SIZE, costs: None, compliance: None }
+        Self {
+            ports,
+            clock,
+            region_concurrency: 4,
+            page_size: PAGE_SIZE,
+            message_concurrency: 4,
+            policy: SyncPolicy::default(),
+            costs: None,
+            compliance: None,
+        }
     }
 
     /// Also evaluates the compliance checks on what each sync created or changed, and resolves
     /// the findings of what it found gone (see [`ComplianceService::apply_diff`]).
     pub fn with_compliance(mut self, compliance: Arc<ComplianceService>) -> Self {
         self.compliance = Some(compliance);
+        self
+    }
+
+    /// The interval and staleness bound of the due rule.
+    pub fn with_policy(mut self, policy: SyncPolicy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    /// Messages of one batch handled at once (4 by default).
+    pub fn with_message_concurrency(mut self, concurrency: usize) -> Self {
+        self.message_concurrency = concurrency.max(1);
         self
     }
 
@@ -114,34 +151,68 @@ impl SyncService {
         self
     }
 
-    /// Sends one sync message for every credential with sync enabled.
+    /// Queues a sync for every credential with sync enabled that is due (see
+    /// [`SyncPolicy::due`]): one summary read per organisation tells which have a sync pending
+    /// or ended within the interval; those are skipped and counted. Each queued sync is recorded
+    /// as pending before its message is sent, so a worker that runs it at once never finds a
+    /// pending mark written after it finished.
     pub async fn fan_out(&self) -> Result<FanOut, AppError> {
         let mut stats = FanOut::default();
-        let mut orgs = std::collections::BTreeSet::new();
+        let mut summaries: HashMap<OrgId, OrgSummary> = HashMap::new();
         let mut after = None;
         loop {
             let (page, next) = self.ports.credentials.active(after.take(), self.page_size).await?;
             stats.index_pages += 1;
             stats.credentials += page.len() as u64;
-            orgs.extend(page.iter().map(|(org, _)| *org));
-            let now = self.clock.now();
-            let messages: Vec<SyncMessage> = page
+            let missing: BTreeSet<OrgId> =
+                page.iter().map(|(org, _)| *org).filter(|org| !summaries.contains_key(org)).collect();
+            let reads = missing
                 .into_iter()
-                .map(|(org_id, credential_id)| SyncMessage {
+                .map(|org| async move { self.ports.summaries.get(org).await.map(|summary| (org, summary)) });
+            let loaded: Vec<Result<(OrgId, OrgSummary), _>> =
+                futures::stream::iter(reads).buffer_unordered(16).collect().await;
+            for read in loaded {
+                let (org, summary) = read?;
+                summaries.insert(org, summary);
+            }
+
+            let now = self.clock.now();
+            let mut messages: Vec<SyncMessage> = Vec::new();
+            for (org_id, credential_id) in page {
+                let summary = &summaries[&org_id];
+                let due =
+                    self.policy.due(summary.credentials.get(&credential_id), summary.pending.get(&credential_id), now);
+                match due {
+                    Due::Pending | Due::Recent => {
+                        stats.skipped += 1;
+                        continue;
+                    }
+                    Due::Lost => stats.requeued += 1,
+                    Due::Due => {}
+                }
+                messages.push(SyncMessage {
                     org_id,
                     credential_id,
                     run_id: SyncRunId::new(),
                     trigger: SyncTrigger::Schedule,
                     queued_at: now,
-                })
-                .collect();
+                });
+            }
+            stats.queued += messages.len() as u64;
+            let messages = self.mark_pending(messages, &mut stats).await;
             let batches: Vec<Vec<SyncMessage>> = messages.chunks(BATCH_SIZE).map(<[SyncMessage]>::to_vec).collect();
             let sends = batches.into_iter().map(|batch| async move { self.send_with_retry(batch).await });
-            let results: Vec<(u64, u64)> =
+            let results: Vec<(u64, Vec<SyncMessage>)> =
                 futures::stream::iter(sends).buffer_unordered(SENDS_IN_FLIGHT).collect().await;
             for (calls, failed) in results {
                 stats.send_calls += calls;
-                stats.failed += failed;
+                stats.failed += failed.len() as u64;
+                stats.queued -= failed.len() as u64;
+                for message in failed {
+                    // best effort: a mark left behind only delays the next sync to the staleness bound
+                    let _ =
+                        self.ports.summaries.clear_pending(message.org_id, message.credential_id, message.run_id).await;
+                }
             }
             match next {
                 Some(cursor) => after = Some(cursor),
@@ -151,42 +222,102 @@ impl SyncService {
         if stats.failed > 0 {
             tracing::error!(failed = stats.failed, "sync messages could not be queued; the next tick retries them");
         }
-        stats.orgs_without_recent_sync = self.orgs_without_recent_sync(orgs).await?;
+        let now = self.clock.now();
+        stats.oldest_queued_seconds = summaries
+            .values()
+            .flat_map(|summary| summary.pending.values())
+            .filter(|pending| pending.status == SyncStatus::Queued)
+            .map(|pending| (now - pending.since).num_seconds().max(0) as u64)
+            .max()
+            .unwrap_or(0);
+        stats.orgs_without_recent_sync = self.orgs_without_recent_sync(&summaries);
         Ok(stats)
     }
 
-    /// One summary read per organisation, a few at a time.
-    async fn orgs_without_recent_sync(&self, orgs: std::collections::BTreeSet<OrgId>) -> Result<u64, AppError> {
-        let since = self.clock.now() - SYNC_AGE_LIMIT;
-        let checks = orgs.into_iter().map(|org| async move {
-            let summaries = self.ports.summaries.get(org).await?;
-            Ok::<_, AppError>(lacks_recent_sync(summaries.credentials.values(), since))
-        });
-        let lacking: Vec<Result<bool, AppError>> = futures::stream::iter(checks).buffer_unordered(16).collect().await;
-        let mut count = 0;
-        for lacks in lacking {
-            count += u64::from(lacks?);
+    /// Records the messages' syncs as pending, one update per organisation; answers the messages
+    /// whose mark was stored (the others are counted failed and left for the next tick).
+    async fn mark_pending(&self, messages: Vec<SyncMessage>, stats: &mut FanOut) -> Vec<SyncMessage> {
+        let mut by_org: BTreeMap<OrgId, Vec<SyncMessage>> = BTreeMap::new();
+        for message in messages {
+            by_org.entry(message.org_id).or_default().push(message);
         }
+        let writes = by_org.into_values().map(|messages| async move {
+            let pending: Vec<(CredentialId, PendingSync)> = messages
+                .iter()
+                .map(|m| {
+                    let sync = PendingSync {
+                        run_id: m.run_id,
+                        trigger: m.trigger,
+                        status: SyncStatus::Queued,
+                        since: m.queued_at,
+                    };
+                    (m.credential_id, sync)
+                })
+                .collect();
+            match self.ports.summaries.put_pending(messages[0].org_id, &pending).await {
+                Ok(()) => Ok(messages),
+                Err(error) => {
+                    tracing::warn!(org = %messages[0].org_id, error = %error, "pending syncs could not be recorded");
+                    Err(messages.len() as u64)
+                }
+            }
+        });
+        let results: Vec<Result<Vec<SyncMessage>, u64>> =
+            futures::stream::iter(writes).buffer_unordered(SENDS_IN_FLIGHT).collect().await;
+        let mut marked = Vec::new();
+        for result in results {
+            match result {
+                Ok(messages) => marked.extend(messages),
+                Err(failed) => {
+                    stats.failed += failed;
+                    stats.queued -= failed;
+                }
+            }
+        }
+        marked
+    }
+
+    /// Counts the organisations whose credentials have no successful sync for [`SYNC_AGE_LIMIT`],
+    /// from the summaries the fan-out read.
+    fn orgs_without_recent_sync(&self, summaries: &HashMap<OrgId, OrgSummary>) -> u64 {
+        let since = self.clock.now() - SYNC_AGE_LIMIT;
+        let count =
+            summaries.values().filter(|summary| lacks_recent_sync(summary.credentials.values(), since)).count() as u64;
         if count > 0 {
             tracing::warn!(organisations = count, "organisations with no successful sync in 30 minutes");
         }
-        Ok(count)
+        count
+    }
+
+    /// The backlog as the metrics report it: messages waiting on the scheduled queue and on the
+    /// on-demand queue (`None` where the queue could not be read).
+    pub async fn backlog(&self) -> (Option<u64>, Option<u64>) {
+        let read = |queue: Arc<dyn SyncQueue>| async move {
+            match queue.depth().await {
+                Ok(depth) => Some(depth),
+                Err(error) => {
+                    tracing::warn!(error = %error, "the sync queue's depth could not be read");
+                    None
+                }
+            }
+        };
+        futures::join!(read(self.ports.queue.clone()), read(self.ports.now_queue.clone()))
     }
 
     /// Sends a batch; entries the queue refused are sent once more. Answers (requests, failed).
-    async fn send_with_retry(&self, batch: Vec<SyncMessage>) -> (u64, u64) {
+    async fn send_with_retry(&self, batch: Vec<SyncMessage>) -> (u64, Vec<SyncMessage>) {
         let mut pending = batch;
         let mut calls = 0;
         for attempt in 0..2 {
             calls += 1;
             match self.ports.queue.send_batch(&pending).await {
-                Ok(failed) if failed.is_empty() => return (calls, 0),
+                Ok(failed) if failed.is_empty() => return (calls, vec![]),
                 Ok(failed) => pending = failed.into_iter().filter_map(|i| pending.get(i).cloned()).collect(),
                 Err(error) => tracing::warn!(error = %error, attempt, "SendMessageBatch failed"),
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        (calls, pending.len() as u64)
+        (calls, pending)
     }
 
     /// Handles a batch of queue messages (SQS message id, body), several at a time; answers the
@@ -212,7 +343,7 @@ impl SyncService {
                 }
             }
         }))
-        .buffer_unordered(4)
+        .buffer_unordered(self.message_concurrency)
         .collect()
         .await;
         results.into_iter().flatten().collect()
@@ -223,8 +354,17 @@ impl SyncService {
         let Some(credential) = self.ports.credentials.get(message.org_id, message.credential_id).await? else {
             return Ok(SyncOutcome::Dropped);
         };
-        if !credential.sync_enabled && message.trigger == SyncTrigger::Schedule {
-            return Ok(SyncOutcome::Dropped);
+        if message.trigger == SyncTrigger::Schedule {
+            if !credential.sync_enabled {
+                self.release(message).await?;
+                return Ok(SyncOutcome::Dropped);
+            }
+            // the cheap check before any provider call: a stale scheduled message behind a backlog
+            let summary = self.ports.summaries.get(credential.org_id).await?;
+            if self.policy.synced_recently(summary.credentials.get(&credential.id), self.clock.now()) {
+                self.release(message).await?;
+                return Ok(SyncOutcome::NotDue);
+            }
         }
         let now = self.clock.now();
         let mut run = SyncRun {
@@ -242,6 +382,8 @@ impl SyncService {
         if !self.ports.runs.claim(&run, now, now - STALE_CLAIM).await? {
             return Ok(SyncOutcome::AlreadyHandled);
         }
+        let running = PendingSync { run_id: run.id, trigger: run.trigger, status: SyncStatus::Running, since: now };
+        self.ports.summaries.put_pending(credential.org_id, &[(credential.id, running)]).await?;
         match self.sync(&credential, &mut run).await {
             Ok(()) => {}
             Err(error) => {
@@ -258,7 +400,13 @@ impl SyncService {
         }
         run.finished_at = Some(self.clock.now());
         self.ports.runs.finish(&run).await?;
+        self.release(message).await?;
         Ok(SyncOutcome::Synced { status: run.status, counts: run.counts })
+    }
+
+    /// The message's sync is no longer pending (a newer one, if any, stays).
+    async fn release(&self, message: &SyncMessage) -> Result<(), AppError> {
+        Ok(self.ports.summaries.clear_pending(message.org_id, message.credential_id, message.run_id).await?)
     }
 
     async fn sync(&self, credential: &Credential, run: &mut SyncRun) -> Result<(), AppError> {

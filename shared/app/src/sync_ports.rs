@@ -11,7 +11,9 @@ use skyforge_domain::inventory::{
     HistoryEntry, InventoryCursor, InventoryDiff, InventoryItem, InventoryQuery, StoredResource,
 };
 use skyforge_domain::page::{Page, PageRequest};
-use skyforge_domain::sync::{CostSnapshot, CredentialSummary, OrgSummary, ProviderHealth, SyncRun, SyncTrigger};
+use skyforge_domain::sync::{
+    CostSnapshot, CredentialSummary, OrgSummary, PendingSync, ProviderHealth, SyncRun, SyncTrigger,
+};
 
 use crate::error::BoxError;
 use crate::ports::StoreResult;
@@ -64,6 +66,8 @@ pub struct SyncMessage {
 pub trait SyncQueue: Send + Sync {
     /// Sends up to 10 messages in one request; answers the positions that were not accepted.
     async fn send_batch(&self, messages: &[SyncMessage]) -> Result<Vec<usize>, BoxError>;
+    /// About how many messages wait on the queue (visible ones; the backlog metric).
+    async fn depth(&self) -> Result<u64, BoxError>;
 }
 
 /// A sync's writes to one credential's inventory.
@@ -114,7 +118,12 @@ pub trait Summaries: Send + Sync {
         credential: CredentialId,
         summary: &CredentialSummary,
     ) -> StoreResult<()>;
+    /// Removes the credential's part and its pending sync.
     async fn remove_credential(&self, org: OrgId, credential: CredentialId) -> StoreResult<()>;
+    /// Records syncs queued or claimed (replacing what was pending for those credentials).
+    async fn put_pending(&self, org: OrgId, pending: &[(CredentialId, PendingSync)]) -> StoreResult<()>;
+    /// Forgets the credential's pending sync if it is still `run` (a newer one stays).
+    async fn clear_pending(&self, org: OrgId, credential: CredentialId, run: SyncRunId) -> StoreResult<()>;
     /// The whole summary: every credential's part and the dashboard's cost snapshot.
     async fn get(&self, org: OrgId) -> StoreResult<OrgSummary>;
     /// Stores the dashboard's cost figures if the cost data is still at `version` (the one read

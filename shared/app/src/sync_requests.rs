@@ -1,22 +1,26 @@
-//! Asking for a sync of one credential: a queued sync run is recorded, then its message is sent.
-//! "Sync now", the provisioning functions (a sync after an apply) and later the first sync of a
-//! new credential all go through here, so none of them needs the whole credential service.
+//! Asking for a sync of one credential now: a queued sync run is recorded and marked pending
+//! (so the scheduler does not queue the credential again meanwhile), then its message goes on
+//! the on-demand queue, ahead of scheduled syncs. "Sync now", the first sync of a new or rotated
+//! credential and the sync after an apply all go through here, so none of them needs the whole
+//! credential service.
 
 use std::sync::Arc;
 
 use async_trait::async_trait;
 use skyforge_domain::credentials::Credential;
 use skyforge_domain::ids::{CredentialId, OrgId, SyncRunId};
-use skyforge_domain::sync::{SyncCounts, SyncRun, SyncStatus, SyncTrigger};
+use skyforge_domain::sync::{PendingSync, SyncCounts, SyncRun, SyncStatus, SyncTrigger};
 
 use crate::error::{AppError, BoxError};
 use crate::ports::Clock;
-use crate::sync_ports::{Credentials, SyncMessage, SyncQueue, SyncRuns};
+use crate::sync_ports::{Credentials, Summaries, SyncMessage, SyncQueue, SyncRuns};
 
-/// What queueing a sync touches: the credential (to find it), its runs, and the queue.
+/// What queueing a sync touches: the credential (to find it), its runs, the summary's pending
+/// mark, and the on-demand queue.
 pub struct SyncRequestPorts {
     pub credentials: Arc<dyn Credentials>,
     pub runs: Arc<dyn SyncRuns>,
+    pub summaries: Arc<dyn Summaries>,
     pub queue: Arc<dyn SyncQueue>,
 }
 
@@ -30,8 +34,9 @@ impl SyncRequests {
         Self { ports, clock }
     }
 
-    /// Records a queued run and sends its message. A message the queue refuses is an
-    /// `Unavailable` error; the recorded run then stays `queued` until a later sync replaces it.
+    /// Records a queued run, marks it pending and sends its message. A message the queue refuses
+    /// is an `Unavailable` error; the recorded run then stays `queued` and the pending mark is
+    /// cleared, so the scheduler picks the credential up on its next tick.
     pub async fn queue(&self, credential: &Credential, trigger: SyncTrigger) -> Result<SyncRun, AppError> {
         let now = self.clock.now();
         let run = SyncRun {
@@ -47,6 +52,8 @@ impl SyncRequests {
             errors: vec![],
         };
         self.ports.runs.create(&run).await?;
+        let pending = PendingSync { run_id: run.id, trigger, status: SyncStatus::Queued, since: now };
+        self.ports.summaries.put_pending(credential.org_id, &[(credential.id, pending)]).await?;
         let message = SyncMessage {
             org_id: credential.org_id,
             credential_id: credential.id,
@@ -57,6 +64,8 @@ impl SyncRequests {
         let failed =
             self.ports.queue.send_batch(std::slice::from_ref(&message)).await.map_err(AppError::Unavailable)?;
         if !failed.is_empty() {
+            // not pending after all: the scheduler may queue it again on its next tick
+            let _ = self.ports.summaries.clear_pending(credential.org_id, credential.id, run.id).await;
             return Err(AppError::Unavailable("the sync queue refused the message".into()));
         }
         Ok(run)

@@ -43,6 +43,23 @@ impl SyncQueue for SqsQueue {
         // a successful call can still have refused single entries
         Ok(output.failed.iter().filter_map(|f| f.id.parse().ok()).collect())
     }
+
+    async fn depth(&self) -> Result<u64, BoxError> {
+        use aws_sdk_sqs::types::QueueAttributeName;
+        let output = self
+            .client
+            .get_queue_attributes()
+            .queue_url(&self.url)
+            .attribute_names(QueueAttributeName::ApproximateNumberOfMessages)
+            .send()
+            .await
+            .map_err(|e| format!("GetQueueAttributes: {}", DisplayErrorContext(e)))?;
+        Ok(output
+            .attributes
+            .and_then(|mut a| a.remove(&QueueAttributeName::ApproximateNumberOfMessages))
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0))
+    }
 }
 
 /// Creates the queue (and its dead-letter queue, with redrive after 5 receives) if missing, as

@@ -18,6 +18,16 @@ pub enum SyncTrigger {
     Manual,
     /// A deployment's run changed resources.
     Deployment,
+    /// The credential was just added or rotated: its first sync.
+    Connect,
+}
+
+impl SyncTrigger {
+    /// Whether a user or an event is waiting for it: those go on the on-demand queue, ahead of
+    /// the scheduler's backlog.
+    pub fn on_demand(self) -> bool {
+        self != SyncTrigger::Schedule
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -156,6 +166,83 @@ pub fn lacks_recent_sync<'a>(
     !credentials.into_iter().any(|c| c.last_success_at.is_some_and(|at| at >= since))
 }
 
+/// A sync on its way for one credential: its message is queued, or a worker claimed it. Kept
+/// beside the credential's part of the summary, so the scheduler (which reads the summary
+/// anyway) knows which credentials already have a sync pending.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingSync {
+    pub run_id: SyncRunId,
+    pub trigger: SyncTrigger,
+    /// `queued` or `running`.
+    pub status: SyncStatus,
+    /// When it was queued, or claimed by a worker.
+    pub since: DateTime<Utc>,
+}
+
+/// When the scheduler queues a credential again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SyncPolicy {
+    /// A credential is synced about this often (the scheduler's period).
+    pub interval: chrono::Duration,
+    /// A pending sync older than this is taken for lost (its message deleted, expired or
+    /// dead-lettered, or its worker killed) and the credential is queued again.
+    pub stale_after: chrono::Duration,
+}
+
+impl Default for SyncPolicy {
+    fn default() -> Self {
+        Self { interval: chrono::Duration::minutes(10), stale_after: chrono::Duration::minutes(60) }
+    }
+}
+
+/// What the scheduler does with one credential on one tick.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Due {
+    /// Never synced, or its last sync ended more than an interval ago: queue it.
+    Due,
+    /// Its pending sync is older than the staleness bound: queue it again.
+    Lost,
+    /// A sync is queued or running: skip it.
+    Pending,
+    /// Its last sync ended within the interval: skip it.
+    Recent,
+}
+
+impl Due {
+    pub fn queues(self) -> bool {
+        matches!(self, Due::Due | Due::Lost)
+    }
+}
+
+impl SyncPolicy {
+    /// Ticks jitter: a sync that ended a little less than an interval before this tick (a tenth
+    /// of it) is due, or it would wait for two intervals.
+    fn recent_since(&self, now: DateTime<Utc>) -> DateTime<Utc> {
+        now - self.interval + self.interval / 10
+    }
+
+    /// The due rule: queue a credential only when no sync of it is pending (or the pending one
+    /// is older than the staleness bound), and its last sync ended an interval ago or never ran.
+    pub fn due(&self, last: Option<&CredentialSummary>, pending: Option<&PendingSync>, now: DateTime<Utc>) -> Due {
+        if let Some(pending) = pending {
+            return match pending.since <= now - self.stale_after {
+                true => Due::Lost,
+                false => Due::Pending,
+            };
+        }
+        match last.and_then(|l| l.last_sync.as_ref()).and_then(|s| s.finished_at) {
+            Some(finished) if finished > self.recent_since(now) => Due::Recent,
+            _ => Due::Due,
+        }
+    }
+
+    /// Whether a scheduled message can be dropped before any provider call: the credential
+    /// synced successfully (wholly or partly) within the interval, by another run.
+    pub fn synced_recently(&self, last: Option<&CredentialSummary>, now: DateTime<Utc>) -> bool {
+        last.and_then(|l| l.last_success_at).is_some_and(|at| at > self.recent_since(now))
+    }
+}
+
 /// The organisation's summary item: what the dashboard shows, in one read.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct OrgSummary {
@@ -165,6 +252,8 @@ pub struct OrgSummary {
     /// Moves on with every change to the organisation's cost rows or refresh records, so a
     /// snapshot computed from older data is never stored over a newer state.
     pub costs_version: u64,
+    /// The credentials with a sync queued or running.
+    pub pending: BTreeMap<CredentialId, PendingSync>,
 }
 
 /// The cost overview as computed on `as_of`: valid while the cost data and the day stay the
@@ -190,6 +279,73 @@ mod tests {
         assert!(lacks_recent_sync(&[], since));
         assert!(lacks_recent_sync(&[synced(None), synced(Some(45))], since));
         assert!(!lacks_recent_sync(&[synced(Some(45)), synced(Some(5))], since));
+    }
+
+    fn finished(now: DateTime<Utc>, minutes_ago: i64, status: SyncStatus) -> CredentialSummary {
+        let at = now - chrono::Duration::minutes(minutes_ago);
+        CredentialSummary {
+            last_sync: Some(SyncSummary {
+                run_id: SyncRunId::new(),
+                status,
+                finished_at: Some(at),
+                counts: SyncCounts::default(),
+            }),
+            last_success_at: (status != SyncStatus::Failed).then_some(at),
+            ..Default::default()
+        }
+    }
+
+    fn pending(now: DateTime<Utc>, minutes_ago: i64, status: SyncStatus) -> PendingSync {
+        PendingSync {
+            run_id: SyncRunId::new(),
+            trigger: SyncTrigger::Schedule,
+            status,
+            since: now - chrono::Duration::minutes(minutes_ago),
+        }
+    }
+
+    #[test]
+    fn a_credential_never_synced_is_due() {
+        let now = Utc::now();
+        let policy = SyncPolicy::default();
+        assert_eq!(policy.due(None, None, now), Due::Due);
+        assert_eq!(policy.due(Some(&CredentialSummary::default()), None, now), Due::Due);
+    }
+
+    #[test]
+    fn a_credential_is_due_an_interval_after_its_last_sync_ended_whatever_its_outcome() {
+        let now = Utc::now();
+        let policy = SyncPolicy::default();
+        assert_eq!(policy.due(Some(&finished(now, 3, SyncStatus::Succeeded)), None, now), Due::Recent);
+        assert_eq!(policy.due(Some(&finished(now, 3, SyncStatus::Failed)), None, now), Due::Recent);
+        assert_eq!(policy.due(Some(&finished(now, 11, SyncStatus::Succeeded)), None, now), Due::Due);
+        assert_eq!(policy.due(Some(&finished(now, 11, SyncStatus::Failed)), None, now), Due::Due);
+        // a tick a little early still queues it: 9.5 minutes is within a tenth of the interval
+        let early = now - chrono::Duration::seconds(30);
+        assert_eq!(policy.due(Some(&finished(early, 9, SyncStatus::Succeeded)), None, now), Due::Due);
+    }
+
+    #[test]
+    fn a_credential_with_a_queued_or_running_sync_is_skipped_until_that_sync_is_stale() {
+        let now = Utc::now();
+        let policy = SyncPolicy::default();
+        let old = finished(now, 45, SyncStatus::Succeeded);
+        assert_eq!(policy.due(Some(&old), Some(&pending(now, 20, SyncStatus::Queued)), now), Due::Pending);
+        assert_eq!(policy.due(Some(&old), Some(&pending(now, 59, SyncStatus::Running)), now), Due::Pending);
+        assert_eq!(policy.due(Some(&old), Some(&pending(now, 60, SyncStatus::Queued)), now), Due::Lost);
+        assert_eq!(policy.due(None, Some(&pending(now, 61, SyncStatus::Running)), now), Due::Lost);
+        assert!(Due::Lost.queues() && Due::Due.queues() && !Due::Pending.queues() && !Due::Recent.queues());
+    }
+
+    #[test]
+    fn a_scheduled_message_is_dropped_only_after_a_successful_sync_within_the_interval() {
+        let now = Utc::now();
+        let policy = SyncPolicy::default();
+        assert!(policy.synced_recently(Some(&finished(now, 2, SyncStatus::Succeeded)), now));
+        assert!(policy.synced_recently(Some(&finished(now, 2, SyncStatus::Partial)), now));
+        assert!(!policy.synced_recently(Some(&finished(now, 2, SyncStatus::Failed)), now));
+        assert!(!policy.synced_recently(Some(&finished(now, 12, SyncStatus::Succeeded)), now));
+        assert!(!policy.synced_recently(None, now));
     }
 
     #[test]

@@ -8,6 +8,7 @@ use aws_config::SdkConfig;
 use skyforge_app::audit::AuditService;
 use skyforge_app::clouds::CloudInventory;
 use skyforge_app::ports::SystemClock;
+use skyforge_app::config::SyncConfig;
 use skyforge_app::sync::{SyncPorts, SyncService};
 use skyforge_app::sync_requests::{SyncRequestPorts, SyncRequests};
 use skyforge_aws::SecretsManager;
@@ -16,14 +17,15 @@ use skyforge_domain::provider::Provider;
 
 use crate::store;
 
-/// Queueing a sync of one credential ("Sync now", after an apply): the run record and the
-/// message, nothing else.
-pub fn sync_requests(sdk: &SdkConfig, table_name: &str, queue_url: &str) -> Arc<SyncRequests> {
+/// Queueing a sync of one credential now ("Sync now", a first sync, after an apply): the run
+/// record, its pending mark and the message on the on-demand queue (`now_queue_url`).
+pub fn sync_requests(sdk: &SdkConfig, table_name: &str, now_queue_url: &str) -> Arc<SyncRequests> {
     let store = store(sdk, table_name);
     let ports = SyncRequestPorts {
         credentials: store.clone(),
-        runs: store,
-        queue: Arc::new(SqsQueue::new(aws_sdk_sqs::Client::new(sdk), queue_url)),
+        runs: store.clone(),
+        summaries: store,
+        queue: Arc::new(SqsQueue::new(aws_sdk_sqs::Client::new(sdk), now_queue_url)),
     };
     Arc::new(SyncRequests::new(ports, Arc::new(SystemClock)))
 }
@@ -33,20 +35,21 @@ pub fn sync_requests(sdk: &SdkConfig, table_name: &str, queue_url: &str) -> Arc<
 pub fn sync_service(
     sdk: &SdkConfig,
     table_name: &str,
-    queue_url: &str,
+    sync: &SyncConfig,
     clouds: HashMap<Provider, Arc<dyn CloudInventory>>,
 ) -> SyncService {
     let store = store(sdk, table_name);
     let ports = SyncPorts {
         credentials: store.clone(),
         secrets: Arc::new(SecretsManager::new(aws_sdk_secretsmanager::Client::new(sdk))),
-        queue: Arc::new(SqsQueue::new(aws_sdk_sqs::Client::new(sdk), queue_url)),
+        queue: Arc::new(SqsQueue::new(aws_sdk_sqs::Client::new(sdk), &sync.queue_url)),
+        now_queue: Arc::new(SqsQueue::new(aws_sdk_sqs::Client::new(sdk), &sync.now_queue_url)),
         runs: store.clone(),
         inventory: store.clone(),
         summaries: store,
         clouds,
     };
-    SyncService::new(ports, Arc::new(SystemClock))
+    SyncService::new(ports, Arc::new(SystemClock)).with_policy(sync.policy)
 }
 
 /// The sync worker: every provider's inventory, cost refreshes through their billing APIs, and
@@ -55,7 +58,7 @@ pub fn sync_service(
 pub fn sync_worker(
     sdk: &SdkConfig,
     table_name: &str,
-    queue_url: &str,
+    sync: &SyncConfig,
     endpoints: &skyforge_app::config::CloudEndpoints,
     policy: skyforge_domain::costs::CostPolicy,
 ) -> SyncService {
@@ -64,7 +67,7 @@ pub fn sync_worker(
     let costs = skyforge_app::costs::CostService::new(store.clone(), store, sources, Arc::new(SystemClock), policy);
     // the built-in checks, compiled once per cold start
     let compliance = crate::compliance_reader(sdk, table_name).with_evaluator(Arc::new(skyforge_policy::BuiltinEvaluator));
-    sync_service(sdk, table_name, queue_url, skyforge_clouds::all(sdk, endpoints))
+    sync_service(sdk, table_name, sync, skyforge_clouds::all(sdk, endpoints))
         .with_costs(Arc::new(costs))
         .with_compliance(Arc::new(compliance))
 }
@@ -75,7 +78,7 @@ pub fn sync_worker(
 pub fn credential_service(
     sdk: &SdkConfig,
     table_name: &str,
-    queue_url: &str,
+    now_queue_url: &str,
     roles: &skyforge_app::config::RoleSetupConfig,
     endpoints: &skyforge_app::config::CloudEndpoints,
     audit: Arc<AuditService>,
@@ -100,6 +103,6 @@ pub fn credential_service(
         platform_principal: roles.platform_principal.clone(),
         template_url: roles.role_template_url.clone(),
     };
-    let requests = sync_requests(sdk, table_name, queue_url);
+    let requests = sync_requests(sdk, table_name, now_queue_url);
     CredentialService::new(ports, requests, setup, Arc::new(SystemClock), audit)
 }

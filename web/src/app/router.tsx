@@ -28,6 +28,7 @@ export const routes: RouteObject[] = [
             children: [
               { index: true, element: <Navigate to="dashboard" replace /> },
               { path: 'dashboard', lazy: page(() => import('./routes/app/dashboard')) },
+              { path: 'onboarding', lazy: page(() => import('./routes/app/onboarding')) },
               { path: 'inventory', lazy: page(() => import('./routes/app/inventory')) },
               { path: 'cloud-accounts', lazy: page(() => import('./routes/app/cloud-accounts')) },
               { path: 'costs', lazy: page(() => import('./routes/app/costs')) },

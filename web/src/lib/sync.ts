@@ -27,6 +27,18 @@ export const syncSummarySchema = z.object({
 export type SyncSummary = z.infer<typeof syncSummarySchema>;
 export type _SyncSummaryMatchesContract = Expect<Equals<SyncSummary, components['schemas']['SyncSummaryView']>>;
 
+/// A sync on its way for a cloud account: `queued` (waiting for a worker since `since`) or
+/// `running` (since `since`). Right after connecting an account, its first sync.
+export const pendingSyncSchema = z.object({
+  run_id: z.string(),
+  status: z.string(),
+  /// schedule, manual, deployment or connect
+  trigger: z.string(),
+  since: timestampSchema,
+});
+export type PendingSync = z.infer<typeof pendingSyncSchema>;
+export type _PendingSyncMatchesContract = Expect<Equals<PendingSync, components['schemas']['PendingSyncView']>>;
+
 /// A sync that has not finished yet.
 export function isSyncActive(status: string): boolean {
   return status === 'queued' || status === 'running';

@@ -87,6 +87,7 @@ export function makeCredential(id: string, name: string, overrides: Record<strin
     regions: null,
     sync_enabled: true,
     last_sync: null,
+    pending_sync: null,
     created_at: NOW,
     updated_at: NOW,
     ...overrides,

@@ -8,11 +8,11 @@ use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
 use skyforge_app::Services;
-use skyforge_app::credentials::{CredentialChanges, CredentialService, NewCredential};
+use skyforge_app::credentials::{CredentialChanges, CredentialService, NewCredential, SyncState};
 use skyforge_domain::credentials::Credential;
 use skyforge_domain::credentials::{CredentialInput, Sensitive};
 use skyforge_domain::provider::Provider;
-use skyforge_domain::sync::{SyncRun, SyncStatus, SyncSummary, SyncTrigger};
+use skyforge_domain::sync::{PendingSync, SyncRun, SyncStatus, SyncSummary, SyncTrigger};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -115,10 +115,46 @@ pub struct CredentialView {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub last_sync: Option<SyncSummaryView>,
+    /// The sync queued or running now, if any: right after adding or rotating, the first sync
+    /// (follow it at `.../syncs/{run_id}`).
+    pub pending_sync: Option<PendingSyncView>,
+}
+
+/// A sync on its way: queued (waiting for a worker since `since`) or running (since `since`).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PendingSyncView {
+    pub run_id: String,
+    /// `queued` or `running`
+    pub status: SyncStatus,
+    pub trigger: SyncTrigger,
+    pub since: DateTime<Utc>,
+}
+
+impl From<PendingSync> for PendingSyncView {
+    fn from(p: PendingSync) -> Self {
+        Self {
+            run_id: p.run_id.to_string(),
+            status: p.status,
+            trigger: p.trigger,
+            since: p.since,
+        }
+    }
+}
+
+impl From<&SyncRun> for PendingSyncView {
+    fn from(r: &SyncRun) -> Self {
+        Self {
+            run_id: r.id.to_string(),
+            status: r.status,
+            trigger: r.trigger,
+            since: r.queued_at,
+        }
+    }
 }
 
 impl CredentialView {
-    pub fn new(c: Credential, last_sync: Option<SyncSummary>) -> Self {
+    pub fn new(c: Credential, sync: Option<SyncState>) -> Self {
+        let SyncState { last: last_sync, pending } = sync.unwrap_or_default();
         Self {
             id: c.id.to_string(),
             provider: c.provider,
@@ -132,6 +168,7 @@ impl CredentialView {
             created_at: c.created_at,
             updated_at: c.updated_at,
             last_sync: last_sync.map(Into::into),
+            pending_sync: pending.map(Into::into),
         }
     }
 }
@@ -207,7 +244,8 @@ macro_rules! secret_input {
 const PROVIDERS: &str = "provider is one of aws, azure, gcp";
 
 /// Connect a cloud account (owners, admins, operators). The credential is checked with the
-/// provider first; a refused one is a 422 and nothing is stored.
+/// provider first; a refused one is a 422 and nothing is stored (nor queued). An accepted one
+/// is stored and its first sync queued at once: `pending_sync` names the run to follow.
 #[utoipa::path(post, path = "/v1/orgs/{org}/credentials", tag = "credentials", security(("bearer" = [])),
     params(("org" = String, Path, description = "organisation id")), request_body = AddCredentialRequest,
     responses(
@@ -224,8 +262,10 @@ async fn add_credential(
         body.provider.parse().map_err(|_| skyforge_domain::FieldError::new("provider", "invalid_value", PROVIDERS))?;
     let (name, regions) = (body.name.clone(), body.regions.clone());
     let new = NewCredential { provider, name, regions, input: secret_input!(body) };
-    let credential = state.credentials.add(&member.access, new, &member.auth.caller).await?;
-    Ok((StatusCode::CREATED, Json(CredentialView::new(credential, None))))
+    let (credential, run) = state.credentials.add(&member.access, new, &member.auth.caller).await?;
+    let mut view = CredentialView::new(credential, None);
+    view.pending_sync = run.as_ref().map(Into::into);
+    Ok((StatusCode::CREATED, Json(view)))
 }
 
 /// The organisation's cloud accounts, oldest first.
@@ -334,7 +374,8 @@ async fn update_credential(
 }
 
 /// Replace the secret (the same fields as when adding, for the credential's provider). The new
-/// secret is checked first and must reach the same account.
+/// secret is checked first and must reach the same account; a sync with it is queued at once
+/// (`pending_sync`).
 #[utoipa::path(post, path = "/v1/orgs/{org}/credentials/{id}/rotate", tag = "credentials", security(("bearer" = [])),
     params(("org" = String, Path, description = "organisation id"), ("id" = String, Path, description = "credential id")),
     request_body = RotateCredentialRequest,
@@ -348,10 +389,14 @@ async fn rotate_credential(
     Path(path): Path<(String, String)>,
     ApiJson(body): ApiJson<RotateCredentialRequest>,
 ) -> ApiResult<Json<CredentialView>> {
-    let credential =
+    let (credential, run) =
         state.credentials.rotate(&member.access, &path.1, secret_input!(body), &member.auth.caller).await?;
     let last = state.credentials.last_syncs(&member.access).await?.remove(&credential.id);
-    Ok(Json(CredentialView::new(credential, last)))
+    let mut view = CredentialView::new(credential, last);
+    if let Some(run) = &run {
+        view.pending_sync = Some(run.into());
+    }
+    Ok(Json(view))
 }
 
 /// Disconnect a cloud account: its inventory is removed and its secret scheduled for deletion.

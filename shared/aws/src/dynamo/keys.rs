@@ -125,6 +125,11 @@ pub fn summary_attribute(credential: CredentialId) -> String {
     format!("c_{credential}")
 }
 
+/// The summary item's attribute holding one credential's pending (queued or running) sync.
+pub fn pending_attribute(credential: CredentialId) -> String {
+    format!("p_{credential}")
+}
+
 pub fn health_pk(org: OrgId) -> String {
     format!("HEALTH#{org}")
 }

@@ -4,8 +4,8 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 use skyforge_app::ports::{StoreError, StoreResult};
 use skyforge_app::sync_ports::Summaries;
-use skyforge_domain::ids::{CredentialId, OrgId};
-use skyforge_domain::sync::{CostSnapshot, CredentialSummary, OrgSummary, ProviderHealth};
+use skyforge_domain::ids::{CredentialId, OrgId, SyncRunId};
+use skyforge_domain::sync::{CostSnapshot, CredentialSummary, OrgSummary, PendingSync, ProviderHealth};
 
 use super::{DynamoStore, from_item, keys, n, s, to_item, unavailable};
 use crate::table::{PK, SK};
@@ -49,12 +49,53 @@ impl Summaries for DynamoStore {
             .table_name(&self.table)
             .key(PK, s(pk))
             .key(SK, s(sk))
-            .update_expression("REMOVE #c")
+            .update_expression("REMOVE #c, #p")
             .expression_attribute_names("#c", keys::summary_attribute(credential))
+            .expression_attribute_names("#p", keys::pending_attribute(credential))
             .send()
             .await
             .map_err(unavailable)?;
         Ok(())
+    }
+
+    async fn put_pending(&self, org: OrgId, pending: &[(CredentialId, PendingSync)]) -> StoreResult<()> {
+        // one update per 25 credentials keeps each expression well within DynamoDB's limits
+        for chunk in pending.chunks(25) {
+            let (pk, sk) = keys::summary(org);
+            let mut request = self.client.update_item().table_name(&self.table).key(PK, s(pk)).key(SK, s(sk));
+            let mut sets = Vec::with_capacity(chunk.len());
+            for (i, (credential, sync)) in chunk.iter().enumerate() {
+                let value = serde_dynamo::to_attribute_value(sync).map_err(|e| StoreError::Unavailable(Box::new(e)))?;
+                sets.push(format!("#p{i} = :p{i}"));
+                request = request
+                    .expression_attribute_names(format!("#p{i}"), keys::pending_attribute(*credential))
+                    .expression_attribute_values(format!(":p{i}"), value);
+            }
+            request.update_expression(format!("SET {}", sets.join(", "))).send().await.map_err(unavailable)?;
+        }
+        Ok(())
+    }
+
+    async fn clear_pending(&self, org: OrgId, credential: CredentialId, run: SyncRunId) -> StoreResult<()> {
+        let (pk, sk) = keys::summary(org);
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key(PK, s(pk))
+            .key(SK, s(sk))
+            .update_expression("REMOVE #p")
+            .condition_expression("#p.run_id = :run")
+            .expression_attribute_names("#p", keys::pending_attribute(credential))
+            .expression_attribute_values(":run", s(run.to_string()))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            // another sync is pending now (or none): it stays
+            Err(e) if e.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => Ok(()),
+            Err(e) => Err(unavailable(e)),
+        }
     }
 
     async fn get(&self, org: OrgId) -> StoreResult<OrgSummary> {
@@ -68,6 +109,17 @@ impl Summaries for DynamoStore {
                 },
                 keys::SUMMARY_COSTS_VERSION => {
                     out.costs_version = value.as_n().ok().and_then(|v| v.parse().ok()).unwrap_or_default();
+                }
+                _ if name.starts_with("p_") => {
+                    let Some(id) = name.strip_prefix("p_").and_then(|id| id.parse::<CredentialId>().ok()) else {
+                        continue;
+                    };
+                    match serde_dynamo::from_attribute_value::<_, PendingSync>(value) {
+                        Ok(pending) => {
+                            out.pending.insert(id, pending);
+                        }
+                        Err(error) => tracing::warn!(org = %org, error = %error, "unreadable pending sync ignored"),
+                    }
                 }
                 _ => {
                     let Some(id) = name.strip_prefix("c_").and_then(|id| id.parse::<CredentialId>().ok()) else {

@@ -7,6 +7,7 @@ mod provisioning;
 mod store;
 mod sts;
 mod summary;
+mod sync_load;
 mod sync_requests;
 
 use std::sync::Arc;

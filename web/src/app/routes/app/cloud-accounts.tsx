@@ -44,7 +44,7 @@ export default function CloudAccountsRoute() {
               onCancel={() => setAdding(false)}
               onAdded={(credential) => {
                 setAdding(false);
-                setAdded(`${credential.name} is connected.`);
+                setAdded(`${credential.name} is connected; its first sync has started.`);
               }}
             />
           </Card>

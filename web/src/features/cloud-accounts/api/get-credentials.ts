@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { apiClient } from '@/lib/api-client';
 import { PAGE_SIZE, pageSchema, timestampSchema, type Equals, type Expect, type Page } from '@/lib/api-common';
 import type { components } from '@/lib/api-schema';
-import { isSyncActive, syncSummarySchema } from '@/lib/sync';
+import { isSyncActive, pendingSyncSchema, syncSummarySchema } from '@/lib/sync';
 import { credentialMethodValues, providerValues } from '@/lib/api-schema';
 
 /// A connected cloud account. Never contains its secret.
@@ -23,6 +23,8 @@ export const credentialSchema = z.object({
   regions: z.array(z.string()).nullish(),
   sync_enabled: z.boolean(),
   last_sync: syncSummarySchema.nullish(),
+  /// The sync queued or running now, if any.
+  pending_sync: pendingSyncSchema.nullish(),
   created_at: timestampSchema,
   updated_at: timestampSchema,
 });
@@ -55,7 +57,10 @@ export function credentialsQueryOptions(orgId: string) {
     getNextPageParam: (lastPage) => lastPage.next_cursor,
     refetchInterval: (query) =>
       query.state.data?.pages.some((page) =>
-        page.items.some((credential) => credential.last_sync && isSyncActive(credential.last_sync.status)),
+        page.items.some(
+          (credential) =>
+            credential.pending_sync != null || (credential.last_sync && isSyncActive(credential.last_sync.status)),
+        ),
       )
         ? CREDENTIALS_SYNC_POLL_MS
         : false,

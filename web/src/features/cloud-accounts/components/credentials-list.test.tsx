@@ -40,6 +40,34 @@ describe('Cloud accounts list', () => {
     expect(within(card).getByRole('button', { name: 'Sync Production now' })).toBeEnabled();
   });
 
+  it('a new account follows its first sync by itself, then links to the inventory and the dashboard', async () => {
+    signIn();
+    const pending = { run_id: 'run_9', status: 'queued', trigger: 'connect', since: new Date().toISOString() };
+    let credential = makeCredential('cred_1', 'Production', { pending_sync: pending });
+    const polls = [
+      { ...makeSyncRun('run_9', 'running', { seen: 5, created: 5, regions_listed: 2 }), trigger: 'connect' },
+      { ...makeSyncRun('run_9', 'succeeded', { seen: 9, created: 9, regions_listed: 3 }), trigger: 'connect' },
+    ];
+    server.use(
+      http.get(CREDENTIALS, () => HttpResponse.json({ items: [credential], next_cursor: null })),
+      http.get(`${CREDENTIALS}/cred_1/syncs/run_9`, () => {
+        const run = polls.length > 1 ? polls.shift() : polls[0];
+        if (run?.status === 'succeeded') credential = { ...credential, pending_sync: null };
+        return HttpResponse.json(run);
+      }),
+    );
+    renderWithProviders(<CredentialsList orgId="org_1" canChange />);
+
+    const card = await screen.findByRole('article', { name: 'Production' });
+    expect(within(card).getByText('Queued')).toBeInTheDocument();
+    expect(await within(card).findByText(/Syncing… 5 seen · 5 new/)).toBeInTheDocument();
+    expect(within(card).getByRole('button', { name: 'Sync Production now' })).toBeDisabled();
+
+    await within(card).findByText('Sync finished', {}, { timeout: 3000 });
+    expect(within(card).getByRole('link', { name: 'See the inventory' })).toHaveAttribute('href', '/orgs/org_1/inventory');
+    expect(within(card).getByRole('link', { name: 'Open the dashboard' })).toHaveAttribute('href', '/orgs/org_1/dashboard');
+  });
+
   it('turns the scheduled sync off and removes an account after confirmation', async () => {
     signIn();
     let credential = makeCredential('cred_1', 'Production');

@@ -115,6 +115,13 @@ function CredentialCard({ orgId, credential, canChange, onDelete }: CredentialCa
   const update = useUpdateCredential(orgId);
   const startSync = useStartSync(orgId);
   const [runId, setRunId] = useState<string | null>(null);
+  const pending = credential.pending_sync;
+  // A new or rotated account's first sync is followed on the card by itself, to its result.
+  const [seenRun, setSeenRun] = useState<string | null>(null);
+  if (pending && pending.trigger === 'connect' && pending.run_id !== seenRun && runId === null) {
+    setSeenRun(pending.run_id);
+    setRunId(pending.run_id);
+  }
   const [actionError, setActionError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [dialog, setDialog] = useState<'edit' | 'rotate' | null>(null);
@@ -125,6 +132,7 @@ function CredentialCard({ orgId, credential, canChange, onDelete }: CredentialCa
   const running =
     startSync.isPending ||
     (runId !== null && (run.data === undefined || isSyncActive(run.data.status))) ||
+    pending != null ||
     (runId === null && sync != null && isSyncActive(sync.status));
 
   return (
@@ -232,6 +240,14 @@ function CredentialCard({ orgId, credential, canChange, onDelete }: CredentialCa
         <div>
           <dt className="text-xs text-zinc-500">Last sync</dt>
           <dd className="mt-0.5 flex flex-col gap-1">
+            {pending ? (
+              <span className="flex flex-wrap items-center gap-2">
+                <Badge tone={syncStatusTone(pending.status)}>{syncStatusLabel(pending.status)}</Badge>
+                <time dateTime={pending.since} title={formatDateTime(pending.since)} className="text-xs text-zinc-500">
+                  since {formatRelative(pending.since)}
+                </time>
+              </span>
+            ) : null}
             {sync ? (
               <>
                 <span className="flex flex-wrap items-center gap-2">
@@ -254,7 +270,7 @@ function CredentialCard({ orgId, credential, canChange, onDelete }: CredentialCa
                   </button>
                 ) : null}
               </>
-            ) : (
+            ) : pending ? null : (
               <span className="text-zinc-500">Never</span>
             )}
           </dd>

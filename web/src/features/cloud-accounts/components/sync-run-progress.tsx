@@ -2,6 +2,7 @@
 //! its result with the counts and the errors of each failed region.
 import { useEffect, useRef } from 'react';
 import { LoaderCircle } from 'lucide-react';
+import { Link } from 'react-router';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { ErrorState } from '@/components/ui/error-state';
@@ -57,6 +58,16 @@ export function SyncRunProgress({ orgId, credentialId, runId, onDismiss }: SyncR
   return (
     <Alert tone={tone} title={title} action={dismiss}>
       <p>{formatSyncCounts(counts)}</p>
+      {status !== 'failed' ? (
+        <p className="mt-1 flex flex-wrap gap-3">
+          <Link to={`/orgs/${encodeURIComponent(orgId)}/inventory`} className="font-medium underline">
+            See the inventory
+          </Link>
+          <Link to={`/orgs/${encodeURIComponent(orgId)}/dashboard`} className="font-medium underline">
+            Open the dashboard
+          </Link>
+        </p>
+      ) : null}
       {errors.length > 0 ? (
         <ul className="mt-1 list-disc pl-5">
           {errors.map((error) => (
