@@ -8,6 +8,7 @@ mod cloud_accounts;
 mod costs;
 mod dashboard;
 mod deployments;
+mod faults;
 mod isolation;
 mod jwt;
 mod members;

@@ -5,6 +5,7 @@
 //! prefixed ids, lists as `{"items", "next_cursor"}` with `limit` and `cursor`, and errors as
 //! `application/problem+json` with a stable `code` (see [`error`]).
 
+pub mod deadline;
 pub mod error;
 pub mod extract;
 pub mod live;
@@ -155,6 +156,7 @@ pub fn layers(router: Router) -> Router {
     router
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(extract::BODY_LIMIT))
+        .layer(axum::middleware::from_fn_with_state(deadline::request_timeout(), deadline::enforce))
         .layer(TraceLayer::new_for_http())
 }
 
