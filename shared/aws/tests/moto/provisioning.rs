@@ -10,7 +10,7 @@ use aws_credential_types::provider::SharedCredentialsProvider;
 use chrono::Utc;
 use serde_json::{Value, json};
 use skyforge_app::deployment_ports::{
-    Connections, Deployments, LogHub, PhaseRequest, RecentRuns, RunArtifacts, RunExecutor, Runs,
+    Connections, Deployments, LogHub, PhaseRequest, RecentRuns, RunArtifacts, RunExecutor, Runs, StateLocks,
 };
 use skyforge_app::ports::{Conflict, StoreError};
 use skyforge_aws::provisioning::{ApiGatewayHub, CodeBuildExecutor, S3Artifacts};
