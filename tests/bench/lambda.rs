@@ -20,7 +20,7 @@ const RUNS: usize = 5;
 /// What one function is given as its first event.
 fn first_event(function: &str) -> Value {
     match function {
-        "sync-scheduler" => json!({
+        "sync-scheduler" | "run-reaper" => json!({
             "version": "0", "id": "bench", "detail-type": "Scheduled Event", "source": "aws.scheduler",
             "account": "123456789012", "time": "2026-11-22T00:00:00Z", "region": "us-east-1", "resources": [], "detail": {}
         }),

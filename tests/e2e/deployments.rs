@@ -297,6 +297,7 @@ async fn a_phase_that_outlives_its_timeout_is_errored_and_stopped() {
     let errored = wait_for(&platform, &user, &deployment, &run, &["errored", "awaiting_approval"]).await;
     assert_eq!(errored["status"], "errored", "{errored}");
     assert!(errored["error"].as_str().unwrap().contains("exceeded its timeout"), "{errored}");
+    assert_eq!(errored["error_reason"], "phase_timeout", "{errored}");
     let dep = platform.get(&format!("{}/{deployment}", deployments(&user)), &user.access).await;
     assert!(dep.body["active_run_id"].is_null(), "the deployment is free again: {}", dep.body);
 }

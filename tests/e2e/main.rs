@@ -9,6 +9,7 @@ mod compliance;
 mod costs;
 mod dashboard;
 mod deployments;
+mod faults;
 mod isolation;
 mod jwt;
 mod live;

@@ -30,6 +30,15 @@ pub struct Platform {
     pub jwt_secret_id: String,
     pub artifact_bucket: String,
     http: reqwest::Client,
+    /// How it was started, so [`Platform::kill_and_restart`] starts it again on the same store.
+    launched: Launch,
+}
+
+#[derive(Clone)]
+struct Launch {
+    id: String,
+    args: Vec<String>,
+    env: Vec<(String, String)>,
 }
 
 /// A reply: status, headers and JSON body (`Value::Null` when empty).
@@ -123,17 +132,51 @@ impl Platform {
     }
 
     async fn launch(args: &[&str], env: &[(&str, &str)]) -> Self {
+        let id = ulid::Ulid::new().to_string().to_lowercase();
+        create_signing_key(&format!("e2e/{id}/jwt")).await;
+        let launch = Launch {
+            id,
+            args: args.iter().map(|a| a.to_string()).collect(),
+            env: env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        };
+        Self::launch_again(launch).await
+    }
+
+    /// The Terraform state lock table this platform's runs lock state in.
+    pub fn lock_table(&self) -> String {
+        format!("e2e-locks-{}", self.launched.id)
+    }
+
+    /// The process id of the running `skyforge-local`.
+    pub fn pid(&self) -> u32 {
+        self.child.id().expect("skyforge-local is running")
+    }
+
+    /// Kills the runtime outright (SIGKILL: no shutdown of any kind) and starts it again with the
+    /// same table, queue, buckets and lock table, as an operator restarting it would. The new
+    /// process listens on another port; its log goes to a new file.
+    pub async fn kill_and_restart(&mut self) {
+        let pid = self.pid();
+        let _ = std::process::Command::new("kill").args(["-9", &pid.to_string()]).status();
+        let _ = self.child.wait().await;
+        let fresh = Self::launch_again(self.launched.clone()).await;
+        // the old child is reaped already: dropping it signals nothing
+        drop(std::mem::replace(self, fresh));
+    }
+
+    async fn launch_again(launch: Launch) -> Self {
         let endpoint = std::env::var("AWS_ENDPOINT_URL").expect(
             "end-to-end tests run against the moto server: use `make test`, or start one and set AWS_ENDPOINT_URL",
         );
-        let id = ulid::Ulid::new().to_string().to_lowercase();
+        let id = launch.id.clone();
         let secret_id = format!("e2e/{id}/jwt");
-        create_signing_key(&secret_id).await;
+        let args: Vec<&str> = launch.args.iter().map(String::as_str).collect();
+        let env: Vec<(&str, &str)> = launch.env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         let (table_name, artifact_bucket) = (format!("e2e-{id}"), format!("e2e-artifacts-{id}"));
 
         let log_dir = std::env::temp_dir().join("skyforge-e2e");
         std::fs::create_dir_all(&log_dir).unwrap();
-        let log_path = log_dir.join(format!("{id}.log"));
+        let log_path = log_dir.join(format!("{id}-{}.log", ulid::Ulid::new().to_string().to_lowercase()));
         let log = std::fs::File::create(&log_path).unwrap();
         let mut command = Command::new(binary());
         // the runner's Terraform and its offline provider mirror: `infra/local/setup.sh` puts them
@@ -159,6 +202,8 @@ impl Platform {
             .env("SKYFORGE_ARTIFACT_BUCKET", &artifact_bucket)
             .env("SKYFORGE_STATE_BUCKET", format!("e2e-state-{id}"))
             .env("SKYFORGE_LOCK_TABLE", format!("e2e-locks-{id}"))
+            // the 8 s default is for release builds; debug builds on a loaded machine get room
+            .env("SKYFORGE_REQUEST_TIMEOUT_SECS", "20")
             .envs(env.iter().copied())
             .env(
                 "RUST_LOG",
@@ -183,7 +228,16 @@ impl Platform {
         .await
         .expect("skyforge-local did not start within 120 s");
         let http = reqwest::Client::builder().timeout(Duration::from_secs(30)).build().unwrap();
-        Platform { child, base, log_path, table_name, jwt_secret_id: secret_id, artifact_bucket, http }
+        Platform {
+            child,
+            base,
+            log_path,
+            table_name,
+            jwt_secret_id: secret_id,
+            artifact_bucket,
+            http,
+            launched: launch,
+        }
     }
 
     /// Connects the AWS account behind `role` to `user`'s organisation, for us-east-1 only: the

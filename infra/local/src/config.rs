@@ -52,6 +52,10 @@ pub struct LocalConfig {
     pub run_dir: PathBuf,
     /// `SKYFORGE_PHASE_TIMEOUT_SECS`, default 3600: a phase running longer is errored and stopped.
     pub phase_timeout_secs: u64,
+    /// `SKYFORGE_REAPER_INTERVAL_SECS`, default 300: how often the run reaper looks for runs whose
+    /// runner was lost or whose phase is overdue (it also runs once at start-up); 0 runs it only
+    /// at start-up.
+    pub reaper_interval_secs: u64,
 }
 
 /// The checkout this binary was built from (the local runtime is a developer tool).
@@ -130,6 +134,12 @@ impl LocalConfig {
                 let raw = var("SKYFORGE_PHASE_TIMEOUT_SECS", "3600");
                 raw.parse()
                     .with_context(|| format!("SKYFORGE_PHASE_TIMEOUT_SECS must be a number of seconds, not {raw:?}"))?
+            },
+            reaper_interval_secs: {
+                let raw = var("SKYFORGE_REAPER_INTERVAL_SECS", "300");
+                raw.parse().with_context(|| {
+                    format!("SKYFORGE_REAPER_INTERVAL_SECS must be a number of seconds, not {raw:?}")
+                })?
             },
         })
     }

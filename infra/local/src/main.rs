@@ -3,13 +3,16 @@
 //! (the moto server by default, see the Makefile).
 //!
 //! ```text
-//! skyforge-local [serve] [--seed-demo]   run the platform
-//! skyforge-local openapi                 print the OpenAPI document
+//! skyforge-local [serve] [--seed-demo] [--bind ADDR] [--port PORT]   run the platform
+//! skyforge-local openapi                                              print the OpenAPI document
+//! skyforge-local --help | --version
 //! ```
+//! An unknown command or flag is refused with exit status 2 (clap's usage error).
 
 mod config;
 mod demo;
 mod provisioning;
+mod reaper;
 mod sync;
 mod web;
 
@@ -33,25 +36,67 @@ use tracing_subscriber::EnvFilter;
 
 use crate::config::LocalConfig;
 
+/// Skyforge on one machine: every API area, the web app and the stand-ins' clients in one
+/// process, against the AWS endpoint `AWS_ENDPOINT_URL` names. Configuration is by environment
+/// variables (README, Configuration; docs/operations.md); the flags below override a few.
+#[derive(Debug, clap::Parser)]
+#[command(name = "skyforge-local", version, args_conflicts_with_subcommands = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    /// `serve`'s options, also taken without the word `serve`
+    #[command(flatten)]
+    serve: ServeArgs,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum Command {
+    /// Run the platform (the default)
+    Serve(ServeArgs),
+    /// Print the OpenAPI document and exit
+    Openapi,
+}
+
+#[derive(Debug, Clone, Default, clap::Args)]
+struct ServeArgs {
+    /// Seed the demo organisation, its cloud accounts and costs (what `make up` shows)
+    #[arg(long)]
+    seed_demo: bool,
+    /// Address to listen on [default: SKYFORGE_BIND, else 127.0.0.1]
+    #[arg(long, value_name = "ADDR")]
+    bind: Option<String>,
+    /// Port to listen on, 0 for a free one [default: SKYFORGE_PORT, else 8080]
+    #[arg(long, value_name = "PORT")]
+    port: Option<u16>,
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.first().map(String::as_str) {
-        Some("openapi") => {
+    // --help and --version exit 0; a usage error exits 2
+    let cli = <Cli as clap::Parser>::parse();
+    match cli.command {
+        Some(Command::Openapi) => {
             println!("{}", skyforge_api::openapi().to_pretty_json()?);
             Ok(())
         }
-        None | Some("serve") | Some("--seed-demo") => serve(args.iter().any(|a| a == "--seed-demo")).await,
-        Some(other) => anyhow::bail!("unknown command {other:?}; use `serve [--seed-demo]` or `openapi`"),
+        Some(Command::Serve(args)) => serve(args).await,
+        None => serve(cli.serve).await,
     }
 }
 
-async fn serve(seed_demo: bool) -> anyhow::Result<()> {
+async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let seed_demo = args.seed_demo;
     tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,aws_config=warn")))
         .with_writer(std::io::stderr)
         .init();
-    let local = LocalConfig::from_env()?;
+    let mut local = LocalConfig::from_env()?;
+    if let Some(bind) = args.bind {
+        local.bind = bind;
+    }
+    if let Some(port) = args.port {
+        local.port = port;
+    }
     let sdk = skyforge_wiring::sdk_config().await;
     let listener = tokio::net::TcpListener::bind((local.bind.as_str(), local.port)).await.with_context(|| {
         format!("binding {}:{}; is the port free? set SKYFORGE_PORT to another", local.bind, local.port)
@@ -125,7 +170,12 @@ async fn serve(seed_demo: bool) -> anyhow::Result<()> {
             Some(skyforge_wiring::sync::sync_requests(&sdk, table, &now_queue_url)),
             services.audit.clone(),
         )
-        .with_phase_timeout(chrono::Duration::seconds(local.phase_timeout_secs as i64)),
+        .with_phase_timeout(chrono::Duration::seconds(local.phase_timeout_secs as i64))
+        .with_state_locks(Arc::new(skyforge_aws::provisioning::DynamoStateLocks::new(
+            aws_sdk_dynamodb::Client::new(&sdk),
+            &local.lock_table,
+            &local.state_bucket,
+        ))),
     );
     executor.attach(deployments.clone());
 
@@ -161,6 +211,7 @@ async fn serve(seed_demo: bool) -> anyhow::Result<()> {
     // never waits behind the scheduler's backlog
     tokio::spawn(sync::poller(sync.clone(), sqs.clone(), queue_url));
     tokio::spawn(sync::poller(sync.clone(), sqs, now_queue_url));
+    tokio::spawn(reaper::reaper(deployments.clone(), std::time::Duration::from_secs(local.reaper_interval_secs)));
     if local.sync_interval_secs > 0 {
         tokio::spawn(sync::scheduler(sync.clone(), std::time::Duration::from_secs(local.sync_interval_secs)));
     }
@@ -197,4 +248,45 @@ async fn shutdown() {
         _ = term.recv() => {},
     }
     tracing::info!("shutting down");
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    #[test]
+    fn serve_takes_its_options_with_or_without_the_word_serve() {
+        let cli = Cli::try_parse_from(["skyforge-local", "serve", "--seed-demo", "--port", "0"]).unwrap();
+        assert!(matches!(cli.command, Some(Command::Serve(ServeArgs { seed_demo: true, port: Some(0), .. }))));
+        let cli = Cli::try_parse_from(["skyforge-local", "--seed-demo"]).unwrap();
+        assert!(cli.command.is_none() && cli.serve.seed_demo);
+        let cli = Cli::try_parse_from(["skyforge-local"]).unwrap();
+        assert!(cli.command.is_none() && !cli.serve.seed_demo);
+    }
+
+    #[test]
+    fn unknown_flags_and_commands_are_usage_errors_with_exit_status_2() {
+        for args in
+            [&["skyforge-local", "--nope"][..], &["skyforge-local", "serve", "--nope"], &["skyforge-local", "deploy"]]
+        {
+            let error = Cli::try_parse_from(args).unwrap_err();
+            assert_eq!(error.exit_code(), 2, "{args:?}: {error}");
+        }
+    }
+
+    #[test]
+    fn help_and_version_are_answered_not_refused() {
+        for args in [
+            &["skyforge-local", "--help"][..],
+            &["skyforge-local", "serve", "--help"],
+            &["skyforge-local", "--version"],
+        ] {
+            let error = Cli::try_parse_from(args).unwrap_err();
+            assert_eq!(error.exit_code(), 0, "{args:?}");
+        }
+        let help = Cli::try_parse_from(["skyforge-local", "serve", "--help"]).unwrap_err().to_string();
+        assert!(help.contains("--seed-demo") && help.contains("--port"), "{help}");
+    }
 }

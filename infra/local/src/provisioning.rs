@@ -23,7 +23,7 @@ use skyforge_app::deployment_ports::{LogHub, PhaseRequest, RunExecutor};
 use skyforge_app::deployments::{DeploymentService, PhaseOutcome};
 use skyforge_app::error::{AppError, BoxError};
 use skyforge_aws::provisioning::codebuild::runner_environment;
-use skyforge_domain::deployments::{LiveMessage, Phase};
+use skyforge_domain::deployments::{ExecutionState, LiveMessage, Phase, RunErrorReason};
 use skyforge_domain::ids::{OrgId, RunId};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::Command;
@@ -51,9 +51,11 @@ pub struct LocalExecutor {
     settings: RunnerSettings,
     /// Set once the service exists (it owns this executor).
     service: OnceLock<Arc<DeploymentService>>,
-    /// How to stop each running phase, by execution id: only the task that waits for a runner
-    /// signals its process group, before reaping it, so a recycled pid is never signalled.
-    running: Arc<Mutex<HashMap<String, oneshot::Sender<()>>>>,
+    /// Each running phase by execution id, with how to stop it (taken by the first stop): only
+    /// the task that waits for a runner signals its process group, before reaping it, so a
+    /// recycled pid is never signalled. An entry stays until the run has been moved on, so the
+    /// run reaper never sees a phase as gone whose end is still being reported.
+    running: Arc<Mutex<HashMap<String, Option<oneshot::Sender<()>>>>>,
 }
 
 impl LocalExecutor {
@@ -94,6 +96,15 @@ impl RunExecutor for LocalExecutor {
             // its own process group, so a cancel stops terraform and its provisioners too
             .process_group(0)
             .kill_on_drop(true);
+        // SAFETY: prctl is async-signal-safe and touches only the child's own state. The runner
+        // dies with this process even when it is killed outright (kill -9), so after a restart
+        // no runner of the old process is left working on a run the reaper declared lost.
+        unsafe {
+            command.pre_exec(|| {
+                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+                Ok(())
+            });
+        }
         if let Some(config) = &s.cli_config {
             command.env("TF_CLI_CONFIG_FILE", config);
         }
@@ -105,7 +116,7 @@ impl RunExecutor for LocalExecutor {
         let mut child = command.spawn().map_err(|e| format!("starting {}: {e}", s.script.display()))?;
         let pid = child.id().ok_or("the runner exited at once")?;
         let (stop_tx, stop_rx) = oneshot::channel::<()>();
-        self.running.lock().expect("lock").insert(execution_id.clone(), stop_tx);
+        self.running.lock().expect("lock").insert(execution_id.clone(), Some(stop_tx));
 
         let (lines_tx, lines_rx) = mpsc::unbounded_channel::<String>();
         for stream in [
@@ -153,24 +164,37 @@ impl RunExecutor for LocalExecutor {
                 _ = tokio::time::sleep(timeout) => {
                     kill_group(pid);
                     let _ = child.wait().await;
-                    PhaseOutcome::Failed(format!("the {} phase exceeded its timeout", phase.as_str()))
+                    PhaseOutcome::Errored(
+                        RunErrorReason::PhaseTimeout,
+                        format!("the {} phase exceeded its timeout", phase.as_str()),
+                    )
                 }
             };
             // every line is archived before the run moves on, so a finished run's log is whole
             let _ = forwarder.await;
-            registry.lock().expect("lock").remove(exec_id.as_str());
             if let Err(error) = service.phase_finished(org, run, phase, outcome).await {
                 tracing::error!(run = %run, error = %error, "moving the run on after its phase failed");
             }
+            registry.lock().expect("lock").remove(exec_id.as_str());
         });
         Ok(execution_id)
     }
 
     async fn stop(&self, execution_id: &str) -> Result<(), BoxError> {
-        if let Some(stop) = self.running.lock().expect("lock").remove(execution_id) {
+        let stop = self.running.lock().expect("lock").get_mut(execution_id).and_then(Option::take);
+        if let Some(stop) = stop {
             let _ = stop.send(());
         }
         Ok(())
+    }
+
+    /// A runner is a child of this process: one this process did not start (a runner of a
+    /// process that was killed and restarted) is gone.
+    async fn status(&self, execution_id: &str) -> Result<ExecutionState, BoxError> {
+        Ok(match self.running.lock().expect("lock").contains_key(execution_id) {
+            true => ExecutionState::Running,
+            false => ExecutionState::Gone,
+        })
     }
 }
 

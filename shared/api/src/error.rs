@@ -158,6 +158,10 @@ impl IntoResponse for ApiError {
             ApiError::App(AppError::TooManyAttempts { retry_after_secs }) => {
                 response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
             }
+            // a backing service did not answer (or not in time): worth retrying shortly
+            ApiError::App(AppError::Unavailable(_)) => {
+                response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("2"));
+            }
             ApiError::App(AppError::Unauthenticated | AppError::InvalidToken | AppError::TokenExpired) => {
                 response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
             }

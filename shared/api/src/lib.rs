@@ -6,6 +6,7 @@
 //! `application/problem+json` with a stable `code` (see [`error`]).
 
 pub mod answers;
+pub mod deadline;
 pub mod error;
 pub mod extract;
 pub mod live;
@@ -160,6 +161,7 @@ pub fn layers(router: Router) -> Router {
     router
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(extract::BODY_LIMIT))
+        .layer(axum::middleware::from_fn_with_state(deadline::request_timeout(), deadline::enforce))
         .layer(TraceLayer::new_for_http())
 }
 

@@ -343,6 +343,24 @@ impl DeploymentConfig {
     }
 }
 
+/// What the run reaper needs besides provisioning's own configuration: where Terraform keeps
+/// state and its locks, to release a lock a lost build left.
+pub struct ReaperConfig {
+    /// `SKYFORGE_STATE_BUCKET`: the S3 backend's bucket (the lock id starts with it).
+    pub state_bucket: String,
+    /// `SKYFORGE_LOCK_TABLE`: the S3 backend's DynamoDB lock table.
+    pub lock_table: String,
+}
+
+impl ReaperConfig {
+    pub const STATE_BUCKET: &'static str = "SKYFORGE_STATE_BUCKET";
+    pub const LOCK_TABLE: &'static str = "SKYFORGE_LOCK_TABLE";
+
+    pub fn read(env: &mut Env<impl Fn(&str) -> Option<String>>) -> Self {
+        Self { state_bucket: env.required(Self::STATE_BUCKET), lock_table: env.required(Self::LOCK_TABLE) }
+    }
+}
+
 /// The cost pipeline's knobs, each optional (defaults in [`CostPolicy::default`]):
 /// `SKYFORGE_COST_REFRESH_HOURS` (6), `SKYFORGE_COST_RESTATED_DAYS` (3),
 /// `SKYFORGE_COST_HISTORY_DAYS` (90), `SKYFORGE_COST_MAX_RANGE_DAYS` (366).

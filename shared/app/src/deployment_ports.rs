@@ -5,7 +5,9 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
-use skyforge_domain::deployments::{Deployment, LiveMessage, LogLine, Phase, RecentRun, Run, RunKind, RunStatus};
+use skyforge_domain::deployments::{
+    Deployment, ExecutionState, LiveMessage, LogLine, Phase, RecentRun, Run, RunKind, RunStatus,
+};
 use skyforge_domain::ids::{DeploymentId, OrgId, RunId, UserId};
 use skyforge_domain::page::{Page, PageRequest};
 use skyforge_domain::provider::Provider;
@@ -48,6 +50,9 @@ pub trait Runs: Send + Sync {
     async fn transition(&self, run: &Run, expected: RunStatus) -> StoreResult<()>;
     /// Reserves `count` log sequence numbers of the run (an atomic counter); answers the first.
     async fn reserve_log_lines(&self, run: &Run, count: u64) -> StoreResult<u64>;
+    /// Every run in a running phase (`planning`, `applying`) across all organisations, for the
+    /// run reaper. May lag a moment behind the runs themselves: re-read a run before acting.
+    async fn running(&self) -> StoreResult<Vec<Run>>;
 }
 
 /// The organisation's newest runs across its deployments (the dashboard's "recent runs"): one
@@ -90,6 +95,21 @@ pub trait RunExecutor: Send + Sync {
     async fn start(&self, request: &PhaseRequest) -> Result<String, BoxError>;
     /// Stops a build (cancel, timeout). Stopping a finished build is not an error.
     async fn stop(&self, execution_id: &str) -> Result<(), BoxError>;
+    /// Whether the build still runs, and how it ended if not (the run reaper asks).
+    async fn status(&self, execution_id: &str) -> Result<ExecutionState, BoxError>;
+}
+
+/// Terraform's state locks (the S3 backend's DynamoDB lock table).
+#[async_trait]
+pub trait StateLocks: Send + Sync {
+    /// Releases the lock on the state at `state_key` if it was taken at or after `taken_after`
+    /// (by the run that held the deployment since then, and nobody else could): a force-unlock
+    /// of exactly that lock id, never of a lock taken later. Answers the released lock's id.
+    async fn release_if_taken_after(
+        &self,
+        state_key: &str,
+        taken_after: DateTime<Utc>,
+    ) -> Result<Option<String>, BoxError>;
 }
 
 /// What the runner leaves behind, and the archived log.

@@ -20,6 +20,18 @@
 //! apply that succeeded stores the outputs on the deployment and queues a sync of the credential
 //! (a destroy is an apply too; a deployment without a credential, the sandbox, queues none).
 //!
+//! ## The run reaper
+//! A phase's end can be lost: the local runtime killed while a runner ran, a CodeBuild event
+//! that `run-events` never handled. [`DeploymentService::reap`] (the `run-reaper` function on a
+//! schedule, the local runtime on a timer and at start-up) asks the executor about every run in a
+//! running phase and moves it on by the rule in [`deployments::reap`]: a build that succeeded
+//! finishes its phase; a build that is gone or ended unreported errors the run
+//! (`executor_lost`); a build past its deadline is stopped and the run errored
+//! (`phase_timeout`). An errored run's log ends with a line saying why; then, while the run still
+//! holds its deployment (so no other run can have locked the state since), the Terraform state
+//! lock its runner took is force-released (that lock id only, audited), and only then is the
+//! deployment freed and the next queued run started.
+//!
 //! ## Recent runs
 //! Each new run is added to its organisation's recent runs, and each status change moves its
 //! entry on, after the run itself was written. Both are best effort: a failure is logged and the
@@ -33,8 +45,8 @@ use serde_json::{Map, Value};
 use skyforge_domain::ValidationErrors;
 use skyforge_domain::audit::Action;
 use skyforge_domain::deployments::{
-    self, Deployment, LiveMessage, LogLine, Phase, RECENT_RUNS, RecentRun, Run, RunEvent, RunKind, RunStatus, Template,
-    parse_deployment_name,
+    self, Deployment, LiveMessage, LogLine, Phase, RECENT_RUNS, Reaping, RecentRun, Run, RunErrorReason, RunEvent,
+    RunKind, RunStatus, Template, parse_deployment_name,
 };
 use skyforge_domain::error::FieldError;
 use skyforge_domain::ids::{CredentialId, DeploymentId, OrgId, RunId};
@@ -43,7 +55,7 @@ use skyforge_domain::roles::Permission;
 
 use crate::audit::{AuditService, Subject};
 use crate::deployment_ports::{
-    Deployments, LogHub, PhaseRequest, RecentRuns, RunArtifacts, RunExecutor, Runs, SyncRequester,
+    Deployments, LogHub, PhaseRequest, RecentRuns, RunArtifacts, RunExecutor, Runs, StateLocks, SyncRequester,
 };
 use crate::error::AppError;
 use crate::orgs::OrgAccess;
@@ -77,8 +89,27 @@ pub struct NewDeployment {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PhaseOutcome {
     Succeeded,
-    /// Failed, stopped or timed out; the reason is shown on the run.
+    /// Terraform or the runner failed; the reason is shown on the run (`build_failed`).
     Failed(String),
+    /// Ended by the platform for `reason` (a timeout, a lost executor); the text is shown on the run.
+    Errored(RunErrorReason, String),
+}
+
+/// What one pass of the run reaper did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct ReapReport {
+    /// Runs in a running phase that were looked at.
+    pub examined: usize,
+    /// Phases whose build had succeeded unreported, moved on.
+    pub finished: usize,
+    /// Runs errored `executor_lost`.
+    pub lost: usize,
+    /// Runs errored `phase_timeout`.
+    pub timed_out: usize,
+    /// State locks released.
+    pub locks_released: usize,
+    /// Runs the pass could not handle (the store or the executor failed); tried again next pass.
+    pub failed: usize,
 }
 
 pub struct DeploymentService {
@@ -86,16 +117,23 @@ pub struct DeploymentService {
     clock: Arc<dyn Clock>,
     audit: Arc<AuditService>,
     phase_timeout: chrono::Duration,
+    locks: Option<Arc<dyn StateLocks>>,
 }
 
 impl DeploymentService {
     pub fn new(ports: DeploymentPorts, clock: Arc<dyn Clock>, audit: Arc<AuditService>) -> Self {
-        Self { ports, clock, audit, phase_timeout: chrono::Duration::minutes(60) }
+        Self { ports, clock, audit, phase_timeout: chrono::Duration::minutes(60), locks: None }
     }
 
     /// How long one phase may run before it is errored and its build stopped.
     pub fn with_phase_timeout(mut self, timeout: chrono::Duration) -> Self {
         self.phase_timeout = timeout;
+        self
+    }
+
+    /// Where the run reaper releases state locks left by lost runners (without it, none are).
+    pub fn with_state_locks(mut self, locks: Arc<dyn StateLocks>) -> Self {
+        self.locks = Some(locks);
         self
     }
 
@@ -448,6 +486,7 @@ impl DeploymentService {
             Err(error) => {
                 tracing::error!(run = %run.id, error = %error, "the build could not be started");
                 run.error = Some(format!("the {} build could not be started", phase.as_str()));
+                run.error_reason = Some(RunErrorReason::StartFailed);
                 if self.move_run(run, RunEvent::Fail).await.is_ok() {
                     self.finished(run).await?;
                 }
@@ -505,6 +544,13 @@ impl DeploymentService {
             }
             (PhaseOutcome::Failed(reason), _) => {
                 run.error = Some(reason);
+                run.error_reason = Some(RunErrorReason::BuildFailed);
+                self.move_run(&mut run, RunEvent::Fail).await?;
+                self.finished(&run).await?;
+            }
+            (PhaseOutcome::Errored(reason, detail), _) => {
+                run.error = Some(detail);
+                run.error_reason = Some(reason);
                 self.move_run(&mut run, RunEvent::Fail).await?;
                 self.finished(&run).await?;
             }
@@ -547,22 +593,120 @@ impl DeploymentService {
         }
     }
 
-    /// Errors a run whose phase outlived its deadline and stops its build.
-    pub async fn expire_if_overdue(&self, org: OrgId, run_id: RunId, now: DateTime<Utc>) -> Result<bool, AppError> {
-        let Some(run) = self.ports.runs.get(org, run_id).await? else { return Ok(false) };
-        let (Some(phase), Some(deadline)) = (run.status.running_phase(), run.phase_deadline) else {
-            return Ok(false);
+    /// One pass of the run reaper over every run in a running phase (see the module docs). A
+    /// run that cannot be handled now (the store or the executor failing) is counted and left
+    /// for the next pass; the others are still handled.
+    pub async fn reap(&self) -> Result<ReapReport, AppError> {
+        let mut report = ReapReport { ..Default::default() };
+        for listed in self.ports.runs.running().await? {
+            report.examined += 1;
+            match self.reap_run(listed.org_id, listed.id).await {
+                Ok((verdict, lock_released)) => {
+                    match verdict {
+                        Reaping::Leave => {}
+                        Reaping::Finish(_) => report.finished += 1,
+                        Reaping::Error { reason: RunErrorReason::PhaseTimeout, .. } => report.timed_out += 1,
+                        Reaping::Error { .. } => report.lost += 1,
+                    }
+                    report.locks_released += usize::from(lock_released);
+                }
+                Err(error) => {
+                    report.failed += 1;
+                    tracing::error!(run = %listed.id, error = ?error, "the run reaper could not handle the run");
+                }
+            }
+        }
+        Ok(report)
+    }
+
+    /// Reaps one run: what was decided, and whether a state lock was released.
+    pub async fn reap_run(&self, org: OrgId, run_id: RunId) -> Result<(Reaping, bool), AppError> {
+        // the index the runs were listed from may lag: decide on the run as it is now
+        let Some(mut run) = self.ports.runs.get(org, run_id).await? else { return Ok((Reaping::Leave, false)) };
+        let state = match (&run.execution_id, run.status.running_phase()) {
+            (Some(execution), Some(_)) => {
+                Some(self.ports.executor.status(execution).await.map_err(AppError::Unavailable)?)
+            }
+            _ => None,
         };
-        if now < deadline {
-            return Ok(false);
+        let verdict = deployments::reap(&run, state.as_ref(), self.clock.now());
+        let mut lock_released = false;
+        match &verdict {
+            Reaping::Leave => {}
+            Reaping::Finish(phase) => {
+                tracing::warn!(run = %run.id, phase = phase.as_str(), "the run reaper finishes a phase whose end was not reported");
+                if self.phase_finished(org, run_id, *phase, PhaseOutcome::Succeeded).await?.is_none() {
+                    return Ok((Reaping::Leave, false));
+                }
+            }
+            Reaping::Error { phase, reason, detail, stop_build } => {
+                if *stop_build
+                    && let Some(execution) = &run.execution_id
+                    && let Err(error) = self.ports.executor.stop(execution).await
+                {
+                    tracing::error!(run = %run.id, error = %error, "the overdue build could not be stopped");
+                }
+                let phase_began = run.entered(run.status).unwrap_or(run.created_at);
+                run.error = Some(detail.clone());
+                run.error_reason = Some(*reason);
+                match self.move_run(&mut run, RunEvent::Fail).await {
+                    Ok(()) => {}
+                    // its real end arrived meanwhile: that one wins
+                    Err(AppError::InvalidRunState(_)) => return Ok((Reaping::Leave, false)),
+                    Err(error) => return Err(error),
+                }
+                tracing::warn!(run = %run.id, reason = reason.as_str(), detail = %detail, "the run reaper errored a run");
+                let line = format!("skyforge: the run was errored ({}): {detail}", reason.as_str());
+                if let Err(error) = self.append_log(org, run_id, *phase, vec![line]).await {
+                    tracing::warn!(run = %run.id, error = ?error, "the reaper's log line could not be archived");
+                }
+                self.audit
+                    .record(
+                        &Caller::anonymous(None),
+                        Subject::new(Action::RunReap).in_org(org).target("run", run.id),
+                        skyforge_domain::audit::Outcome::Success,
+                        Some(format!("run reaper: {}", reason.as_str())),
+                    )
+                    .await;
+                // the run still holds its deployment: no other run can have locked the state since
+                lock_released = self.release_state_lock(&run, phase_began).await;
+                self.finished(&run).await?;
+            }
         }
-        if let Some(execution) = &run.execution_id
-            && let Err(error) = self.ports.executor.stop(execution).await
-        {
-            tracing::error!(run = %run.id, error = %error, "the overdue build could not be stopped");
+        Ok((verdict, lock_released))
+    }
+
+    /// Releases the state lock a lost runner of `run` left, if any; audited. A failure is logged:
+    /// the next run then fails to lock and says so in its log, which an operator can act on.
+    async fn release_state_lock(&self, run: &Run, phase_began: DateTime<Utc>) -> bool {
+        let Some(locks) = &self.locks else { return false };
+        let deployment = match self.ports.deployments.get(run.org_id, run.deployment_id).await {
+            Ok(Some(deployment)) => deployment,
+            Ok(None) => return false,
+            Err(error) => {
+                tracing::error!(run = %run.id, error = %error, "the deployment of a reaped run could not be read");
+                return false;
+            }
+        };
+        match locks.release_if_taken_after(&deployment.state_key, phase_began).await {
+            Ok(Some(lock_id)) => {
+                tracing::warn!(run = %run.id, lock = %lock_id, "released the state lock a lost runner left");
+                self.audit
+                    .record(
+                        &Caller::anonymous(None),
+                        Subject::new(Action::RunLockRelease).in_org(run.org_id).target("run", run.id),
+                        skyforge_domain::audit::Outcome::Success,
+                        Some(format!("run reaper: lock {lock_id}")),
+                    )
+                    .await;
+                true
+            }
+            Ok(None) => false,
+            Err(error) => {
+                tracing::error!(run = %run.id, error = %error, "the state lock of a reaped run could not be released");
+                false
+            }
         }
-        let reason = format!("the {} phase exceeded its timeout", phase.as_str());
-        Ok(self.phase_finished(org, run_id, phase, PhaseOutcome::Failed(reason)).await?.is_some())
     }
 
     /// Numbers, archives and publishes log lines of a run (the local runner and the log forwarder).

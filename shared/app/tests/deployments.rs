@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 use skyforge_app::audit::AuditService;
 use skyforge_app::deployment_ports::{
-    Deployments, LogHub, PhaseRequest, RecentRuns, RunArtifacts, RunExecutor, Runs, SyncRequester,
+    Deployments, LogHub, PhaseRequest, RecentRuns, RunArtifacts, RunExecutor, Runs, StateLocks, SyncRequester,
 };
 use skyforge_app::deployments::{DeploymentPorts, DeploymentService, PhaseOutcome};
 use skyforge_app::error::BoxError;
@@ -18,10 +18,12 @@ use skyforge_app::orgs::OrgAccess;
 use skyforge_app::ports::{AuditLog, Clock, Conflict, StoreError, StoreResult};
 use skyforge_app::principal::Caller;
 use skyforge_app::sync_ports::Credentials;
+use skyforge_domain::audit::Action;
 use skyforge_domain::audit::AuditEvent;
 use skyforge_domain::credentials::Credential;
 use skyforge_domain::deployments::{
-    Deployment, LiveMessage, LogLine, Phase, RECENT_RUNS, RecentRun, Run, RunEvent, RunKind, RunStatus,
+    Deployment, ExecutionState, LiveMessage, LogLine, Phase, RECENT_RUNS, RecentRun, Run, RunErrorReason, RunEvent,
+    RunKind, RunStatus,
 };
 use skyforge_domain::ids::{CredentialId, DeploymentId, OrgId, RunId, UserId};
 use skyforge_domain::page::{Page, PageRequest};
@@ -43,6 +45,17 @@ struct Store {
     syncs: Mutex<Vec<(OrgId, CredentialId)>>,
     /// Phases started: (run, phase).
     started: Mutex<Vec<(RunId, Phase)>>,
+    /// What the executor answers about an execution id (absent: running).
+    executions: Mutex<HashMap<String, ExecutionState>>,
+    /// Builds stopped, by execution id.
+    stopped: Mutex<Vec<String>>,
+    /// Log lines archived.
+    lines: Mutex<Vec<String>>,
+    /// The state lock held, if any: (state key, when taken, lock id); and those released.
+    lock: Mutex<Option<(String, DateTime<Utc>, String)>>,
+    released: Mutex<Vec<String>>,
+    /// Audit actions recorded.
+    audited: Mutex<Vec<Action>>,
 }
 
 #[async_trait]
@@ -128,6 +141,30 @@ impl Runs for Store {
     async fn reserve_log_lines(&self, _run: &Run, _count: u64) -> StoreResult<u64> {
         Ok(1)
     }
+    async fn running(&self) -> StoreResult<Vec<Run>> {
+        Ok(self.runs.lock().unwrap().values().filter(|r| r.status.running_phase().is_some()).cloned().collect())
+    }
+}
+
+#[async_trait]
+impl StateLocks for Store {
+    async fn release_if_taken_after(
+        &self,
+        state_key: &str,
+        taken_after: DateTime<Utc>,
+    ) -> Result<Option<String>, BoxError> {
+        let mut lock = self.lock.lock().unwrap();
+        match lock.take() {
+            Some((key, at, id)) if key == state_key && at >= taken_after => {
+                self.released.lock().unwrap().push(id.clone());
+                Ok(Some(id))
+            }
+            other => {
+                *lock = other;
+                Ok(None)
+            }
+        }
+    }
 }
 
 #[async_trait]
@@ -181,8 +218,12 @@ impl RunExecutor for Store {
         self.started.lock().unwrap().push((request.run_id, request.phase));
         Ok(format!("build-{}", request.run_id))
     }
-    async fn stop(&self, _execution_id: &str) -> Result<(), BoxError> {
+    async fn stop(&self, execution_id: &str) -> Result<(), BoxError> {
+        self.stopped.lock().unwrap().push(execution_id.to_owned());
         Ok(())
+    }
+    async fn status(&self, execution_id: &str) -> Result<ExecutionState, BoxError> {
+        Ok(self.executions.lock().unwrap().get(execution_id).cloned().unwrap_or(ExecutionState::Running))
     }
 }
 
@@ -194,7 +235,8 @@ impl RunArtifacts for Store {
     async fn outputs(&self, _prefix: &str) -> Result<Option<Vec<u8>>, BoxError> {
         Ok(Some(br#"{"id":{"value":"42","type":"string","sensitive":false}}"#.to_vec()))
     }
-    async fn append_log(&self, _prefix: &str, _lines: &[LogLine]) -> Result<(), BoxError> {
+    async fn append_log(&self, _prefix: &str, lines: &[LogLine]) -> Result<(), BoxError> {
+        self.lines.lock().unwrap().extend(lines.iter().map(|l| l.text.clone()));
         Ok(())
     }
     async fn log(&self, _prefix: &str, _after: u64, _limit: usize) -> Result<Vec<LogLine>, BoxError> {
@@ -219,7 +261,8 @@ impl SyncRequester for Store {
 
 #[async_trait]
 impl AuditLog for Store {
-    async fn record(&self, _event: &AuditEvent) -> StoreResult<()> {
+    async fn record(&self, event: &AuditEvent) -> StoreResult<()> {
+        self.audited.lock().unwrap().push(event.action);
         Ok(())
     }
     async fn for_org(&self, _org: OrgId, _page: &PageRequest) -> StoreResult<Page<AuditEvent>> {
@@ -261,7 +304,8 @@ fn fixture() -> Fixture {
         sync: Some(store.clone()),
     };
     let audit = Arc::new(AuditService::new(store.clone(), clock.clone()));
-    Fixture { service: DeploymentService::new(ports, clock, audit), store, org: OrgId::new(), user: UserId::new() }
+    let service = DeploymentService::new(ports, clock, audit).with_state_locks(store.clone());
+    Fixture { service, store, org: OrgId::new(), user: UserId::new() }
 }
 
 impl Fixture {
@@ -323,6 +367,8 @@ impl Fixture {
         for event in [RunEvent::Start, RunEvent::PlanFinished, RunEvent::AwaitApproval, RunEvent::Approve] {
             run.apply(event, Utc::now()).unwrap();
         }
+        run.execution_id = Some(format!("build-{}", run.id));
+        run.phase_deadline = Some(Utc::now() + chrono::Duration::minutes(60));
         Runs::create(self.store.as_ref(), &run).await.unwrap();
         assert!(self.store.claim(self.org, deployment.id, run.id).await.unwrap());
         run
@@ -435,4 +481,114 @@ async fn recent_runs_answer_at_most_the_limit_asked_for_and_never_more_than_the_
     assert_eq!(f.service.recent_runs(&f.access(), 500).await.unwrap().len(), RECENT_RUNS);
     let viewer = OrgAccess { org_id: f.org, user_id: UserId::new(), role: Role::Viewer };
     assert_eq!(f.service.recent_runs(&viewer, 1).await.unwrap().len(), 1, "every member reads them");
+}
+
+// ---- the run reaper --------------------------------------------------------------------------
+
+impl Fixture {
+    fn executor_says(&self, run: &Run, state: ExecutionState) {
+        self.store.executions.lock().unwrap().insert(run.execution_id.clone().unwrap(), state);
+    }
+
+    fn run(&self, id: RunId) -> Run {
+        self.store.runs.lock().unwrap().get(&id).cloned().unwrap()
+    }
+
+    async fn queued(&self, deployment: &Deployment) -> Run {
+        let run = f_run(self, deployment);
+        Runs::create(self.store.as_ref(), &run).await.unwrap();
+        run
+    }
+}
+
+fn f_run(f: &Fixture, deployment: &Deployment) -> Run {
+    Run::new(f.org, deployment.id, RunKind::PlanAndApply, f.user, Utc::now())
+}
+
+#[tokio::test]
+async fn the_reaper_errors_a_run_whose_runner_is_gone_closes_its_log_frees_its_lock_and_starts_the_next_run() {
+    let f = fixture();
+    let deployment = f.deployment("sandbox", false).await;
+    let lost = f.applying(&deployment, RunKind::PlanAndApply).await;
+    let next = f.queued(&deployment).await;
+    f.executor_says(&lost, ExecutionState::Gone);
+    // the dead runner's lock, taken during the apply
+    *f.store.lock.lock().unwrap() = Some((deployment.state_key.clone(), Utc::now(), "lock-of-the-lost-run".into()));
+
+    let report = f.service.reap().await.unwrap();
+
+    assert_eq!((report.examined, report.lost, report.locks_released, report.failed), (1, 1, 1, 0), "{report:?}");
+    let lost = f.run(lost.id);
+    assert_eq!(lost.status, RunStatus::Errored);
+    assert_eq!(lost.error_reason, Some(RunErrorReason::ExecutorLost));
+    let last_line = f.store.lines.lock().unwrap().last().cloned().unwrap();
+    assert!(last_line.contains("executor_lost"), "{last_line}");
+    assert_eq!(*f.store.released.lock().unwrap(), ["lock-of-the-lost-run"]);
+    let audited = f.store.audited.lock().unwrap().clone();
+    assert!(audited.contains(&Action::RunReap) && audited.contains(&Action::RunLockRelease), "{audited:?}");
+    // the queue moved on: the next run holds the deployment and plans
+    assert_eq!(f.run(next.id).status, RunStatus::Planning);
+    assert_eq!(f.store.deployments.lock().unwrap()[&deployment.id].active_run_id, Some(next.id));
+}
+
+#[tokio::test]
+async fn the_reaper_leaves_a_lock_taken_before_the_phase_began() {
+    let f = fixture();
+    let deployment = f.deployment("sandbox", false).await;
+    let taken = Utc::now() - chrono::Duration::hours(1);
+    *f.store.lock.lock().unwrap() = Some((deployment.state_key.clone(), taken, "someone-elses-lock".into()));
+    let lost = f.applying(&deployment, RunKind::PlanAndApply).await;
+    f.executor_says(&lost, ExecutionState::Gone);
+
+    let report = f.service.reap().await.unwrap();
+
+    assert_eq!((report.lost, report.locks_released), (1, 0));
+    assert!(f.store.lock.lock().unwrap().is_some(), "the older lock is not this run's to release");
+}
+
+#[tokio::test]
+async fn the_reaper_times_out_an_overdue_phase_and_stops_its_build() {
+    let f = fixture();
+    let deployment = f.deployment("sandbox", false).await;
+    let mut overdue = f.applying(&deployment, RunKind::PlanAndApply).await;
+    overdue.phase_deadline = Some(Utc::now() - chrono::Duration::seconds(1));
+    f.store.runs.lock().unwrap().insert(overdue.id, overdue.clone());
+
+    let report = f.service.reap().await.unwrap();
+
+    assert_eq!(report.timed_out, 1, "{report:?}");
+    let run = f.run(overdue.id);
+    assert_eq!((run.status, run.error_reason), (RunStatus::Errored, Some(RunErrorReason::PhaseTimeout)));
+    assert_eq!(*f.store.stopped.lock().unwrap(), [overdue.execution_id.unwrap()]);
+    assert_eq!(f.store.deployments.lock().unwrap()[&deployment.id].active_run_id, None);
+}
+
+#[tokio::test]
+async fn the_reaper_finishes_an_apply_whose_build_succeeded_unreported_and_leaves_running_builds_alone() {
+    let f = fixture();
+    let first = f.deployment("sandbox", false).await;
+    let second = f.deployment("sandbox", false).await;
+    let succeeded = f.applying(&first, RunKind::PlanAndApply).await;
+    let running = f.applying(&second, RunKind::PlanAndApply).await;
+    f.executor_says(&succeeded, ExecutionState::Succeeded);
+
+    let report = f.service.reap().await.unwrap();
+    // a second pass finds nothing more to do: reaping is idempotent
+    let again = f.service.reap().await.unwrap();
+
+    assert_eq!((report.examined, report.finished, report.lost), (2, 1, 0), "{report:?}");
+    assert_eq!((again.examined, again.finished), (1, 0), "{again:?}");
+    assert_eq!(f.run(succeeded.id).status, RunStatus::Applied);
+    assert_eq!(f.run(running.id).status, RunStatus::Applying);
+    assert!(f.store.stopped.lock().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_failed_build_reports_build_failed_as_its_reason() {
+    let f = fixture();
+    let deployment = f.deployment("sandbox", false).await;
+    let run = f.applying(&deployment, RunKind::PlanAndApply).await;
+    let failed = PhaseOutcome::Failed("apply failed".into());
+    let done = f.service.phase_finished(f.org, run.id, Phase::Apply, failed).await.unwrap().unwrap();
+    assert_eq!((done.status, done.error_reason), (RunStatus::Errored, Some(RunErrorReason::BuildFailed)));
 }

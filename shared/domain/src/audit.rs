@@ -60,6 +60,12 @@ pub enum Action {
     RunCancel,
     #[serde(rename = "run.discard")]
     RunDiscard,
+    /// The run reaper ended a run whose executor was lost or whose phase outlived its deadline.
+    #[serde(rename = "run.reap")]
+    RunReap,
+    /// The run reaper released the Terraform state lock a lost runner left behind.
+    #[serde(rename = "run.lock_release")]
+    RunLockRelease,
 }
 
 impl Action {
@@ -85,6 +91,8 @@ impl Action {
             Action::RunApprove => "run.approve",
             Action::RunCancel => "run.cancel",
             Action::RunDiscard => "run.discard",
+            Action::RunReap => "run.reap",
+            Action::RunLockRelease => "run.lock_release",
         }
     }
 }

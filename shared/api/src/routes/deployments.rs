@@ -13,7 +13,7 @@ use skyforge_app::deployments::{DeploymentService, NewDeployment};
 use skyforge_app::inventory::InventoryService;
 use skyforge_domain::FieldError;
 use skyforge_domain::deployments::{
-    Deployment, LogLine, Phase, RECENT_RUNS, RecentRun, Run, RunKind, RunStatus, Template,
+    Deployment, LogLine, Phase, RECENT_RUNS, RecentRun, Run, RunErrorReason, RunKind, RunStatus, Template,
 };
 use skyforge_domain::inventory::{InventoryParams, InventoryQuery, encode_inventory_cursor};
 use skyforge_domain::provider::Provider;
@@ -261,6 +261,27 @@ pub struct PlanSummaryView {
     pub destroy: Vec<String>,
 }
 
+/// Why a run ended `errored`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RunErrorReasonView {
+    BuildFailed,
+    StartFailed,
+    ExecutorLost,
+    PhaseTimeout,
+}
+
+impl From<RunErrorReason> for RunErrorReasonView {
+    fn from(reason: RunErrorReason) -> Self {
+        match reason {
+            RunErrorReason::BuildFailed => Self::BuildFailed,
+            RunErrorReason::StartFailed => Self::StartFailed,
+            RunErrorReason::ExecutorLost => Self::ExecutorLost,
+            RunErrorReason::PhaseTimeout => Self::PhaseTimeout,
+        }
+    }
+}
+
 /// A run: plan and apply (or destroy) of a deployment.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RunView {
@@ -273,6 +294,10 @@ pub struct RunView {
     pub timestamps: Vec<StatusTimestampView>,
     pub plan: Option<PlanSummaryView>,
     pub error: Option<String>,
+    /// Why the run ended `errored`: `build_failed` (see the log), `start_failed`,
+    /// `executor_lost` (its build vanished or ended unreported; see docs/operations.md) or
+    /// `phase_timeout`.
+    pub error_reason: Option<RunErrorReasonView>,
     pub created_by: String,
     pub approved_by: Option<String>,
     pub created_at: DateTime<Utc>,
@@ -288,6 +313,7 @@ impl From<Run> for RunView {
             timestamps: r.timestamps.iter().map(|t| StatusTimestampView { status: t.status, at: t.at }).collect(),
             plan: r.plan.map(|p| PlanSummaryView { add: p.add, change: p.change, destroy: p.destroy }),
             error: r.error,
+            error_reason: r.error_reason.map(RunErrorReasonView::from),
             created_by: r.created_by.to_string(),
             approved_by: r.approved_by.map(|u| u.to_string()),
             created_at: r.created_at,

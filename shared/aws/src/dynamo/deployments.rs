@@ -13,7 +13,7 @@ use skyforge_domain::ids::{DeploymentId, OrgId, RunId, UserId};
 use skyforge_domain::page::{Page, PageRequest};
 
 use super::{DynamoStore, conflict_as, from_item, keys, n, s, to_item, tx, unavailable};
-use crate::table::{PK, SK};
+use crate::table::{GSI1, GSI1_PK, PK, SK};
 
 /// A live connection and its subscriptions expire after this long (API Gateway closes a
 /// WebSocket after 2 hours at most).
@@ -31,8 +31,28 @@ struct DeploymentItem {
 struct RunItem {
     pk: String,
     sk: String,
+    /// Set only while the run is in a running phase, so the index lists exactly the runs the
+    /// run reaper looks at.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    gsi1pk: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    gsi1sk: Option<String>,
     #[serde(flatten)]
     run: Run,
+}
+
+impl RunItem {
+    fn new(run: &Run) -> Self {
+        let (pk, sk) = keys::deployment_run(run.org_id, run.deployment_id, run.id);
+        let running = run.status.running_phase().is_some();
+        Self {
+            pk,
+            sk,
+            gsi1pk: running.then(|| keys::RUNNING_RUNS.to_owned()),
+            gsi1sk: running.then(|| run.id.to_string()),
+            run: run.clone(),
+        }
+    }
 }
 
 #[derive(Serialize, Deserialize)]
@@ -173,9 +193,8 @@ impl Deployments for DynamoStore {
 #[async_trait]
 impl Runs for DynamoStore {
     async fn create(&self, run: &Run) -> StoreResult<()> {
-        let (pk, sk) = keys::deployment_run(run.org_id, run.deployment_id, run.id);
         let (ref_pk, ref_sk) = keys::run_ref(run.id);
-        let run_item = to_item(&RunItem { pk, sk, run: run.clone() })?;
+        let run_item = to_item(&RunItem::new(run))?;
         let ref_item =
             to_item(&RunRefItem { pk: ref_pk, sk: ref_sk, org_id: run.org_id, deployment_id: run.deployment_id })?;
         self.transact(vec![
@@ -206,8 +225,7 @@ impl Runs for DynamoStore {
     }
 
     async fn transition(&self, run: &Run, expected: RunStatus) -> StoreResult<()> {
-        let (pk, sk) = keys::deployment_run(run.org_id, run.deployment_id, run.id);
-        let item = to_item(&RunItem { pk, sk, run: run.clone() })?;
+        let item = to_item(&RunItem::new(run))?;
         let result = self
             .client
             .put_item()
@@ -246,6 +264,33 @@ impl Runs for DynamoStore {
             .and_then(|a| a.get("line_count").and_then(|v| v.as_n().ok()).and_then(|v| v.parse().ok()))
             .ok_or_else(|| StoreError::Unavailable("the log counter returned no value".into()))?;
         Ok(last + 1 - count)
+    }
+
+    async fn running(&self) -> StoreResult<Vec<Run>> {
+        let mut runs = Vec::new();
+        let mut start = None;
+        loop {
+            let output = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .index_name(GSI1)
+                .key_condition_expression("#pk = :pk")
+                .expression_attribute_names("#pk", GSI1_PK)
+                .expression_attribute_values(":pk", s(keys::RUNNING_RUNS))
+                .set_exclusive_start_key(start.take())
+                .send()
+                .await
+                .map_err(unavailable)?;
+            for item in output.items.unwrap_or_default() {
+                runs.push(from_item::<RunItem>(item)?.run);
+            }
+            match output.last_evaluated_key {
+                Some(key) => start = Some(key),
+                None => break,
+            }
+        }
+        Ok(runs)
     }
 }
 

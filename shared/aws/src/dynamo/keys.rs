@@ -205,6 +205,10 @@ pub fn run_log_counter(org: OrgId, deployment: DeploymentId, run: RunId) -> Key 
     (deployment_runs_pk(org, deployment), format!("LOGSEQ#{run}"))
 }
 
+/// The index partition of every run in a running phase (sparse: others lack the key), for the
+/// run reaper; the index sort key is the run id.
+pub const RUNNING_RUNS: &str = "RUNS#RUNNING";
+
 /// Finds a run's deployment from the run id alone (WebSocket subscriptions).
 pub fn run_ref(run: RunId) -> Key {
     (format!("RUNREF#{run}"), "RUNREF".into())

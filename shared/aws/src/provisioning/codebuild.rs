@@ -6,12 +6,13 @@
 use async_trait::async_trait;
 use aws_sdk_codebuild::Client;
 use aws_sdk_codebuild::types::{
-    CloudWatchLogsConfig, EnvironmentVariable, EnvironmentVariableType, LogsConfig, LogsConfigStatusType,
+    CloudWatchLogsConfig, EnvironmentVariable, EnvironmentVariableType, LogsConfig, LogsConfigStatusType, StatusType,
 };
 use aws_smithy_types::error::display::DisplayErrorContext;
 use base64::Engine;
 use skyforge_app::deployment_ports::{PhaseRequest, RunExecutor};
 use skyforge_app::error::BoxError;
+use skyforge_domain::deployments::ExecutionState;
 
 /// Environment variables the runner reads (see `infra/runner/run.sh`).
 pub fn runner_environment(request: &PhaseRequest) -> Vec<(&'static str, String)> {
@@ -103,5 +104,24 @@ impl RunExecutor for CodeBuildExecutor {
             Err(e) if e.as_service_error().is_some_and(|e| e.is_invalid_input_exception()) => Ok(()),
             Err(e) => Err(DisplayErrorContext(e).to_string().into()),
         }
+    }
+
+    async fn status(&self, execution_id: &str) -> Result<ExecutionState, BoxError> {
+        let output = self
+            .client
+            .batch_get_builds()
+            .ids(execution_id)
+            .send()
+            .await
+            .map_err(|e| format!("asking CodeBuild about build {execution_id}: {}", DisplayErrorContext(e)))?;
+        let Some(build) = output.builds().iter().find(|b| b.id() == Some(execution_id)) else {
+            // listed under builds_not_found, or expired from CodeBuild's history
+            return Ok(ExecutionState::Gone);
+        };
+        Ok(match build.build_status() {
+            None | Some(StatusType::InProgress) => ExecutionState::Running,
+            Some(StatusType::Succeeded) => ExecutionState::Succeeded,
+            Some(other) => ExecutionState::Failed(other.as_str().to_owned()),
+        })
     }
 }

@@ -14,6 +14,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use skyforge_app::deployments::PhaseOutcome;
 use skyforge_domain::deployments::Phase;
+use skyforge_domain::deployments::RunErrorReason;
 use skyforge_domain::ids::{OrgId, RunId};
 
 /// Which run phase an event is about.
@@ -51,7 +52,7 @@ pub fn build_finished(event: &Value) -> Option<(PhaseRef, PhaseOutcome)> {
     let outcome = match status {
         "SUCCEEDED" => PhaseOutcome::Succeeded,
         "FAILED" | "FAULT" => PhaseOutcome::Failed("the build failed; see the log".into()),
-        "TIMED_OUT" => PhaseOutcome::Failed("the build exceeded its timeout".into()),
+        "TIMED_OUT" => PhaseOutcome::Errored(RunErrorReason::PhaseTimeout, "the build exceeded its timeout".into()),
         "STOPPED" => PhaseOutcome::Failed("the build was stopped".into()),
         _ => return None, // IN_PROGRESS
     };
@@ -185,7 +186,9 @@ mod tests {
         {
             event["detail"]["build-status"] = status.into();
             match build_finished(&event).unwrap().1 {
-                PhaseOutcome::Failed(message) => assert!(message.contains(reason), "{status}: {message}"),
+                PhaseOutcome::Failed(message) | PhaseOutcome::Errored(_, message) => {
+                    assert!(message.contains(reason), "{status}: {message}")
+                }
                 other => panic!("{status}: {other:?}"),
             }
         }

@@ -5,11 +5,13 @@
 pub mod artifacts;
 pub mod codebuild;
 pub mod events;
+pub mod locks;
 pub mod setup;
 pub mod websocket;
 
 pub use artifacts::S3Artifacts;
 pub use codebuild::CodeBuildExecutor;
+pub use locks::DynamoStateLocks;
 pub use websocket::ApiGatewayHub;
 
 /// An S3 client that also works against a stand-in addressed by host name (path-style).

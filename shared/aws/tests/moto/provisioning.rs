@@ -11,11 +11,12 @@ use chrono::Utc;
 use serde_json::{Value, json};
 use skyforge_app::deployment_ports::{
     ConnectionUser, Connections, Deployments, LogHub, PhaseRequest, RecentRuns, RunArtifacts, RunExecutor, Runs,
+    StateLocks,
 };
 use skyforge_app::ports::{Conflict, StoreError};
 use skyforge_aws::provisioning::{ApiGatewayHub, CodeBuildExecutor, S3Artifacts};
 use skyforge_domain::deployments::{
-    Deployment, LiveMessage, LogLine, Phase, RECENT_RUNS, Run, RunEvent, RunKind, RunStatus,
+    Deployment, ExecutionState, LiveMessage, LogLine, Phase, RECENT_RUNS, Run, RunEvent, RunKind, RunStatus,
 };
 use skyforge_domain::ids::{CredentialId, DeploymentId, OrgId, RunId, UserId};
 use skyforge_domain::page::PageRequest;
@@ -358,4 +359,180 @@ async fn live_messages_are_posted_to_each_subscriber_and_gone_connections_are_fo
     assert_eq!(to_alive[0]["line"], "one");
     assert_eq!(to_alive[1]["seq"], 2);
     assert_eq!(*connections.1.lock().unwrap(), ["gone"]);
+}
+
+// ---- the run reaper's adapters ------------------------------------------------------------------
+
+#[tokio::test]
+async fn the_running_runs_index_lists_a_run_only_while_it_plans_or_applies() {
+    let store = fresh_store().await;
+    let org = OrgId::new();
+    let d = deployment(org);
+    let mut run = Run::new(org, d.id, RunKind::PlanAndApply, UserId::new(), Utc::now());
+    Runs::create(store.as_ref(), &run).await.unwrap();
+    let listed = |runs: Vec<Run>| runs.into_iter().map(|r| (r.id, r.status)).collect::<Vec<_>>();
+    assert_eq!(listed(store.running().await.unwrap()), [], "queued is not running");
+    let mut seen = Vec::new();
+    for event in [RunEvent::Start, RunEvent::PlanFinished, RunEvent::AwaitApproval, RunEvent::Approve, RunEvent::Fail] {
+        let from = run.status;
+        run.apply(event, Utc::now()).unwrap();
+        store.transition(&run, from).await.unwrap();
+        seen.push((run.status, listed(store.running().await.unwrap())));
+    }
+    assert_eq!(
+        seen,
+        [
+            (RunStatus::Planning, vec![(run.id, RunStatus::Planning)]),
+            (RunStatus::Planned, vec![]),
+            (RunStatus::AwaitingApproval, vec![]),
+            (RunStatus::Applying, vec![(run.id, RunStatus::Applying)]),
+            (RunStatus::Errored, vec![]),
+        ]
+    );
+}
+
+async fn lock_table() -> (aws_sdk_dynamodb::Client, String) {
+    let sdk = skyforge_aws::sdk_config().await;
+    let client = aws_sdk_dynamodb::Client::new(&sdk);
+    let name = format!("test-locks-{}", ulid::Ulid::new().to_string().to_lowercase());
+    skyforge_aws::provisioning::setup::ensure_lock_table(&client, &name).await.unwrap();
+    (client, name)
+}
+
+/// A lock as Terraform's S3 backend writes it.
+async fn put_lock(
+    client: &aws_sdk_dynamodb::Client,
+    table: &str,
+    lock_id: &str,
+    id: &str,
+    created: chrono::DateTime<Utc>,
+) {
+    let info = json!({"ID": id, "Operation": "OperationTypeApply", "Info": "", "Who": "runner@build",
+        "Version": "1.0.3", "Created": created.to_rfc3339(), "Path": lock_id});
+    client
+        .put_item()
+        .table_name(table)
+        .item("LockID", aws_sdk_dynamodb::types::AttributeValue::S(lock_id.into()))
+        .item("Info", aws_sdk_dynamodb::types::AttributeValue::S(info.to_string()))
+        .send()
+        .await
+        .unwrap();
+}
+
+async fn lock_ids(client: &aws_sdk_dynamodb::Client, table: &str) -> Vec<String> {
+    let mut ids: Vec<String> = client
+        .scan()
+        .table_name(table)
+        .send()
+        .await
+        .unwrap()
+        .items()
+        .iter()
+        .filter_map(|i| i.get("LockID")?.as_s().ok().cloned())
+        .collect();
+    ids.sort();
+    ids
+}
+
+#[tokio::test]
+async fn a_state_lock_is_released_only_when_taken_after_the_phase_began_and_the_digest_stays() {
+    let (client, table) = lock_table().await;
+    let locks = skyforge_aws::provisioning::DynamoStateLocks::new(client.clone(), &table, "tfstate");
+    let key = "state/org_a/dep_b/terraform.tfstate";
+    let phase_began = Utc::now() - chrono::Duration::minutes(5);
+    // Terraform's digest item next to the lock is not a lock
+    client
+        .put_item()
+        .table_name(&table)
+        .item("LockID", aws_sdk_dynamodb::types::AttributeValue::S(format!("tfstate/{key}-md5")))
+        .item("Digest", aws_sdk_dynamodb::types::AttributeValue::S("abc".into()))
+        .send()
+        .await
+        .unwrap();
+
+    // a lock older than the phase is not the run's: it stays
+    put_lock(&client, &table, &format!("tfstate/{key}"), "older-lock", phase_began - chrono::Duration::minutes(1))
+        .await;
+    assert_eq!(locks.release_if_taken_after(key, phase_began).await.unwrap(), None);
+    assert_eq!(lock_ids(&client, &table).await, [format!("tfstate/{key}"), format!("tfstate/{key}-md5")]);
+
+    // the lost runner's lock is released, by its id
+    put_lock(&client, &table, &format!("tfstate/{key}"), "runner-lock", phase_began + chrono::Duration::seconds(3))
+        .await;
+    assert_eq!(locks.release_if_taken_after(key, phase_began).await.unwrap(), Some("runner-lock".into()));
+    assert_eq!(lock_ids(&client, &table).await, [format!("tfstate/{key}-md5")]);
+    // nothing locked: nothing to release
+    assert_eq!(locks.release_if_taken_after(key, phase_began).await.unwrap(), None);
+}
+
+#[tokio::test]
+async fn codebuild_batch_get_builds_tells_a_known_build_from_a_vanished_one() {
+    let sdk = skyforge_aws::sdk_config().await;
+    let client = aws_sdk_codebuild::Client::new(&sdk);
+    let project = format!("runner-{}", ulid::Ulid::new().to_string().to_lowercase());
+    // moto wants a service role in the caller's account and a source location even for NO_SOURCE
+    client
+        .create_project()
+        .name(&project)
+        .service_role("arn:aws:iam::123456789012:role/terraform-runner")
+        .source(
+            aws_sdk_codebuild::types::ProjectSource::builder()
+                .r#type(aws_sdk_codebuild::types::SourceType::NoSource)
+                .location("none")
+                .build()
+                .unwrap(),
+        )
+        .artifacts(
+            aws_sdk_codebuild::types::ProjectArtifacts::builder()
+                .r#type(aws_sdk_codebuild::types::ArtifactsType::NoArtifacts)
+                .build()
+                .unwrap(),
+        )
+        .environment(
+            aws_sdk_codebuild::types::ProjectEnvironment::builder()
+                .r#type(aws_sdk_codebuild::types::EnvironmentType::LinuxContainer)
+                .image("aws/codebuild/amazonlinux-x86_64-standard:5.0")
+                .compute_type(aws_sdk_codebuild::types::ComputeType::BuildGeneral1Small)
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let executor = CodeBuildExecutor::new(client, &project, "/skyforge/runner");
+    let build = executor.start(&phase_request(None)).await.unwrap();
+    // moto records builds without running them: it reports them in progress or succeeded
+    let state = executor.status(&build).await.unwrap();
+    assert!(matches!(state, ExecutionState::Running | ExecutionState::Succeeded), "{state:?}");
+    let vanished = format!("{project}:00000000-0000-0000-0000-000000000000");
+    assert_eq!(executor.status(&vanished).await.unwrap(), ExecutionState::Gone);
+}
+
+#[tokio::test]
+async fn codebuild_status_maps_each_build_status_the_reaper_acts_on() {
+    let double = MockServer::start().await;
+    for (id, status) in [("b:ok", "SUCCEEDED"), ("b:run", "IN_PROGRESS"), ("b:fail", "FAILED"), ("b:stop", "STOPPED")] {
+        Mock::given(method("POST"))
+            .and(header("x-amz-target", "CodeBuild_20161006.BatchGetBuilds"))
+            .and(body_string_contains(id))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(json!({"builds": [{"id": id, "buildStatus": status}], "buildsNotFound": []})),
+            )
+            .mount(&double)
+            .await;
+    }
+    Mock::given(method("POST"))
+        .and(header("x-amz-target", "CodeBuild_20161006.BatchGetBuilds"))
+        .and(body_string_contains("b:gone"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"builds": [], "buildsNotFound": ["b:gone"]})))
+        .mount(&double)
+        .await;
+    let sdk = sdk_at(&double.uri()).await;
+    let executor = CodeBuildExecutor::new(aws_sdk_codebuild::Client::new(&sdk), "terraform-runner", "/skyforge/runner");
+    assert_eq!(executor.status("b:ok").await.unwrap(), ExecutionState::Succeeded);
+    assert_eq!(executor.status("b:run").await.unwrap(), ExecutionState::Running);
+    assert_eq!(executor.status("b:fail").await.unwrap(), ExecutionState::Failed("FAILED".into()));
+    assert_eq!(executor.status("b:stop").await.unwrap(), ExecutionState::Failed("STOPPED".into()));
+    assert_eq!(executor.status("b:gone").await.unwrap(), ExecutionState::Gone);
 }

@@ -19,6 +19,7 @@
 mod deployment;
 mod live;
 mod plan;
+mod reaper;
 mod run;
 mod template;
 #[cfg(test)]
@@ -27,6 +28,7 @@ mod tests;
 pub use deployment::*;
 pub use live::*;
 pub use plan::*;
+pub use reaper::*;
 pub use run::*;
 pub use template::*;
 

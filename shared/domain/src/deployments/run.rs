@@ -181,6 +181,9 @@ pub struct Run {
     /// When the running phase must have ended.
     pub phase_deadline: Option<DateTime<Utc>>,
     pub error: Option<String>,
+    /// Why the run ended `errored` (absent on runs stored before reasons were recorded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_reason: Option<RunErrorReason>,
     pub created_by: UserId,
     pub approved_by: Option<UserId>,
     pub created_at: DateTime<Utc>,
@@ -199,6 +202,7 @@ impl Run {
             execution_id: None,
             phase_deadline: None,
             error: None,
+            error_reason: None,
             created_by: by,
             approved_by: None,
             created_at: now,

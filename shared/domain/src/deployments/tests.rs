@@ -178,3 +178,105 @@ fn plan_summary_counts_by_address() {
     assert!(!empty.has_changes());
     assert!(parse_plan_json(b"{}").is_err());
 }
+
+// ---- the run reaper's rule ---------------------------------------------------------------------
+
+fn running_run(status: RunStatus, started: chrono::DateTime<Utc>, deadline: chrono::Duration) -> Run {
+    let mut run = Run::new(OrgId::new(), DeploymentId::new(), RunKind::PlanAndApply, UserId::new(), started);
+    run.status = status;
+    run.timestamps.push(StatusTimestamp { status, at: started });
+    run.execution_id = Some("build-1".into());
+    run.phase_deadline = Some(started + deadline);
+    run
+}
+
+#[test]
+fn the_reaper_leaves_a_running_build_within_its_deadline() {
+    let start = Utc::now();
+    let run = running_run(RunStatus::Applying, start, chrono::Duration::minutes(60));
+    let verdict = reap(&run, Some(&ExecutionState::Running), start + chrono::Duration::minutes(59));
+    assert_eq!(verdict, Reaping::Leave);
+}
+
+#[test]
+fn the_reaper_times_out_a_running_build_past_its_deadline_and_stops_it() {
+    let start = Utc::now();
+    let run = running_run(RunStatus::Planning, start, chrono::Duration::minutes(60));
+    match reap(&run, Some(&ExecutionState::Running), start + chrono::Duration::minutes(60)) {
+        Reaping::Error { phase, reason, stop_build, detail } => {
+            assert_eq!((phase, reason, stop_build), (Phase::Plan, RunErrorReason::PhaseTimeout, true));
+            assert!(detail.contains("exceeded its timeout"), "{detail}");
+        }
+        other => panic!("expected a timeout, got {other:?}"),
+    }
+}
+
+#[test]
+fn the_reaper_errors_a_run_whose_build_is_gone_as_executor_lost_even_before_its_deadline() {
+    let start = Utc::now();
+    let run = running_run(RunStatus::Applying, start, chrono::Duration::minutes(60));
+    for state in [ExecutionState::Gone, ExecutionState::Failed("FAILED".into())] {
+        match reap(&run, Some(&state), start + chrono::Duration::seconds(5)) {
+            Reaping::Error { phase, reason, stop_build, .. } => {
+                assert_eq!(
+                    (phase, reason, stop_build),
+                    (Phase::Apply, RunErrorReason::ExecutorLost, false),
+                    "{state:?}"
+                );
+            }
+            other => panic!("{state:?}: expected executor_lost, got {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn the_reaper_finishes_a_phase_whose_build_succeeded_without_its_event() {
+    let start = Utc::now();
+    let run = running_run(RunStatus::Planning, start, chrono::Duration::minutes(60));
+    // even past the deadline: the build did finish, only its report was lost
+    let verdict = reap(&run, Some(&ExecutionState::Succeeded), start + chrono::Duration::hours(2));
+    assert_eq!(verdict, Reaping::Finish(Phase::Plan));
+}
+
+#[test]
+fn the_reaper_gives_a_run_without_an_execution_id_the_start_grace_then_errors_it() {
+    let start = Utc::now();
+    let mut run = running_run(RunStatus::Planning, start, chrono::Duration::minutes(60));
+    run.execution_id = None;
+    assert_eq!(reap(&run, None, start + chrono::Duration::seconds(30)), Reaping::Leave);
+    match reap(&run, None, start + START_GRACE) {
+        Reaping::Error { reason, .. } => assert_eq!(reason, RunErrorReason::ExecutorLost),
+        other => panic!("expected executor_lost, got {other:?}"),
+    }
+}
+
+#[test]
+fn the_reaper_never_touches_a_run_outside_a_running_phase() {
+    let start = Utc::now();
+    for status in [
+        RunStatus::Queued,
+        RunStatus::Planned,
+        RunStatus::AwaitingApproval,
+        RunStatus::Applied,
+        RunStatus::Errored,
+        RunStatus::Cancelled,
+        RunStatus::Discarded,
+    ] {
+        let run = running_run(status, start, chrono::Duration::seconds(1));
+        for state in [None, Some(ExecutionState::Gone), Some(ExecutionState::Succeeded)] {
+            assert_eq!(reap(&run, state.as_ref(), start + chrono::Duration::hours(3)), Reaping::Leave, "{status}");
+        }
+    }
+}
+
+#[test]
+fn error_reasons_are_stable_snake_case_words() {
+    for reason in [
+        RunErrorReason::BuildFailed,
+        RunErrorReason::StartFailed,
+        RunErrorReason::ExecutorLost,
+        RunErrorReason::PhaseTimeout,
+    ] {
+        assert_eq!(serde_json::to_value(reason).unwrap(), json!(reason.as_str()));
+    }
+}
