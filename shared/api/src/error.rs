@@ -96,6 +96,9 @@ impl ApiError {
                 A::LastOwner => (StatusCode::CONFLICT, "last_owner", "Last owner"),
                 A::ConcurrentChange => (StatusCode::CONFLICT, "concurrent_change", "Concurrent change"),
                 A::InvalidRunState(_) => (StatusCode::CONFLICT, "invalid_run_state", "Run state does not allow this"),
+                A::DeploymentConflict(conflict) => {
+                    (StatusCode::CONFLICT, conflict.code(), "Deployment state does not allow this")
+                }
                 A::CredentialRejected(_) => {
                     (StatusCode::UNPROCESSABLE_ENTITY, "credential_invalid", "Credential refused by the provider")
                 }

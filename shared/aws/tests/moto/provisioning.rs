@@ -15,7 +15,7 @@ use skyforge_app::deployment_ports::{
 use skyforge_app::ports::{Conflict, StoreError};
 use skyforge_aws::provisioning::{ApiGatewayHub, CodeBuildExecutor, S3Artifacts};
 use skyforge_domain::deployments::{
-    Deployment, LiveMessage, LogLine, Phase, RECENT_RUNS, Run, RunEvent, RunKind, RunStatus,
+    Deployment, Lifecycle, LiveMessage, LogLine, Phase, RECENT_RUNS, Run, RunEvent, RunKind, RunStatus,
 };
 use skyforge_domain::ids::{CredentialId, DeploymentId, OrgId, RunId, UserId};
 use skyforge_domain::page::PageRequest;
@@ -36,6 +36,8 @@ fn deployment(org: OrgId) -> Deployment {
         variables: Default::default(),
         outputs: None,
         state_key: Deployment::state_key_for(org, id),
+        lifecycle: Lifecycle::New,
+        applied_variables: None,
         active_run_id: None,
         created_by: UserId::new(),
         created_at: Utc::now(),
