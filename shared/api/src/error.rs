@@ -185,6 +185,7 @@ mod tests {
 
     #[test]
     fn every_code_is_unique() {
+        use skyforge_domain::deployments::DeploymentConflict;
         let errors = [
             ApiError::InvalidJson(String::new()),
             ApiError::InvalidQuery(ValidationErrors::default()),
@@ -211,6 +212,8 @@ mod tests {
             ApiError::App(AppError::CredentialRejected(String::new())),
             ApiError::App(AppError::AccountMismatch { expected: String::new(), found: String::new() }),
             ApiError::App(AppError::InvalidRange(String::new())),
+            // RunActive answers invalid_run_state, as a run in the wrong state does
+            ApiError::App(AppError::DeploymentConflict(DeploymentConflict::HasResources)),
             ApiError::App(AppError::Unavailable("x".into())),
             ApiError::App(AppError::Internal("x".into())),
         ];
