@@ -83,7 +83,7 @@ describe('EditDeploymentForm', () => {
     await user.click(screen.getByRole('button', { name: 'Save' }));
     await vi.waitFor(() => expect(onSaved).toHaveBeenCalled());
     expect(body).toEqual({ variables: { instance_count: 3, message: null } });
-    expect(onSaved.mock.calls[0][0]).toMatchObject({ id: 'run_2' });
+    expect(onSaved.mock.calls[0]?.[0]).toMatchObject({ id: 'run_2' });
   });
 
   it('shows a 422 on the variable’s own field and does not close', async () => {
