@@ -289,3 +289,48 @@ fn only_a_deployment_without_resources_and_runs_can_be_deleted() {
     d.active_run_id = Some(crate::ids::RunId::new());
     assert_eq!(d.check_deletable(false).unwrap_err().code(), "invalid_run_state");
 }
+
+#[test]
+fn a_refresh_only_plan_names_each_drifted_attribute_and_each_resource_deleted_outside_terraform() {
+    let document = json!({
+        "format_version": "0.2",
+        "terraform_version": "1.0.3",
+        "resource_drift": [
+            {"address": "aws_instance.this", "change": {"actions": ["update"],
+                "before": {"instance_type": "t3.micro", "tags": {"env": "prod"}, "ami": "ami-1"},
+                "after": {"instance_type": "t3.large", "tags": {"env": "prod", "owner": "bob"}, "ami": "ami-1"}}},
+            {"address": "aws_s3_bucket.logs", "change": {"actions": ["delete"], "before": {"bucket": "logs"}, "after": null}},
+            {"address": "null_resource.same", "change": {"actions": ["update"], "before": {"id": "1"}, "after": {"id": "1"}}}
+        ]
+    });
+    let drift = parse_drift_json(document.to_string().as_bytes()).unwrap();
+    assert_eq!(
+        drift,
+        [
+            ResourceDrift {
+                address: "aws_instance.this".into(),
+                action: "update".into(),
+                attributes: vec![
+                    AttributeDrift {
+                        path: "instance_type".into(),
+                        state: Some(json!("t3.micro")),
+                        real: Some(json!("t3.large"))
+                    },
+                    AttributeDrift { path: "tags.owner".into(), state: None, real: Some(json!("bob")) },
+                ],
+            },
+            ResourceDrift { address: "aws_s3_bucket.logs".into(), action: "delete".into(), attributes: vec![] },
+        ]
+    );
+    let found = Drift::found(crate::ids::RunId::new(), Utc::now(), drift);
+    assert_eq!(found.state, DriftState::Drifted);
+}
+
+#[test]
+fn a_refresh_only_plan_without_drift_is_in_sync_and_a_document_without_version_is_refused() {
+    let none = parse_drift_json(br#"{"format_version":"0.2","resource_changes":[]}"#).unwrap();
+    assert!(none.is_empty());
+    assert_eq!(Drift::found(crate::ids::RunId::new(), Utc::now(), none).state, DriftState::InSync);
+    assert!(parse_drift_json(br#"{"resource_drift":[]}"#).is_err());
+    assert!(parse_drift_json(b"not json").is_err());
+}
