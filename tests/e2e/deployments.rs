@@ -474,9 +474,9 @@ async fn a_deployment_changes_its_variables_through_a_new_plan_and_once_destroye
     assert_eq!(applied["applied_variables"], json!({"instance_count": 1, "step_delay_seconds": 0}));
 
     // bad variables: 422 per field, and nothing changed
-    let bad = platform
-        .patch(&path, &owner.access, json!({"name": "", "variables": {"instance_count": "two", "extra": 1}}))
-        .await;
+    let bad =
+        patch(&platform, &path, &owner.access, json!({"name": "", "variables": {"instance_count": "two", "extra": 1}}))
+            .await;
     assert_eq!((bad.status, bad.code()), (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"));
     let mut fields = bad.field_codes();
     fields.sort();
