@@ -436,3 +436,115 @@ async fn recent_runs_list_the_organisations_newest_runs_across_deployments_and_n
     let reply = platform.get(&recent, &outsider.access).await;
     assert_eq!((reply.status, reply.code()), (StatusCode::NOT_FOUND, "not_found"));
 }
+
+async fn patch(platform: &Platform, path: &str, token: &str, body: Value) -> skyforge_e2e::Reply {
+    platform.call(reqwest::Method::PATCH, path, Some(token), Some(body)).await
+}
+
+async fn delete(platform: &Platform, path: &str, token: &str) -> skyforge_e2e::Reply {
+    platform.call(reqwest::Method::DELETE, path, Some(token), None).await
+}
+
+async fn approve_and_apply(platform: &Platform, user: &TestUser, deployment: &str, run: &str) -> Value {
+    let path = format!("{}/{deployment}/runs/{run}", deployments(user));
+    let planned = wait_for(platform, user, deployment, run, &["awaiting_approval", "errored"]).await;
+    assert_eq!(planned["status"], "awaiting_approval", "{planned}");
+    let approved = platform.post(&format!("{path}/approve"), Some(&user.access), json!({})).await;
+    assert_eq!(approved.status, StatusCode::OK, "{:?}", approved.body);
+    let applied = wait_for(platform, user, deployment, run, &["applied", "errored"]).await;
+    assert_eq!(applied["status"], "applied", "{applied}");
+    planned
+}
+
+#[tokio::test]
+async fn a_deployment_changes_its_variables_through_a_new_plan_and_once_destroyed_is_deleted() {
+    let platform = Platform::start().await;
+    let owner = platform.user("owner").await;
+    let viewer = platform.user("viewer").await;
+    platform.add_member(&owner, &owner.org, &viewer, "viewer").await;
+    let outsider = platform.user("outsider").await;
+
+    let deployment = sandbox(&platform, &owner, json!({"instance_count": 1, "step_delay_seconds": 0})).await;
+    let path = format!("{}/{deployment}", deployments(&owner));
+    assert_eq!(platform.get(&path, &owner.access).await.body["lifecycle"], "new");
+    let first = start_run(&platform, &owner, &deployment, "plan_and_apply").await;
+    let planned = approve_and_apply(&platform, &owner, &deployment, &first).await;
+    assert_eq!(planned["variables"], json!({"instance_count": 1, "step_delay_seconds": 0}));
+    let applied = platform.get(&path, &owner.access).await.body;
+    assert_eq!(applied["lifecycle"], "applied");
+    assert_eq!(applied["applied_variables"], json!({"instance_count": 1, "step_delay_seconds": 0}));
+
+    // bad variables: 422 per field, and nothing changed
+    let bad =
+        patch(&platform, &path, &owner.access, json!({"name": "", "variables": {"instance_count": "two", "extra": 1}}))
+            .await;
+    assert_eq!((bad.status, bad.code()), (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"));
+    let mut fields = bad.field_codes();
+    fields.sort();
+    assert_eq!(
+        fields,
+        [
+            ("name".to_owned(), "invalid_length".to_owned()),
+            ("variables.extra".to_owned(), "unknown_variable".to_owned()),
+            ("variables.instance_count".to_owned(), "invalid_type".to_owned()),
+        ]
+    );
+    let unchanged = platform.get(&path, &owner.access).await.body;
+    assert_eq!(
+        (unchanged["name"].clone(), unchanged["variables"].clone()),
+        (applied["name"].clone(), applied["variables"].clone())
+    );
+
+    // a viewer cannot change it, another organisation does not see it
+    let change = json!({"name": "bigger", "variables": {"instance_count": 2}});
+    let denied = patch(&platform, &path, &viewer.access, change.clone()).await;
+    assert_eq!((denied.status, denied.code()), (StatusCode::FORBIDDEN, "forbidden"));
+    assert_eq!(patch(&platform, &path, &outsider.access, change.clone()).await.status, StatusCode::NOT_FOUND);
+    let foreign = format!("/v1/orgs/{}/deployments/{deployment}", outsider.org);
+    assert_eq!(patch(&platform, &foreign, &outsider.access, change.clone()).await.status, StatusCode::NOT_FOUND);
+
+    // the change queues a plan that adds the second instance and shows what changed
+    let changed = patch(&platform, &path, &owner.access, change).await;
+    assert_eq!(changed.status, StatusCode::OK, "{:?}", changed.body);
+    assert_eq!(changed.body["deployment"]["name"], "bigger");
+    assert_eq!(changed.body["deployment"]["variables"]["instance_count"], 2);
+    let run = changed.body["run"]["id"].as_str().expect("a run was queued").to_owned();
+    assert_eq!(changed.body["run"]["kind"], "plan_and_apply");
+    let planned = approve_and_apply(&platform, &owner, &deployment, &run).await;
+    assert_eq!(planned["plan"]["add"], json!(["null_resource.this[1]"]), "{planned}");
+    assert_eq!(planned["plan"]["destroy"], json!([]));
+    assert_eq!(planned["variable_changes"], json!([{"name": "instance_count", "before": 1, "after": 2}]));
+    let dep = platform.get(&path, &owner.access).await.body;
+    assert_eq!(dep["outputs"]["instance_names"]["value"], json!(["sandbox-0", "sandbox-1"]), "{dep}");
+    assert_eq!(dep["applied_variables"]["instance_count"], 2);
+    // a rename alone queues nothing
+    let renamed = patch(&platform, &path, &owner.access, json!({"name": "renamed"})).await;
+    assert_eq!(renamed.status, StatusCode::OK);
+    assert!(renamed.body["run"].is_null(), "{:?}", renamed.body);
+
+    // applied: it may have resources, so it cannot be deleted yet
+    let refused = delete(&platform, &path, &owner.access).await;
+    assert_eq!((refused.status, refused.code()), (StatusCode::CONFLICT, "deployment_has_resources"));
+    assert_eq!(delete(&platform, &path, &viewer.access).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(delete(&platform, &path, &outsider.access).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(delete(&platform, &foreign, &outsider.access).await.status, StatusCode::NOT_FOUND);
+
+    let destroy = start_run(&platform, &owner, &deployment, "destroy").await;
+    approve_and_apply(&platform, &owner, &deployment, &destroy).await;
+    assert_eq!(platform.get(&path, &owner.access).await.body["lifecycle"], "destroyed");
+    let deleted = delete(&platform, &path, &owner.access).await;
+    assert_eq!(deleted.status, StatusCode::NO_CONTENT, "{:?}", deleted.body);
+    assert_eq!(platform.get(&path, &owner.access).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(platform.get(&format!("{path}/runs"), &owner.access).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(delete(&platform, &path, &owner.access).await.status, StatusCode::NOT_FOUND);
+
+    // a never-applied deployment with an active run: 409 until the run ends
+    let other = sandbox(&platform, &owner, json!({})).await;
+    let other_path = format!("{}/{other}", deployments(&owner));
+    let run = start_run(&platform, &owner, &other, "plan_and_apply").await;
+    let busy = delete(&platform, &other_path, &owner.access).await;
+    assert_eq!((busy.status, busy.code()), (StatusCode::CONFLICT, "invalid_run_state"));
+    let cancelled = platform.post(&format!("{other_path}/runs/{run}/cancel"), Some(&owner.access), json!({})).await;
+    assert_eq!(cancelled.status, StatusCode::OK);
+    assert_eq!(delete(&platform, &other_path, &owner.access).await.status, StatusCode::NO_CONTENT);
+}

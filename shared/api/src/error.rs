@@ -96,6 +96,9 @@ impl ApiError {
                 A::LastOwner => (StatusCode::CONFLICT, "last_owner", "Last owner"),
                 A::ConcurrentChange => (StatusCode::CONFLICT, "concurrent_change", "Concurrent change"),
                 A::InvalidRunState(_) => (StatusCode::CONFLICT, "invalid_run_state", "Run state does not allow this"),
+                A::DeploymentConflict(conflict) => {
+                    (StatusCode::CONFLICT, conflict.code(), "Deployment state does not allow this")
+                }
                 A::CredentialRejected(_) => {
                     (StatusCode::UNPROCESSABLE_ENTITY, "credential_invalid", "Credential refused by the provider")
                 }
@@ -186,6 +189,7 @@ mod tests {
 
     #[test]
     fn every_code_is_unique() {
+        use skyforge_domain::deployments::DeploymentConflict;
         let errors = [
             ApiError::InvalidJson(String::new()),
             ApiError::InvalidQuery(ValidationErrors::default()),
@@ -212,6 +216,8 @@ mod tests {
             ApiError::App(AppError::CredentialRejected(String::new())),
             ApiError::App(AppError::AccountMismatch { expected: String::new(), found: String::new() }),
             ApiError::App(AppError::InvalidRange(String::new())),
+            // RunActive answers invalid_run_state, as a run in the wrong state does
+            ApiError::App(AppError::DeploymentConflict(DeploymentConflict::HasResources)),
             ApiError::App(AppError::Unavailable("x".into())),
             ApiError::App(AppError::Internal("x".into())),
         ];

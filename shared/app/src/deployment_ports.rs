@@ -2,11 +2,13 @@
 //! phase of a run (CodeBuild or a local subprocess), the artifacts a phase leaves (plan JSON,
 //! outputs, archived log), and the hub that carries log lines to live subscribers.
 
+use std::collections::BTreeMap;
+
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use skyforge_domain::deployments::{
-    Deployment, ExecutionState, LiveMessage, LogLine, Phase, RecentRun, Run, RunKind, RunStatus,
+    Deployment, ExecutionState, Lifecycle, LiveMessage, LogLine, Phase, RecentRun, Run, RunKind, RunStatus,
 };
 use skyforge_domain::ids::{DeploymentId, OrgId, RunId, UserId};
 use skyforge_domain::page::{Page, PageRequest};
@@ -26,14 +28,44 @@ pub trait Deployments: Send + Sync {
     async fn claim(&self, org: OrgId, id: DeploymentId, run: RunId) -> StoreResult<bool>;
     /// Frees the deployment if `run` holds it.
     async fn release(&self, org: OrgId, id: DeploymentId, run: RunId, now: DateTime<Utc>) -> StoreResult<()>;
-    /// Stores the outputs of the last apply (`None` after a destroy).
+    /// Stores the outputs of the last apply (`None` after a destroy), where the deployment's
+    /// lifecycle now is, and (after a `plan_and_apply`) the variables it applied.
     async fn set_outputs(
         &self,
         org: OrgId,
         id: DeploymentId,
-        outputs: Option<&Value>,
+        applied: &AppliedState,
         now: DateTime<Utc>,
     ) -> StoreResult<()>;
+    /// Records that an apply started: resources may exist from now on.
+    async fn set_lifecycle(
+        &self,
+        org: OrgId,
+        id: DeploymentId,
+        lifecycle: Lifecycle,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// Changes the name and variables; `Conflict::Gone` when it no longer exists.
+    async fn update(
+        &self,
+        org: OrgId,
+        id: DeploymentId,
+        name: &str,
+        variables: &BTreeMap<String, Value>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// Deletes the deployment and its runs, only if no run holds it and it is not `applied`
+    /// (`Conflict::Concurrent` otherwise: something changed since it was checked).
+    async fn delete(&self, org: OrgId, id: DeploymentId) -> StoreResult<()>;
+}
+
+/// What a successful apply leaves on its deployment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppliedState {
+    pub outputs: Option<Value>,
+    pub lifecycle: Lifecycle,
+    /// `None` leaves the recorded variables as they are (a destroy changes none).
+    pub variables: Option<BTreeMap<String, Value>>,
 }
 
 #[async_trait]

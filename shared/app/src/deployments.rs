@@ -32,6 +32,15 @@
 //! lock its runner took is force-released (that lock id only, audited), and only then is the
 //! deployment freed and the next queued run started.
 //!
+//! ## Changing and deleting
+//! A PATCH applies a merge patch to the variables and checks the result exactly as a new
+//! deployment's; nothing is stored unless all of it is valid. A change of the variables queues
+//! a `plan_and_apply` run (it waits behind an active run, as any run does). Each run records the
+//! variables its plan used and how they differ from those of the last applied run, so the
+//! deployment's history shows what every change was. A deployment is deleted only when nothing
+//! of it can remain in the cloud (never applied, or destroyed) and no run holds or waits for it;
+//! its Terraform state object stays in the state bucket (an empty state after a destroy).
+//!
 //! ## Recent runs
 //! Each new run is added to its organisation's recent runs, and each status change moves its
 //! entry on, after the run itself was written. Both are best effort: a failure is logged and the
@@ -45,8 +54,8 @@ use serde_json::{Map, Value};
 use skyforge_domain::ValidationErrors;
 use skyforge_domain::audit::Action;
 use skyforge_domain::deployments::{
-    self, Deployment, LiveMessage, LogLine, Phase, RECENT_RUNS, Reaping, RecentRun, Run, RunErrorReason, RunEvent,
-    RunKind, RunStatus, Template, parse_deployment_name,
+    self, Deployment, Lifecycle, LiveMessage, LogLine, Phase, RECENT_RUNS, Reaping, RecentRun, Run, RunErrorReason,
+    RunEvent, RunKind, RunStatus, Template, parse_deployment_name, patch_variables, variable_changes,
 };
 use skyforge_domain::error::FieldError;
 use skyforge_domain::ids::{CredentialId, DeploymentId, OrgId, RunId};
@@ -55,7 +64,8 @@ use skyforge_domain::roles::Permission;
 
 use crate::audit::{AuditService, Subject};
 use crate::deployment_ports::{
-    Deployments, LogHub, PhaseRequest, RecentRuns, RunArtifacts, RunExecutor, Runs, StateLocks, SyncRequester,
+    AppliedState, Deployments, LogHub, PhaseRequest, RecentRuns, RunArtifacts, RunExecutor, Runs, StateLocks,
+    SyncRequester,
 };
 use crate::error::AppError;
 use crate::orgs::OrgAccess;
@@ -83,6 +93,14 @@ pub struct NewDeployment {
     pub name: String,
     pub credential: Option<String>,
     pub variables: Map<String, Value>,
+}
+
+/// A change of a deployment as the API receives it: each part optional.
+#[derive(Debug, Default)]
+pub struct DeploymentUpdate {
+    pub name: Option<String>,
+    /// A merge patch of the variables: a value replaces, `null` removes.
+    pub variables: Option<Map<String, Value>>,
 }
 
 /// How a phase's build ended.
@@ -183,6 +201,8 @@ impl DeploymentService {
                 outputs: None,
                 state_key: Deployment::state_key_for(access.org_id, id),
                 active_run_id: None,
+                lifecycle: Lifecycle::New,
+                applied_variables: None,
                 created_by: access.user_id,
                 created_at: now,
                 updated_at: now,
@@ -238,6 +258,86 @@ impl DeploymentService {
     pub async fn get(&self, access: &OrgAccess, id: &str) -> Result<Deployment, AppError> {
         access.require(Permission::Read)?;
         self.find_deployment(access.org_id, id).await
+    }
+
+    /// Renames the deployment and/or changes its variables; a change of the variables queues a
+    /// `plan_and_apply` run, answered with the deployment.
+    pub async fn update(
+        &self,
+        access: &OrgAccess,
+        id: &str,
+        change: DeploymentUpdate,
+        caller: &Caller,
+    ) -> Result<(Deployment, Option<Run>), AppError> {
+        let subject = Subject::new(Action::DeploymentUpdate).in_org(access.org_id).target("deployment", id);
+        let result = async {
+            access.require(Permission::Operate)?;
+            let mut deployment = self.find_deployment(access.org_id, id).await?;
+            let template = self.template(&deployment.template)?;
+            let mut errors = ValidationErrors::default();
+            let name = match change.name.as_deref() {
+                Some(raw) => errors.check(parse_deployment_name(raw)),
+                None => Some(deployment.name.clone()),
+            };
+            let variables = match &change.variables {
+                Some(patch) => match patch_variables(template, &deployment.variables, patch) {
+                    Ok(vars) => Some(vars),
+                    Err(e) => {
+                        errors.0.extend(e.0);
+                        None
+                    }
+                },
+                None => Some(deployment.variables.clone()),
+            };
+            errors.finish()?;
+            let (Some(name), Some(variables)) = (name, variables) else { unreachable!("errors were reported") };
+            let variables_changed = variables != deployment.variables;
+            if name == deployment.name && !variables_changed {
+                return Ok((deployment, None));
+            }
+            let now = self.clock.now();
+            self.ports.deployments.update(access.org_id, deployment.id, &name, &variables, now).await.map_err(|e| {
+                match e {
+                    StoreError::Conflict(Conflict::Gone) => AppError::NotFound("deployment"),
+                    other => other.into(),
+                }
+            })?;
+            deployment.name = name;
+            deployment.variables = variables;
+            deployment.updated_at = now;
+            let run = if variables_changed {
+                Some(self.queue_run(access, &deployment, RunKind::PlanAndApply).await?)
+            } else {
+                None
+            };
+            let deployment = self.ports.deployments.get(access.org_id, deployment.id).await?.unwrap_or(deployment);
+            Ok((deployment, run))
+        }
+        .await;
+        self.audit.outcome(caller, subject, result).await
+    }
+
+    /// Deletes a deployment that has nothing left in the cloud and no run (409 otherwise).
+    pub async fn delete(&self, access: &OrgAccess, id: &str, caller: &Caller) -> Result<(), AppError> {
+        let subject = Subject::new(Action::DeploymentDelete).in_org(access.org_id).target("deployment", id);
+        let result = async {
+            access.require(Permission::Operate)?;
+            let deployment = self.find_deployment(access.org_id, id).await?;
+            let runs = self.ports.runs.for_deployment(access.org_id, deployment.id, &PageRequest::first(100)).await?;
+            let waiting = runs.items.iter().any(|r| !r.status.is_final());
+            deployment.check_deletable(waiting).map_err(AppError::DeploymentConflict)?;
+            match self.ports.deployments.delete(access.org_id, deployment.id).await {
+                Ok(()) => Ok(()),
+                // a run claimed it, or an apply started, since it was read
+                Err(StoreError::Conflict(Conflict::Concurrent)) => {
+                    Err(AppError::DeploymentConflict(deployments::DeploymentConflict::RunActive))
+                }
+                Err(StoreError::Conflict(Conflict::Gone)) => Err(AppError::NotFound("deployment")),
+                Err(e) => Err(e.into()),
+            }
+        }
+        .await;
+        self.audit.outcome(caller, subject, result).await
     }
 
     async fn find_deployment(&self, org: OrgId, id: &str) -> Result<Deployment, AppError> {
@@ -300,16 +400,20 @@ impl DeploymentService {
         let result = async {
             access.require(Permission::Operate)?;
             let deployment = self.find_deployment(access.org_id, deployment).await?;
-            let run = Run::new(access.org_id, deployment.id, kind, access.user_id, self.clock.now());
-            self.ports.runs.create(&run).await?;
-            if let Err(error) = self.ports.recent.add(&run, &deployment.name).await {
-                tracing::warn!(run = %run.id, error = %error, "the run could not be added to the recent runs");
-            }
-            self.advance(access.org_id, deployment.id).await?;
-            Ok(self.ports.runs.get(access.org_id, run.id).await?.unwrap_or(run))
+            self.queue_run(access, &deployment, kind).await
         }
         .await;
         self.audit.outcome(caller, subject, result).await
+    }
+
+    async fn queue_run(&self, access: &OrgAccess, deployment: &Deployment, kind: RunKind) -> Result<Run, AppError> {
+        let run = Run::new(access.org_id, deployment.id, kind, access.user_id, self.clock.now());
+        self.ports.runs.create(&run).await?;
+        if let Err(error) = self.ports.recent.add(&run, &deployment.name).await {
+            tracing::warn!(run = %run.id, error = %error, "the run could not be added to the recent runs");
+        }
+        self.advance(access.org_id, deployment.id).await?;
+        Ok(self.ports.runs.get(access.org_id, run.id).await?.unwrap_or(run))
     }
 
     pub async fn approve(
@@ -325,6 +429,7 @@ impl DeploymentService {
             let mut run = self.find_run(access.org_id, deployment, id).await?;
             run.approved_by = Some(access.user_id);
             self.move_run(&mut run, RunEvent::Approve).await?;
+            self.mark_apply_started(&run).await?;
             self.start_phase(&mut run, Phase::Apply).await?;
             Ok(run)
         }
@@ -443,10 +548,40 @@ impl DeploymentService {
         self.start_phase(&mut run, Phase::Plan).await
     }
 
+    /// From the start of an apply the deployment may have resources (a failed apply too).
+    async fn mark_apply_started(&self, run: &Run) -> Result<(), AppError> {
+        let Some(deployment) = self.ports.deployments.get(run.org_id, run.deployment_id).await? else {
+            return Ok(());
+        };
+        let lifecycle = deployment.lifecycle.on_apply(run.kind, false);
+        if lifecycle != deployment.lifecycle {
+            self.ports.deployments.set_lifecycle(run.org_id, run.deployment_id, lifecycle, self.clock.now()).await?;
+        }
+        Ok(())
+    }
+
     /// Starts the build of `phase`; if it cannot start, the run is errored.
     async fn start_phase(&self, run: &mut Run, phase: Phase) -> Result<(), AppError> {
         let deployment =
             self.ports.deployments.get(run.org_id, run.deployment_id).await?.ok_or(AppError::NotFound("deployment"))?;
+        // the plan records the variables it used; the apply gets the same ones
+        let mut variables = match (&run.variables, phase) {
+            (Some(planned), Phase::Apply) => planned.clone(),
+            _ => deployment.variables.clone(),
+        };
+        if phase == Phase::Plan {
+            run.variable_changes = match run.kind {
+                RunKind::PlanAndApply => {
+                    variable_changes(deployment.applied_variables.as_ref().unwrap_or(&Default::default()), &variables)
+                }
+                RunKind::Destroy => Vec::new(),
+            };
+            run.variables = Some(variables.clone());
+        }
+        variables.insert(
+            deployments::DEPLOYMENT_ID_VARIABLE.into(),
+            deployment.terraform_variables()[deployments::DEPLOYMENT_ID_VARIABLE].clone(),
+        );
         let template = self.template(&deployment.template)?;
         let credential_secret_id = match deployment.credential_id {
             Some(id) => self.ports.credentials.get(run.org_id, id).await?.map(|c| c.secret_id),
@@ -459,7 +594,7 @@ impl DeploymentService {
             kind: run.kind,
             phase,
             module: template.id.to_string(),
-            variables: serde_json::to_value(deployment.terraform_variables()).map_err(AppError::internal)?,
+            variables: serde_json::to_value(variables).map_err(AppError::internal)?,
             state_key: deployment.state_key.clone(),
             artifact_prefix: run.artifact_prefix(),
             provider: template.provider,
@@ -537,7 +672,13 @@ impl DeploymentService {
                     RunKind::Destroy => None,
                     RunKind::PlanAndApply => self.read_outputs(&prefix).await,
                 };
-                self.ports.deployments.set_outputs(org, run.deployment_id, outputs.as_ref(), self.clock.now()).await?;
+                let lifecycle = Lifecycle::Applied.on_apply(run.kind, true);
+                let variables = match run.kind {
+                    RunKind::PlanAndApply => run.variables.clone(),
+                    RunKind::Destroy => None,
+                };
+                let applied = AppliedState { outputs, lifecycle, variables };
+                self.ports.deployments.set_outputs(org, run.deployment_id, &applied, self.clock.now()).await?;
                 self.move_run(&mut run, RunEvent::ApplyFinished).await?;
                 self.request_sync(&run).await;
                 self.finished(&run).await?;

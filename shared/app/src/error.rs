@@ -53,6 +53,9 @@ pub enum AppError {
     /// approval, a second racing approval).
     #[error("{0}")]
     InvalidRunState(String),
+    /// The deployment's state does not allow the request (delete one that may have resources).
+    #[error("{0}")]
+    DeploymentConflict(skyforge_domain::deployments::DeploymentConflict),
     /// Dates that parse but make no usable range (`to` before `from`, too long).
     #[error("{0}")]
     InvalidRange(String),

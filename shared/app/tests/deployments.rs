@@ -2,7 +2,7 @@
 //! sync pipeline, and how runs reach the organisation's recent runs. The adapters behind these
 //! ports are tested against the moto server (`shared/aws/tests/moto`).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
@@ -10,9 +10,11 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 use skyforge_app::audit::AuditService;
 use skyforge_app::deployment_ports::{
-    Deployments, LogHub, PhaseRequest, RecentRuns, RunArtifacts, RunExecutor, Runs, StateLocks, SyncRequester,
+    AppliedState, Deployments, LogHub, PhaseRequest, RecentRuns, RunArtifacts, RunExecutor, Runs, StateLocks,
+    SyncRequester,
 };
-use skyforge_app::deployments::{DeploymentPorts, DeploymentService, PhaseOutcome};
+use skyforge_app::deployments::{DeploymentPorts, DeploymentService, DeploymentUpdate, PhaseOutcome};
+use skyforge_app::error::AppError;
 use skyforge_app::error::BoxError;
 use skyforge_app::orgs::OrgAccess;
 use skyforge_app::ports::{AuditLog, Clock, Conflict, StoreError, StoreResult};
@@ -22,8 +24,8 @@ use skyforge_domain::audit::Action;
 use skyforge_domain::audit::AuditEvent;
 use skyforge_domain::credentials::Credential;
 use skyforge_domain::deployments::{
-    Deployment, ExecutionState, LiveMessage, LogLine, Phase, RECENT_RUNS, RecentRun, Run, RunErrorReason, RunEvent,
-    RunKind, RunStatus,
+    Deployment, DeploymentConflict, ExecutionState, Lifecycle, LiveMessage, LogLine, Phase, RECENT_RUNS, RecentRun,
+    Run, RunErrorReason, RunEvent, RunKind, RunStatus, VariableChange,
 };
 use skyforge_domain::ids::{CredentialId, DeploymentId, OrgId, RunId, UserId};
 use skyforge_domain::page::{Page, PageRequest};
@@ -92,10 +94,45 @@ impl Deployments for Store {
         &self,
         _org: OrgId,
         id: DeploymentId,
-        outputs: Option<&Value>,
+        applied: &AppliedState,
         _now: DateTime<Utc>,
     ) -> StoreResult<()> {
-        self.deployments.lock().unwrap().get_mut(&id).expect("deployment").outputs = outputs.cloned();
+        let mut deployments = self.deployments.lock().unwrap();
+        let d = deployments.get_mut(&id).expect("deployment");
+        d.outputs = applied.outputs.clone();
+        d.lifecycle = applied.lifecycle;
+        if let Some(vars) = &applied.variables {
+            d.applied_variables = Some(vars.clone());
+        }
+        Ok(())
+    }
+    async fn set_lifecycle(
+        &self,
+        _org: OrgId,
+        id: DeploymentId,
+        lifecycle: Lifecycle,
+        _now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        self.deployments.lock().unwrap().get_mut(&id).expect("deployment").lifecycle = lifecycle;
+        Ok(())
+    }
+    async fn update(
+        &self,
+        _org: OrgId,
+        id: DeploymentId,
+        name: &str,
+        variables: &BTreeMap<String, Value>,
+        _now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let mut deployments = self.deployments.lock().unwrap();
+        let d = deployments.get_mut(&id).ok_or(StoreError::Conflict(Conflict::Gone))?;
+        d.name = name.to_owned();
+        d.variables = variables.clone();
+        Ok(())
+    }
+    async fn delete(&self, _org: OrgId, id: DeploymentId) -> StoreResult<()> {
+        self.deployments.lock().unwrap().remove(&id);
+        self.runs.lock().unwrap().retain(|_, r| r.deployment_id != id);
         Ok(())
     }
 }
@@ -352,6 +389,8 @@ impl Fixture {
             variables: Default::default(),
             outputs: None,
             state_key: Deployment::state_key_for(self.org, id),
+            lifecycle: Lifecycle::New,
+            applied_variables: None,
             active_run_id: None,
             created_by: self.user,
             created_at: Utc::now(),
@@ -591,4 +630,114 @@ async fn a_failed_build_reports_build_failed_as_its_reason() {
     let failed = PhaseOutcome::Failed("apply failed".into());
     let done = f.service.phase_finished(f.org, run.id, Phase::Apply, failed).await.unwrap().unwrap();
     assert_eq!((done.status, done.error_reason), (RunStatus::Errored, Some(RunErrorReason::BuildFailed)));
+// ---- change and delete -----------------------------------------------------------------------
+
+fn patch_of(value: serde_json::Value) -> serde_json::Map<String, Value> {
+    value.as_object().unwrap().clone()
+}
+
+impl Fixture {
+    /// Plans, approves and applies `run` to the end.
+    async fn apply_to_the_end(&self, deployment: &Deployment, run: &Run) {
+        let id = deployment.id.to_string();
+        self.service.phase_finished(self.org, run.id, Phase::Plan, PhaseOutcome::Succeeded).await.unwrap();
+        self.service.approve(&self.access(), &id, &run.id.to_string(), &self.caller()).await.unwrap();
+        let done = self.service.phase_finished(self.org, run.id, Phase::Apply, PhaseOutcome::Succeeded).await.unwrap();
+        assert_eq!(done.map(|r| r.status), Some(RunStatus::Applied));
+    }
+}
+
+#[tokio::test]
+async fn a_variables_change_queues_a_plan_that_records_its_variables_and_what_changed_since_the_last_apply() {
+    let f = fixture();
+    let deployment = f.deployment("sandbox", false).await;
+    let id = deployment.id.to_string();
+    let change = DeploymentUpdate { name: None, variables: Some(patch_of(serde_json::json!({"instance_count": 2}))) };
+    let (updated, run) = f.service.update(&f.access(), &id, change, &f.caller()).await.unwrap();
+    assert_eq!(updated.variables["instance_count"], 2);
+    let run = run.expect("a run is queued");
+    assert_eq!((run.kind, run.status), (RunKind::PlanAndApply, RunStatus::Planning));
+    let planned = f.store.runs.lock().unwrap()[&run.id].clone();
+    assert_eq!(planned.variables.as_ref().unwrap()["instance_count"], 2);
+    assert_eq!(planned.variable_changes.len(), 1, "never applied: every variable is a change");
+
+    f.apply_to_the_end(&deployment, &run).await;
+    let stored = f.store.deployments.lock().unwrap()[&deployment.id].clone();
+    assert_eq!(stored.lifecycle, Lifecycle::Applied);
+    assert_eq!(stored.applied_variables.unwrap()["instance_count"], 2);
+
+    // the second change shows only what differs from the applied variables
+    let change = DeploymentUpdate {
+        name: Some("renamed".into()),
+        variables: Some(patch_of(serde_json::json!({"message": "hello", "instance_count": 2}))),
+    };
+    let (updated, run) = f.service.update(&f.access(), &id, change, &f.caller()).await.unwrap();
+    assert_eq!(updated.name, "renamed");
+    let planned = f.store.runs.lock().unwrap()[&run.unwrap().id].clone();
+    assert_eq!(
+        planned.variable_changes,
+        [VariableChange { name: "message".into(), before: None, after: Some(serde_json::json!("hello")) }]
+    );
+}
+
+#[tokio::test]
+async fn a_rename_alone_or_an_unchanged_value_queues_no_run() {
+    let f = fixture();
+    let deployment = f.deployment("sandbox", false).await;
+    let id = deployment.id.to_string();
+    let change = DeploymentUpdate { name: Some("other".into()), variables: Some(serde_json::Map::new()) };
+    let (updated, run) = f.service.update(&f.access(), &id, change, &f.caller()).await.unwrap();
+    assert_eq!(updated.name, "other");
+    assert!(run.is_none());
+    assert!(f.store.runs.lock().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_bad_patch_names_each_field_and_changes_nothing() {
+    let f = fixture();
+    let deployment = f.deployment("sandbox", false).await;
+    let change = DeploymentUpdate {
+        name: Some(" ".into()),
+        variables: Some(patch_of(serde_json::json!({"instance_count": "two", "nope": 1}))),
+    };
+    let error = f.service.update(&f.access(), &deployment.id.to_string(), change, &f.caller()).await.unwrap_err();
+    let AppError::Validation(errors) = error else { panic!("{error:?}") };
+    let mut fields: Vec<&str> = errors.0.iter().map(|e| e.field.as_str()).collect();
+    fields.sort();
+    assert_eq!(fields, ["name", "variables.instance_count", "variables.nope"]);
+    assert_eq!(f.store.deployments.lock().unwrap()[&deployment.id], deployment);
+    assert!(f.store.runs.lock().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_viewer_can_neither_change_nor_delete_a_deployment() {
+    let f = fixture();
+    let deployment = f.deployment("sandbox", false).await;
+    let viewer = OrgAccess { role: Role::Viewer, ..f.access() };
+    let id = deployment.id.to_string();
+    let change = DeploymentUpdate { name: Some("x".into()), variables: None };
+    assert!(matches!(f.service.update(&viewer, &id, change, &f.caller()).await, Err(AppError::Forbidden(_))));
+    assert!(matches!(f.service.delete(&viewer, &id, &f.caller()).await, Err(AppError::Forbidden(_))));
+    assert!(f.store.deployments.lock().unwrap().contains_key(&deployment.id));
+}
+
+#[tokio::test]
+async fn a_deployment_is_deleted_only_when_destroyed_or_never_applied_and_no_run_waits() {
+    let f = fixture();
+    let deployment = f.deployment("sandbox", false).await;
+    let id = deployment.id.to_string();
+    let run = f.service.create_run(&f.access(), &id, RunKind::PlanAndApply, &f.caller()).await.unwrap();
+    let refused = f.service.delete(&f.access(), &id, &f.caller()).await.unwrap_err();
+    assert!(matches!(refused, AppError::DeploymentConflict(DeploymentConflict::RunActive)), "{refused:?}");
+
+    f.apply_to_the_end(&deployment, &run).await;
+    let refused = f.service.delete(&f.access(), &id, &f.caller()).await.unwrap_err();
+    assert!(matches!(refused, AppError::DeploymentConflict(DeploymentConflict::HasResources)), "{refused:?}");
+
+    let destroy = f.service.create_run(&f.access(), &id, RunKind::Destroy, &f.caller()).await.unwrap();
+    f.apply_to_the_end(&deployment, &destroy).await;
+    assert_eq!(f.store.deployments.lock().unwrap()[&deployment.id].lifecycle, Lifecycle::Destroyed);
+    f.service.delete(&f.access(), &id, &f.caller()).await.unwrap();
+    assert!(!f.store.deployments.lock().unwrap().contains_key(&deployment.id));
+    assert!(matches!(f.service.get(&f.access(), &id).await, Err(AppError::NotFound(_))));
 }

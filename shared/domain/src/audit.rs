@@ -52,6 +52,10 @@ pub enum Action {
     SyncRequest,
     #[serde(rename = "deployment.create")]
     DeploymentCreate,
+    #[serde(rename = "deployment.update")]
+    DeploymentUpdate,
+    #[serde(rename = "deployment.delete")]
+    DeploymentDelete,
     #[serde(rename = "run.create")]
     RunCreate,
     #[serde(rename = "run.approve")]
@@ -87,6 +91,8 @@ impl Action {
             Action::CredentialDelete => "credential.delete",
             Action::SyncRequest => "sync.request",
             Action::DeploymentCreate => "deployment.create",
+            Action::DeploymentUpdate => "deployment.update",
+            Action::DeploymentDelete => "deployment.delete",
             Action::RunCreate => "run.create",
             Action::RunApprove => "run.approve",
             Action::RunCancel => "run.cancel",

@@ -9,11 +9,12 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use skyforge_app::Services;
-use skyforge_app::deployments::{DeploymentService, NewDeployment};
+use skyforge_app::deployments::{DeploymentService, DeploymentUpdate, NewDeployment};
 use skyforge_app::inventory::InventoryService;
 use skyforge_domain::FieldError;
 use skyforge_domain::deployments::{
-    Deployment, LogLine, Phase, RECENT_RUNS, RecentRun, Run, RunErrorReason, RunKind, RunStatus, Template,
+    Deployment, Lifecycle, LogLine, Phase, RECENT_RUNS, RecentRun, Run, RunErrorReason, RunKind, RunStatus, Template,
+    VariableChange,
 };
 use skyforge_domain::inventory::{InventoryParams, InventoryQuery, encode_inventory_cursor};
 use skyforge_domain::provider::Provider;
@@ -44,7 +45,7 @@ pub fn routes() -> OpenApiRouter<DeploymentsState> {
     OpenApiRouter::new()
         .routes(routes!(list_templates))
         .routes(routes!(list_deployments, create_deployment))
-        .routes(routes!(get_deployment))
+        .routes(routes!(get_deployment, update_deployment, delete_deployment))
         .routes(routes!(deployment_resources))
         .routes(routes!(list_runs, create_run))
         .routes(routes!(recent_runs))
@@ -111,8 +112,32 @@ pub struct DeploymentView {
     pub outputs: Option<Value>,
     /// The run holding the deployment; queued runs wait for it.
     pub active_run_id: Option<String>,
+    pub lifecycle: LifecycleView,
+    /// The variables of the last applied `plan_and_apply` run; null before one.
+    #[schema(value_type = Option<Object>)]
+    pub applied_variables: Option<Value>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+/// What Terraform may have made: `new` (never applied), `applied` (an apply ran, resources may
+/// exist), `destroyed` (the last destroy succeeded). Only `new` and `destroyed` can be deleted.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum LifecycleView {
+    New,
+    Applied,
+    Destroyed,
+}
+
+impl From<Lifecycle> for LifecycleView {
+    fn from(l: Lifecycle) -> Self {
+        match l {
+            Lifecycle::New => Self::New,
+            Lifecycle::Applied => Self::Applied,
+            Lifecycle::Destroyed => Self::Destroyed,
+        }
+    }
 }
 
 impl From<Deployment> for DeploymentView {
@@ -125,6 +150,8 @@ impl From<Deployment> for DeploymentView {
             variables: serde_json::to_value(d.variables).unwrap_or_default(),
             outputs: d.outputs,
             active_run_id: d.active_run_id.map(|r| r.to_string()),
+            lifecycle: d.lifecycle.into(),
+            applied_variables: d.applied_variables.map(|v| serde_json::to_value(v).unwrap_or_default()),
             created_at: d.created_at,
             updated_at: d.updated_at,
         }
@@ -198,6 +225,68 @@ async fn get_deployment(
     Path(path): Path<(String, String)>,
 ) -> ApiResult<Json<DeploymentView>> {
     Ok(Json(state.deployments.get(&member.access, &path.1).await?.into()))
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateDeploymentRequest {
+    /// A new name (1 to 64 printable characters).
+    #[serde(default)]
+    pub name: Option<String>,
+    /// A JSON merge patch of the variables: a value replaces, `null` removes (back to the
+    /// module's default). The result is checked against the template's schema.
+    #[serde(default)]
+    #[schema(value_type = Option<Object>)]
+    pub variables: Option<Map<String, Value>>,
+}
+
+/// The changed deployment, and the run its new variables queued (null when they did not change).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DeploymentUpdateView {
+    pub deployment: DeploymentView,
+    pub run: Option<RunView>,
+}
+
+/// Change a deployment's name and/or variables (owners, admins, operators). The variables are
+/// checked exactly as on create (a 422 names each bad field, `variables.<name>`, and nothing is
+/// changed); a change of them queues a `plan_and_apply` run, which waits behind an active run.
+#[utoipa::path(patch, path = "/v1/orgs/{org}/deployments/{id}", tag = "deployments", security(("bearer" = [])),
+    params(("org" = String, Path, description = "organisation id"), ("id" = String, Path, description = "deployment id")),
+    request_body = UpdateDeploymentRequest,
+    responses(
+        (status = 200, body = DeploymentUpdateView),
+        (status = 403, description = "forbidden", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "not_found", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "validation_failed", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn update_deployment(
+    State(state): State<DeploymentsState>,
+    member: OrgMember,
+    Path(path): Path<(String, String)>,
+    ApiJson(body): ApiJson<UpdateDeploymentRequest>,
+) -> ApiResult<Json<DeploymentUpdateView>> {
+    let change = DeploymentUpdate { name: body.name, variables: body.variables };
+    let (deployment, run) = state.deployments.update(&member.access, &path.1, change, &member.auth.caller).await?;
+    Ok(Json(DeploymentUpdateView { deployment: deployment.into(), run: run.map(Into::into) }))
+}
+
+/// Delete a deployment that has nothing left in the cloud: never applied, or destroyed (owners,
+/// admins, operators). Its runs go with it; its (empty) Terraform state object is kept.
+#[utoipa::path(delete, path = "/v1/orgs/{org}/deployments/{id}", tag = "deployments", security(("bearer" = [])),
+    params(("org" = String, Path, description = "organisation id"), ("id" = String, Path, description = "deployment id")),
+    responses(
+        (status = 204, description = "deleted"),
+        (status = 403, description = "forbidden", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "not_found", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "deployment_has_resources: it was applied and not destroyed since; invalid_run_state: a run is active or queued", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn delete_deployment(
+    State(state): State<DeploymentsState>,
+    member: OrgMember,
+    Path(path): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
+    state.deployments.delete(&member.access, &path.1, &member.auth.caller).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Which of a deployment's resources to list, and the page.
@@ -293,6 +382,12 @@ pub struct RunView {
     /// When the run entered each state, in order.
     pub timestamps: Vec<StatusTimestampView>,
     pub plan: Option<PlanSummaryView>,
+    /// The variables the plan was made with; null until it starts planning.
+    #[schema(value_type = Option<Object>)]
+    pub variables: Option<Value>,
+    /// How `variables` differ from those of the last applied run (every variable before the
+    /// first apply); empty for a destroy.
+    pub variable_changes: Vec<VariableChangeView>,
     pub error: Option<String>,
     /// Why the run ended `errored`: `build_failed` (see the log), `start_failed`,
     /// `executor_lost` (its build vanished or ended unreported; see docs/operations.md) or
@@ -312,12 +407,31 @@ impl From<Run> for RunView {
             status: r.status,
             timestamps: r.timestamps.iter().map(|t| StatusTimestampView { status: t.status, at: t.at }).collect(),
             plan: r.plan.map(|p| PlanSummaryView { add: p.add, change: p.change, destroy: p.destroy }),
+            variables: r.variables.map(|v| serde_json::to_value(v).unwrap_or_default()),
+            variable_changes: r.variable_changes.into_iter().map(Into::into).collect(),
             error: r.error,
             error_reason: r.error_reason.map(RunErrorReasonView::from),
             created_by: r.created_by.to_string(),
             approved_by: r.approved_by.map(|u| u.to_string()),
             created_at: r.created_at,
         }
+    }
+}
+
+/// One variable that differs: `before` null when it was not set (the module's default),
+/// `after` null when it no longer is.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VariableChangeView {
+    pub name: String,
+    #[schema(value_type = Option<Object>)]
+    pub before: Option<Value>,
+    #[schema(value_type = Option<Object>)]
+    pub after: Option<Value>,
+}
+
+impl From<VariableChange> for VariableChangeView {
+    fn from(c: VariableChange) -> Self {
+        Self { name: c.name, before: c.before, after: c.after }
     }
 }
 

@@ -1,14 +1,16 @@
 //! Deployments, their runs (with conditional status transitions), each organisation's recent
 //! runs, log line counters, and WebSocket connections with their run subscriptions.
 
+use std::collections::BTreeMap;
+
 use async_trait::async_trait;
 use aws_sdk_dynamodb::types::ReturnValue;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use skyforge_app::deployment_ports::{ConnectionUser, Connections, Deployments, RecentRuns, Runs};
+use skyforge_app::deployment_ports::{AppliedState, ConnectionUser, Connections, Deployments, RecentRuns, Runs};
 use skyforge_app::ports::{Conflict, StoreError, StoreResult};
-use skyforge_domain::deployments::{Deployment, RECENT_RUNS, RecentRun, Run, RunStatus};
+use skyforge_domain::deployments::{Deployment, Lifecycle, RECENT_RUNS, RecentRun, Run, RunStatus};
 use skyforge_domain::ids::{DeploymentId, OrgId, RunId, UserId};
 use skyforge_domain::page::{Page, PageRequest};
 
@@ -162,22 +164,53 @@ impl Deployments for DynamoStore {
         &self,
         org: OrgId,
         id: DeploymentId,
-        outputs: Option<&Value>,
+        applied: &AppliedState,
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
         let (pk, sk) = keys::deployment(org, id);
-        let outputs = serde_dynamo::to_attribute_value(outputs).map_err(|e| StoreError::Unavailable(Box::new(e)))?;
+        let mut request = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key(PK, s(pk))
+            .key(SK, s(sk))
+            .condition_expression("attribute_exists(pk)")
+            .expression_attribute_names("#outputs", "outputs")
+            .expression_attribute_values(":outputs", attribute_value(&applied.outputs)?)
+            .expression_attribute_values(":lifecycle", attribute_value(&applied.lifecycle)?)
+            .expression_attribute_values(":now", s(timestamp(now)));
+        let mut set = "SET #outputs = :outputs, lifecycle = :lifecycle, updated_at = :now".to_owned();
+        if let Some(variables) = &applied.variables {
+            set.push_str(", applied_variables = :vars");
+            request = request.expression_attribute_values(":vars", attribute_value(variables)?);
+        }
+        match request.update_expression(set).send().await {
+            Ok(_) => Ok(()),
+            Err(e) => {
+                let condition = e.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception());
+                Err(update_failed(e, condition, Conflict::Gone))
+            }
+        }
+    }
+
+    async fn set_lifecycle(
+        &self,
+        org: OrgId,
+        id: DeploymentId,
+        lifecycle: Lifecycle,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let (pk, sk) = keys::deployment(org, id);
         let result = self
             .client
             .update_item()
             .table_name(&self.table)
             .key(PK, s(pk))
             .key(SK, s(sk))
-            .update_expression("SET #outputs = :outputs, updated_at = :now")
+            .update_expression("SET lifecycle = :lifecycle, updated_at = :now")
             .condition_expression("attribute_exists(pk)")
-            .expression_attribute_names("#outputs", "outputs")
-            .expression_attribute_values(":outputs", outputs)
-            .expression_attribute_values(":now", s(now.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)))
+            .expression_attribute_values(":lifecycle", attribute_value(&lifecycle)?)
+            .expression_attribute_values(":now", s(timestamp(now)))
             .send()
             .await;
         match result {
@@ -188,6 +221,82 @@ impl Deployments for DynamoStore {
             }
         }
     }
+
+    async fn update(
+        &self,
+        org: OrgId,
+        id: DeploymentId,
+        name: &str,
+        variables: &BTreeMap<String, Value>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let (pk, sk) = keys::deployment(org, id);
+        // only these attributes: a concurrent claim or release of the active run is kept
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key(PK, s(pk))
+            .key(SK, s(sk))
+            .update_expression("SET #name = :name, variables = :vars, updated_at = :now")
+            .condition_expression("attribute_exists(pk)")
+            .expression_attribute_names("#name", "name")
+            .expression_attribute_values(":name", s(name.to_owned()))
+            .expression_attribute_values(":vars", attribute_value(variables)?)
+            .expression_attribute_values(":now", s(timestamp(now)))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(e) => {
+                let condition = e.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception());
+                Err(update_failed(e, condition, Conflict::Gone))
+            }
+        }
+    }
+
+    async fn delete(&self, org: OrgId, id: DeploymentId) -> StoreResult<()> {
+        let (pk, sk) = keys::deployment(org, id);
+        let result = self
+            .client
+            .delete_item()
+            .table_name(&self.table)
+            .key(PK, s(pk))
+            .key(SK, s(sk))
+            .condition_expression(
+                "attribute_exists(pk) AND attribute_not_exists(active_run_id) AND \
+                 (attribute_not_exists(lifecycle) OR lifecycle <> :applied)",
+            )
+            .expression_attribute_values(":applied", attribute_value(&Lifecycle::Applied)?)
+            .send()
+            .await;
+        if let Err(e) = result {
+            let condition = e.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception());
+            return Err(update_failed(e, condition, Conflict::Concurrent));
+        }
+        // the runs (and their log counters) go with it, then the refs that locate them
+        let items = self.query_all(keys::deployment_runs_pk(org, id), "").await?;
+        let mut deletes = Vec::with_capacity(items.len() * 2);
+        for item in items {
+            let Ok(key) = from_item::<KeyOnly>(item) else { continue };
+            if let Some(run) = key.sk.strip_prefix(keys::RUN_PREFIX).and_then(|r| r.parse::<RunId>().ok()) {
+                deletes.push(Self::delete_request(keys::run_ref(run))?);
+            }
+            deletes.push(Self::delete_request((key.pk, key.sk))?);
+        }
+        self.batch_write(deletes).await?;
+        Ok(())
+    }
+}
+
+#[derive(Deserialize)]
+struct KeyOnly {
+    pk: String,
+    sk: String,
+}
+
+fn timestamp(now: DateTime<Utc>) -> String {
+    now.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
 }
 
 #[async_trait]

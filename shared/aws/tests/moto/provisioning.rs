@@ -10,13 +10,14 @@ use aws_credential_types::provider::SharedCredentialsProvider;
 use chrono::Utc;
 use serde_json::{Value, json};
 use skyforge_app::deployment_ports::{
-    ConnectionUser, Connections, Deployments, LogHub, PhaseRequest, RecentRuns, RunArtifacts, RunExecutor, Runs,
-    StateLocks,
+    AppliedState, ConnectionUser, Connections, Deployments, LogHub, PhaseRequest, RecentRuns, RunArtifacts,
+    RunExecutor, Runs, StateLocks,
 };
 use skyforge_app::ports::{Conflict, StoreError};
 use skyforge_aws::provisioning::{ApiGatewayHub, CodeBuildExecutor, S3Artifacts};
 use skyforge_domain::deployments::{
-    Deployment, ExecutionState, LiveMessage, LogLine, Phase, RECENT_RUNS, Run, RunEvent, RunKind, RunStatus,
+    Deployment, ExecutionState, Lifecycle, LiveMessage, LogLine, Phase, RECENT_RUNS, Run, RunEvent, RunKind,
+    RunStatus,
 };
 use skyforge_domain::ids::{CredentialId, DeploymentId, OrgId, RunId, UserId};
 use skyforge_domain::page::PageRequest;
@@ -37,6 +38,8 @@ fn deployment(org: OrgId) -> Deployment {
         variables: Default::default(),
         outputs: None,
         state_key: Deployment::state_key_for(org, id),
+        lifecycle: Lifecycle::New,
+        applied_variables: None,
         active_run_id: None,
         created_by: UserId::new(),
         created_at: Utc::now(),
@@ -61,10 +64,58 @@ async fn one_run_at_a_time_holds_a_deployment() {
     assert!(!store.claim(org, DeploymentId::new(), second).await.unwrap(), "no such deployment");
 
     let outputs = json!({"id": {"value": "42", "sensitive": false, "type": "string"}});
-    store.set_outputs(org, d.id, Some(&outputs), Utc::now()).await.unwrap();
-    assert_eq!(Deployments::get(store.as_ref(), org, d.id).await.unwrap().unwrap().outputs, Some(outputs));
-    store.set_outputs(org, d.id, None, Utc::now()).await.unwrap();
-    assert_eq!(Deployments::get(store.as_ref(), org, d.id).await.unwrap().unwrap().outputs, None);
+    let vars: std::collections::BTreeMap<String, Value> = [("instance_count".to_owned(), json!(2))].into();
+    let applied =
+        AppliedState { outputs: Some(outputs.clone()), lifecycle: Lifecycle::Applied, variables: Some(vars.clone()) };
+    store.set_outputs(org, d.id, &applied, Utc::now()).await.unwrap();
+    let stored = Deployments::get(store.as_ref(), org, d.id).await.unwrap().unwrap();
+    assert_eq!(
+        (stored.outputs, stored.lifecycle, stored.applied_variables),
+        (Some(outputs), Lifecycle::Applied, Some(vars.clone()))
+    );
+    let destroyed = AppliedState { outputs: None, lifecycle: Lifecycle::Destroyed, variables: None };
+    store.set_outputs(org, d.id, &destroyed, Utc::now()).await.unwrap();
+    let stored = Deployments::get(store.as_ref(), org, d.id).await.unwrap().unwrap();
+    assert_eq!(stored.outputs, None);
+    assert_eq!(stored.lifecycle, Lifecycle::Destroyed);
+    assert_eq!(stored.applied_variables, Some(vars), "a destroy keeps the last applied variables");
+}
+
+#[tokio::test]
+async fn a_deployment_changes_name_and_variables_and_is_deleted_with_its_runs_only_when_free_and_not_applied() {
+    let store = fresh_store().await;
+    let org = OrgId::new();
+    let d = deployment(org);
+    Deployments::create(store.as_ref(), &d).await.unwrap();
+    let run = Run::new(org, d.id, RunKind::PlanAndApply, UserId::new(), Utc::now());
+    Runs::create(store.as_ref(), &run).await.unwrap();
+    assert!(store.claim(org, d.id, run.id).await.unwrap());
+
+    // a change keeps the active run (only name and variables are written)
+    let vars: std::collections::BTreeMap<String, Value> = [("message".to_owned(), json!("hi"))].into();
+    store.update(org, d.id, "renamed", &vars, Utc::now()).await.unwrap();
+    let stored = Deployments::get(store.as_ref(), org, d.id).await.unwrap().unwrap();
+    assert_eq!((stored.name.as_str(), &stored.variables, stored.active_run_id), ("renamed", &vars, Some(run.id)));
+    let gone = store.update(org, DeploymentId::new(), "x", &vars, Utc::now()).await;
+    assert!(matches!(gone, Err(StoreError::Conflict(Conflict::Gone))), "{gone:?}");
+
+    // held by a run, or applied: refused, nothing deleted
+    let held = Deployments::delete(store.as_ref(), org, d.id).await;
+    assert!(matches!(held, Err(StoreError::Conflict(Conflict::Concurrent))), "{held:?}");
+    store.release(org, d.id, run.id, Utc::now()).await.unwrap();
+    store.set_lifecycle(org, d.id, Lifecycle::Applied, Utc::now()).await.unwrap();
+    let applied = Deployments::delete(store.as_ref(), org, d.id).await;
+    assert!(matches!(applied, Err(StoreError::Conflict(Conflict::Concurrent))), "{applied:?}");
+    assert!(Runs::get(store.as_ref(), org, run.id).await.unwrap().is_some());
+
+    store.set_lifecycle(org, d.id, Lifecycle::Destroyed, Utc::now()).await.unwrap();
+    store.reserve_log_lines(&run, 3).await.unwrap();
+    Deployments::delete(store.as_ref(), org, d.id).await.unwrap();
+    assert!(Deployments::get(store.as_ref(), org, d.id).await.unwrap().is_none());
+    assert!(Runs::get(store.as_ref(), org, run.id).await.unwrap().is_none());
+    assert!(store.locate(run.id).await.unwrap().is_none(), "the run's ref is gone too");
+    let page = store.for_deployment(org, d.id, &PageRequest::first(10)).await.unwrap();
+    assert!(page.items.is_empty());
 }
 
 #[tokio::test]

@@ -17,6 +17,7 @@
 //! approval is active too, so a second plan cannot be made against state the first may change.
 
 mod deployment;
+mod drift;
 mod live;
 mod plan;
 mod reaper;
@@ -26,6 +27,7 @@ mod template;
 mod tests;
 
 pub use deployment::*;
+pub use drift::*;
 pub use live::*;
 pub use plan::*;
 pub use reaper::*;

@@ -21,6 +21,12 @@ impl PlanSummary {
 #[error("not a terraform plan document: {0}")]
 pub struct PlanParseError(String);
 
+impl PlanParseError {
+    pub(super) fn new(reason: String) -> Self {
+        Self(reason)
+    }
+}
+
 /// Reads the `resource_changes` of `terraform show -json <planfile>`. A replacement counts as
 /// both an add and a destroy, as Terraform's own summary line does.
 pub fn parse_plan_json(document: &[u8]) -> Result<PlanSummary, PlanParseError> {

@@ -176,6 +176,12 @@ pub struct Run {
     /// Append-only: one entry per state the run entered, in order.
     pub timestamps: Vec<StatusTimestamp>,
     pub plan: Option<PlanSummary>,
+    /// The variables the plan was made with (without the platform's own), set when it starts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variables: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// How `variables` differ from those of the last applied run (all of them before one).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub variable_changes: Vec<VariableChange>,
     /// The build running the current phase (CodeBuild build id or local process id).
     pub execution_id: Option<String>,
     /// When the running phase must have ended.
@@ -199,6 +205,8 @@ impl Run {
             status: RunStatus::Queued,
             timestamps: vec![StatusTimestamp { status: RunStatus::Queued, at: now }],
             plan: None,
+            variables: None,
+            variable_changes: Vec::new(),
             execution_id: None,
             phase_deadline: None,
             error: None,

@@ -280,3 +280,159 @@ fn error_reasons_are_stable_snake_case_words() {
         assert_eq!(serde_json::to_value(reason).unwrap(), json!(reason.as_str()));
     }
 }
+
+fn set(value: Value) -> BTreeMap<String, Value> {
+    serde_json::from_value(value).unwrap()
+}
+
+fn patch(value: Value) -> Map<String, Value> {
+    serde_json::from_value(value).unwrap()
+}
+
+#[test]
+fn a_variables_patch_replaces_given_values_and_null_returns_to_the_default() {
+    let sandbox = template("sandbox").unwrap();
+    let current = set(json!({"instance_count": 2, "message": "hi"}));
+    let patched =
+        patch_variables(sandbox, &current, &patch(json!({"instance_count": 3, "message": null, "name": "web"})))
+            .unwrap();
+    assert_eq!(patched, set(json!({"instance_count": 3, "name": "web"})));
+}
+
+#[test]
+fn a_variables_patch_is_checked_like_a_new_deployment_and_names_each_bad_field() {
+    let sandbox = template("sandbox").unwrap();
+    let current = set(json!({"instance_count": 2}));
+    let errors = patch_variables(
+        sandbox,
+        &current,
+        &patch(json!({"instance_count": "two", "name": "Bad Name", "extra": 1, "gone": null, "deployment_id": "x"})),
+    )
+    .unwrap_err();
+    let mut fields: Vec<(String, String)> = errors.0.iter().map(|e| (e.field.clone(), e.code.to_string())).collect();
+    fields.sort();
+    assert_eq!(
+        fields,
+        [
+            ("variables.deployment_id".to_owned(), "read_only".to_owned()),
+            ("variables.extra".to_owned(), "unknown_variable".to_owned()),
+            ("variables.gone".to_owned(), "unknown_variable".to_owned()),
+            ("variables.instance_count".to_owned(), "invalid_type".to_owned()),
+            ("variables.name".to_owned(), "invalid_format".to_owned()),
+        ]
+    );
+    // a required variable cannot be removed
+    let aws_vm = template("aws_vm").unwrap();
+    let errors = patch_variables(aws_vm, &set(json!({"name": "web"})), &patch(json!({"name": null}))).unwrap_err();
+    assert_eq!(errors.0[0].field, "variables.name");
+    assert_eq!(errors.0[0].code, "required");
+}
+
+#[test]
+fn variable_changes_list_added_changed_and_removed_names_in_order() {
+    let before = set(json!({"a": 1, "b": "x", "c": true}));
+    let after = set(json!({"a": 1, "b": "y", "d": [1]}));
+    let changes = variable_changes(&before, &after);
+    assert_eq!(
+        changes,
+        [
+            VariableChange { name: "b".into(), before: Some(json!("x")), after: Some(json!("y")) },
+            VariableChange { name: "c".into(), before: Some(json!(true)), after: None },
+            VariableChange { name: "d".into(), before: None, after: Some(json!([1])) },
+        ]
+    );
+    assert!(variable_changes(&before, &before).is_empty());
+}
+
+#[test]
+fn lifecycle_follows_applies_and_destroys() {
+    use Lifecycle as L;
+    let cases = [
+        (L::New, RunKind::PlanAndApply, false, L::Applied),
+        (L::New, RunKind::PlanAndApply, true, L::Applied),
+        (L::Destroyed, RunKind::PlanAndApply, false, L::Applied),
+        (L::Applied, RunKind::Destroy, true, L::Destroyed),
+        (L::Applied, RunKind::Destroy, false, L::Applied),
+        (L::New, RunKind::Destroy, false, L::New),
+        (L::New, RunKind::Destroy, true, L::Destroyed),
+    ];
+    for (from, kind, succeeded, to) in cases {
+        assert_eq!(from.on_apply(kind, succeeded), to, "{from:?} {kind:?} succeeded={succeeded}");
+    }
+}
+
+#[test]
+fn only_a_deployment_without_resources_and_runs_can_be_deleted() {
+    let org = OrgId::new();
+    let id = DeploymentId::new();
+    let now = Utc::now();
+    let mut d = Deployment {
+        id,
+        org_id: org,
+        template: "sandbox".into(),
+        name: "demo".into(),
+        credential_id: None,
+        variables: BTreeMap::new(),
+        outputs: None,
+        state_key: Deployment::state_key_for(org, id),
+        active_run_id: None,
+        lifecycle: Lifecycle::New,
+        applied_variables: None,
+        created_by: UserId::new(),
+        created_at: now,
+        updated_at: now,
+    };
+    assert_eq!(d.check_deletable(false), Ok(()));
+    assert_eq!(d.check_deletable(true), Err(DeploymentConflict::RunActive));
+    d.lifecycle = Lifecycle::Applied;
+    assert_eq!(d.check_deletable(false), Err(DeploymentConflict::HasResources));
+    d.lifecycle = Lifecycle::Destroyed;
+    assert_eq!(d.check_deletable(false), Ok(()));
+    d.active_run_id = Some(crate::ids::RunId::new());
+    assert_eq!(d.check_deletable(false).unwrap_err().code(), "invalid_run_state");
+}
+
+#[test]
+fn a_refresh_only_plan_names_each_drifted_attribute_and_each_resource_deleted_outside_terraform() {
+    let document = json!({
+        "format_version": "0.2",
+        "terraform_version": "1.0.3",
+        "resource_drift": [
+            {"address": "aws_instance.this", "change": {"actions": ["update"],
+                "before": {"instance_type": "t3.micro", "tags": {"env": "prod"}, "ami": "ami-1"},
+                "after": {"instance_type": "t3.large", "tags": {"env": "prod", "owner": "bob"}, "ami": "ami-1"}}},
+            {"address": "aws_s3_bucket.logs", "change": {"actions": ["delete"], "before": {"bucket": "logs"}, "after": null}},
+            {"address": "null_resource.same", "change": {"actions": ["update"], "before": {"id": "1"}, "after": {"id": "1"}}}
+        ]
+    });
+    let drift = parse_drift_json(document.to_string().as_bytes()).unwrap();
+    assert_eq!(
+        drift,
+        [
+            ResourceDrift {
+                address: "aws_instance.this".into(),
+                action: "update".into(),
+                attributes: vec![
+                    AttributeDrift {
+                        path: "instance_type".into(),
+                        state: Some(json!("t3.micro")),
+                        real: Some(json!("t3.large"))
+                    },
+                    AttributeDrift { path: "tags.owner".into(), state: None, real: Some(json!("bob")) },
+                ],
+            },
+            ResourceDrift { address: "aws_s3_bucket.logs".into(), action: "delete".into(), attributes: vec![] },
+        ]
+    );
+    let found = Drift::found(crate::ids::RunId::new(), Utc::now(), drift);
+    assert_eq!(found.state, DriftState::Drifted);
+}
+
+#[test]
+fn a_refresh_only_plan_without_drift_is_in_sync_and_a_document_without_version_is_refused() {
+    let none = parse_drift_json(br#"{"format_version":"0.2","resource_changes":[]}"#).unwrap();
+    assert!(none.is_empty());
+    assert_eq!(Drift::found(crate::ids::RunId::new(), Utc::now(), none).state, DriftState::InSync);
+    assert!(parse_drift_json(br#"{"resource_drift":[]}"#).is_err());
+    assert!(parse_drift_json(b"not json").is_err());
+}

@@ -31,6 +31,7 @@ export default function DeploymentRoute() {
         runHref={(runId) => `${base}/runs/${runId}`}
         resourceHref={(resourceId) => `/orgs/${org.id}/inventory?resource=${encodeURIComponent(resourceId)}`}
         onRunCreated={(run) => navigate(`${base}/runs/${run.id}`)}
+        onDeleted={() => navigate(`/orgs/${org.id}/deployments`)}
       />
     </>
   );

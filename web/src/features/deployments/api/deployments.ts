@@ -1,6 +1,6 @@
 //! Templates, deployments and runs: `GET /v1/templates`, `/v1/orgs/{org}/deployments[/{id}]`,
-//! a deployment's resources (`.../resources`), `.../runs[/{run}]`, the run actions (approve,
-//! cancel, discard) and the archived log.
+//! changing (PATCH) and deleting a deployment, a deployment's resources (`.../resources`),
+//! `.../runs[/{run}]`, the run actions (approve, cancel, discard) and the archived log.
 import {
   infiniteQueryOptions,
   queryOptions,
@@ -62,12 +62,18 @@ export const deploymentSchema = z.object({
   variables: z.record(z.string(), z.unknown()),
   outputs: z.record(z.string(), z.unknown()).nullish(),
   active_run_id: z.string().nullish(),
+  /// new (never applied), applied (resources may exist) or destroyed; only new and destroyed can be deleted
+  lifecycle: z.enum(['new', 'applied', 'destroyed']),
+  applied_variables: z.record(z.string(), z.unknown()).nullish(),
   created_at: timestampSchema,
   updated_at: timestampSchema,
 });
 export type Deployment = z.infer<typeof deploymentSchema>;
 export type _DeploymentMatchesContract = Expect<
-  Equals<Omit<Deployment, 'variables' | 'outputs'>, Omit<components['schemas']['DeploymentView'], 'variables' | 'outputs'>>
+  Equals<
+    Omit<Deployment, 'variables' | 'outputs' | 'applied_variables'>,
+    Omit<components['schemas']['DeploymentView'], 'variables' | 'outputs' | 'applied_variables'>
+  >
 >;
 const deploymentsPageSchema = pageSchema(deploymentSchema);
 
@@ -116,6 +122,38 @@ export function useCreateDeployment(orgId: string) {
   return useMutation({
     mutationFn: (body: CreateDeploymentRequest) => apiClient.post(deploymentsPath(orgId), body, deploymentSchema),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ['orgs', orgId, 'deployments'] }),
+  });
+}
+
+export type UpdateDeploymentRequest = {
+  name?: string | null;
+  /// A merge patch: a value replaces, null removes (back to the module's default).
+  variables?: { [key: string]: unknown } | null;
+};
+export type _UpdateDeploymentRequestMatchesContract = Expect<
+  Equals<Omit<UpdateDeploymentRequest, 'variables'>, Omit<components['schemas']['UpdateDeploymentRequest'], 'variables'>>
+>;
+
+export function useUpdateDeployment(orgId: string, id: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: UpdateDeploymentRequest) =>
+      apiClient.patch(deploymentPath(orgId, id), body, z.object({ deployment: deploymentSchema, run: runSchema.nullish() })),
+    onSuccess: (result) => {
+      queryClient.setQueryData(deploymentQueryOptions(orgId, id).queryKey, result.deployment);
+      return queryClient.invalidateQueries({ queryKey: ['orgs', orgId, 'deployments'] });
+    },
+  });
+}
+
+export function useDeleteDeployment(orgId: string, id: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () => apiClient.delete(deploymentPath(orgId, id)),
+    onSuccess: () => {
+      queryClient.removeQueries({ queryKey: deploymentQueryOptions(orgId, id).queryKey });
+      return queryClient.invalidateQueries({ queryKey: ['orgs', orgId, 'deployments'], exact: true });
+    },
   });
 }
 
@@ -172,6 +210,17 @@ export const planSummarySchema = z.object({
 export type PlanSummary = z.infer<typeof planSummarySchema>;
 export type _PlanSummaryMatchesContract = Expect<Equals<PlanSummary, components['schemas']['PlanSummaryView']>>;
 
+/// One variable that differs: before null when it was not set (the default), after null when it no longer is.
+export const variableChangeSchema = z.object({
+  name: z.string(),
+  before: z.unknown().nullish(),
+  after: z.unknown().nullish(),
+});
+export type VariableChange = z.infer<typeof variableChangeSchema>;
+export type _VariableChangeMatchesContract = Expect<
+  Equals<VariableChange['name'], components['schemas']['VariableChangeView']['name']>
+>;
+
 export const runSchema = z.object({
   id: z.string(),
   deployment_id: z.string(),
@@ -179,13 +228,19 @@ export const runSchema = z.object({
   status: z.enum(runStatusValues),
   timestamps: z.array(z.object({ status: z.enum(runStatusValues), at: timestampSchema })),
   plan: planSummarySchema.nullish(),
+  /// the variables the plan was made with
+  variables: z.record(z.string(), z.unknown()).nullish(),
+  /// how they differ from the last applied run's
+  variable_changes: z.array(variableChangeSchema).default([]),
   error: z.string().nullish(),
   created_by: z.string(),
   approved_by: z.string().nullish(),
   created_at: timestampSchema,
 });
 export type Run = z.infer<typeof runSchema>;
-export type _RunMatchesContract = Expect<Equals<Run, components['schemas']['RunView']>>;
+export type _RunMatchesContract = Expect<
+  Equals<Omit<Run, 'variables' | 'variable_changes'>, Omit<components['schemas']['RunView'], 'variables' | 'variable_changes'>>
+>;
 const runsPageSchema = pageSchema(runSchema);
 
 /// While a run is under way its page polls as a fallback to the live socket.

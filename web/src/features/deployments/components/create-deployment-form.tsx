@@ -26,7 +26,7 @@ type CreateDeploymentFormProps = {
   onCancel: () => void;
 };
 
-type FormValues = { name: string; credential: string; variables: SchemaFormValues };
+export type FormValues = { name: string; credential: string; variables: SchemaFormValues };
 
 export function CreateDeploymentForm({ orgId, template, onCreated, onCancel }: CreateDeploymentFormProps) {
   const fields = useMemo(() => fieldsOf(template.variables_schema), [template]);
@@ -120,7 +120,7 @@ export function CreateDeploymentForm({ orgId, template, onCreated, onCancel }: C
   );
 }
 
-type Register = ReturnType<typeof useForm<FormValues>>['register'];
+export type Register = ReturnType<typeof useForm<FormValues>>['register'];
 
 function hintOf(f: SchemaField): string | undefined {
   const rules = [
@@ -132,7 +132,8 @@ function hintOf(f: SchemaField): string | undefined {
   return text || undefined;
 }
 
-function VariableField({ field: f, error, register }: { field: SchemaField; error?: string; register: Register }) {
+/// One control per variable (also used by the edit form).
+export function VariableField({ field: f, error, register }: { field: SchemaField; error?: string; register: Register }) {
   const name = `variables.${f.name}` as Path<FormValues & FieldValues>;
   const label = f.required ? `${f.label} *` : f.label;
   if (f.kind === 'boolean') {

@@ -1,7 +1,9 @@
-//! A deployment: its variables, outputs, resources and runs, with "Plan & apply" and "Destroy".
+//! A deployment: its variables (with an edit form), outputs, resources and runs (with what each
+//! changed in the variables), with "Plan & apply", "Destroy" and, once nothing can remain in the
+//! cloud, "Delete".
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { Play, Trash2 } from 'lucide-react';
+import { Pencil, Play, Trash2, X } from 'lucide-react';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
@@ -14,8 +16,17 @@ import { errorMessage } from '@/lib/api-client';
 import type { Role } from '@/lib/api-common';
 import { formatDateTime } from '@/lib/format';
 import { runKindLabel } from '@/lib/runs';
-import { useCreateRun, useDeployment, useRuns, type Run } from '../api/deployments';
+import {
+  useCreateRun,
+  useDeleteDeployment,
+  useDeployment,
+  useRuns,
+  useTemplates,
+  type Run,
+} from '../api/deployments';
+import { changeLabel } from '../lib/variable-changes';
 import { DeploymentResources } from './deployment-resources';
+import { EditDeploymentForm } from './edit-deployment-form';
 import { RunStatusBadge } from './run-status';
 
 type DeploymentDetailProps = {
@@ -26,6 +37,7 @@ type DeploymentDetailProps = {
   /// Where a resource of the deployment opens (the inventory's drawer).
   resourceHref: (resourceId: string) => string;
   onRunCreated: (run: Run) => void;
+  onDeleted: () => void;
 };
 
 function show(value: unknown): string {
@@ -38,11 +50,23 @@ function show(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
-export function DeploymentDetail({ orgId, deploymentId, role, runHref, resourceHref, onRunCreated }: DeploymentDetailProps) {
+export function DeploymentDetail({
+  orgId,
+  deploymentId,
+  role,
+  runHref,
+  resourceHref,
+  onRunCreated,
+  onDeleted,
+}: DeploymentDetailProps) {
   const deployment = useDeployment(orgId, deploymentId);
   const runs = useRuns(orgId, deploymentId);
+  const templates = useTemplates();
   const createRun = useCreateRun(orgId, deploymentId);
+  const remove = useDeleteDeployment(orgId, deploymentId);
   const [confirmDestroy, setConfirmDestroy] = useState(false);
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  const [editing, setEditing] = useState(false);
   const canOperate = role !== 'viewer';
 
   if (deployment.isPending) return <LoadingBlock label="Loading the deployment" />;
@@ -51,6 +75,9 @@ export function DeploymentDetail({ orgId, deploymentId, role, runHref, resourceH
   const d = deployment.data;
   const runItems = runs.data?.pages.flatMap((p) => p.items) ?? [];
   const outputs = Object.entries(d.outputs ?? {});
+  const template = templates.data?.items.find((t) => t.id === d.template);
+  const runWaiting = runItems.some((r) => !['applied', 'errored', 'cancelled', 'discarded'].includes(r.status));
+  const deletable = d.lifecycle !== 'applied' && !d.active_run_id && !runWaiting;
 
   return (
     <div className="flex flex-col gap-6">
@@ -72,9 +99,36 @@ export function DeploymentDetail({ orgId, deploymentId, role, runHref, resourceH
           >
             Destroy
           </Button>
+          <Button
+            variant="secondary"
+            icon={<Pencil aria-hidden className="size-4" />}
+            disabled={!template || editing}
+            onClick={() => setEditing(true)}
+          >
+            Edit
+          </Button>
+          {deletable ? (
+            <Button variant="secondary" icon={<X aria-hidden className="size-4" />} onClick={() => setConfirmDelete(true)}>
+              Delete
+            </Button>
+          ) : null}
         </div>
       ) : null}
       {createRun.isError && !confirmDestroy ? <Alert>{errorMessage(createRun.error)}</Alert> : null}
+      {editing && template ? (
+        <Card title="Edit deployment">
+          <EditDeploymentForm
+            orgId={orgId}
+            deployment={d}
+            template={template}
+            onCancel={() => setEditing(false)}
+            onSaved={(run) => {
+              setEditing(false);
+              if (run) onRunCreated(run);
+            }}
+          />
+        </Card>
+      ) : null}
       <div className="grid gap-6 lg:grid-cols-2">
         <Card title="Variables">
           <dl className="grid grid-cols-[auto_minmax(0,1fr)] gap-x-4 gap-y-1 text-sm">
@@ -85,6 +139,13 @@ export function DeploymentDetail({ orgId, deploymentId, role, runHref, resourceH
               </div>
             ))}
           </dl>
+          <p className="mt-2 text-xs text-zinc-500">
+            {d.lifecycle === 'new'
+              ? 'Never applied.'
+              : d.lifecycle === 'destroyed'
+                ? 'Destroyed: nothing remains in the cloud.'
+                : 'Applied: resources may exist.'}
+          </p>
         </Card>
         <Card title="Outputs">
           {outputs.length === 0 ? (
@@ -125,6 +186,7 @@ export function DeploymentDetail({ orgId, deploymentId, role, runHref, resourceH
                 {/* on phones the kind and the start go under the run */}
                 <TH className="hidden sm:table-cell">Kind</TH>
                 <TH>Status</TH>
+                <TH className="hidden md:table-cell">Variables changed</TH>
                 <TH className="hidden sm:table-cell">Started</TH>
               </THead>
               <TBody>
@@ -141,6 +203,19 @@ export function DeploymentDetail({ orgId, deploymentId, role, runHref, resourceH
                     <TD className="hidden sm:table-cell">{runKindLabel(r.kind)}</TD>
                     <TD>
                       <RunStatusBadge status={r.status} />
+                    </TD>
+                    <TD className="hidden text-xs md:table-cell">
+                      {r.variable_changes.length === 0 ? (
+                        <span className="text-zinc-400">—</span>
+                      ) : (
+                        <ul aria-label={`Variables changed by ${r.id}`}>
+                          {r.variable_changes.map((c) => (
+                            <li key={c.name} className="font-mono">
+                              {changeLabel(c)}
+                            </li>
+                          ))}
+                        </ul>
+                      )}
                     </TD>
                     <TD className="hidden sm:table-cell">
                       <time dateTime={r.created_at}>{formatDateTime(r.created_at)}</time>
@@ -159,6 +234,16 @@ export function DeploymentDetail({ orgId, deploymentId, role, runHref, resourceH
           </>
         )}
       </section>
+      <ConfirmDialog
+        open={confirmDelete}
+        title={`Delete ${d.name}?`}
+        description="The deployment and its run history are removed. Nothing remains in the cloud: it was never applied or has been destroyed."
+        confirmLabel="Delete deployment"
+        isPending={remove.isPending}
+        error={remove.isError ? errorMessage(remove.error) : null}
+        onCancel={() => setConfirmDelete(false)}
+        onConfirm={() => remove.mutate(undefined, { onSuccess: onDeleted })}
+      />
       <ConfirmDialog
         open={confirmDestroy}
         title={`Destroy ${d.name}?`}

@@ -23,6 +23,7 @@ function makeRun(status: Run['status'], overrides: Partial<Run> = {}): Run {
       { status, at: NOW },
     ],
     plan: { add: ['null_resource.demo', 'random_pet.name'], change: [], destroy: ['null_resource.old'] },
+    variable_changes: [{ name: 'instance_count', before: 1, after: 2 }],
     error: null,
     created_by: 'usr_me',
     approved_by: null,
@@ -58,6 +59,7 @@ describe('RunDetail', () => {
     expect(within(summary).getByText('0 to change')).toBeInTheDocument();
     expect(within(summary).getByText('1 to destroy')).toBeInTheDocument();
     expect(screen.getByText('random_pet.name')).toBeInTheDocument();
+    expect(within(screen.getByLabelText('Variables changed')).getByText('instance_count 1 → 2')).toBeInTheDocument();
     expect(await screen.findByText('Plan: 2 to add')).toBeInTheDocument();
   });
 

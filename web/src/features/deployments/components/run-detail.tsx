@@ -22,6 +22,7 @@ import {
   type RunAction,
 } from '../api/deployments';
 import { useLiveLog } from '../api/use-live-log';
+import { changeLabel } from '../lib/variable-changes';
 import { LogTerminal } from './log-terminal';
 import { RunStatusBadge } from './run-status';
 
@@ -86,6 +87,16 @@ export function RunView({ orgId, run, role }: { orgId: string; run: Run; role: R
               {final ? 'No plan was made.' : 'The plan appears here when it is ready.'}
             </p>
           )}
+          {run.variable_changes.length > 0 ? (
+            <div className="mt-4">
+              <h3 className="text-xs font-semibold text-zinc-700">Variables changed since the last apply</h3>
+              <ul aria-label="Variables changed" className="mt-1 font-mono text-xs text-zinc-800">
+                {run.variable_changes.map((c) => (
+                  <li key={c.name}>{changeLabel(c)}</li>
+                ))}
+              </ul>
+            </div>
+          ) : null}
         </Card>
         <Card title="Timeline">
           <ol className="flex flex-col gap-1.5 text-sm">

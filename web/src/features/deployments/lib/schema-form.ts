@@ -159,3 +159,38 @@ export function toVariables(fields: SchemaField[], values: SchemaFormValues): Re
   }
   return variables;
 }
+
+/// The form's values for variables already set (an edit form): the set ones as the inputs show
+/// them, the others at the schema's defaults.
+export function valuesOf(fields: SchemaField[], variables: Record<string, unknown>): SchemaFormValues {
+  const values = defaultValuesOf(fields);
+  for (const f of fields) {
+    if (!(f.name in variables)) continue;
+    const v = variables[f.name];
+    if (f.kind === 'boolean') values[f.name] = v === true;
+    else if (v === null || v === undefined) values[f.name] = '';
+    else if (f.kind === 'list' && Array.isArray(v)) values[f.name] = v.join(', ');
+    else values[f.name] = typeof v === 'string' ? v : String(v);
+  }
+  return values;
+}
+
+/// The merge patch from `current` to what the form holds: every value it sets, and `null` for a
+/// variable that was set and is now empty (back to the module's default). Empty when nothing
+/// differs.
+export function variablesPatch(
+  fields: SchemaField[],
+  values: SchemaFormValues,
+  current: Record<string, unknown>,
+): Record<string, unknown> {
+  const next = toVariables(fields, values);
+  const patch: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(next)) {
+    const unsetAtDefault = !(name in current) && JSON.stringify(fields.find((f) => f.name === name)?.default) === JSON.stringify(value);
+    if (!unsetAtDefault && JSON.stringify(current[name]) !== JSON.stringify(value)) patch[name] = value;
+  }
+  for (const name of Object.keys(current)) {
+    if (!(name in next) && fields.some((f) => f.name === name)) patch[name] = null;
+  }
+  return patch;
+}
