@@ -7,6 +7,7 @@ mod bad_input;
 mod cloud_accounts;
 mod costs;
 mod dashboard;
+mod exports;
 mod deployments;
 mod isolation;
 mod jwt;

@@ -6,6 +6,7 @@
 //! `application/problem+json` with a stable `code` (see [`error`]).
 
 pub mod error;
+pub mod export;
 pub mod extract;
 pub mod live;
 pub mod routes;
