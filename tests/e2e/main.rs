@@ -4,11 +4,12 @@
 mod accounts;
 mod api_tokens;
 mod bad_input;
+mod cli;
 mod cloud_accounts;
 mod costs;
 mod dashboard;
-mod exports;
 mod deployments;
+mod exports;
 mod isolation;
 mod jwt;
 mod members;
