@@ -86,8 +86,14 @@ async fn the_cli_signs_in_lists_in_each_format_and_deploys_with_exit_codes() {
     // without approval it waits: --timeout gives up with 6; discarded, `runs watch` ends with 1
     let waiting = cli.run(&["deploy", &deployment, "--wait", "--timeout", "3"]).await;
     assert_eq!(waiting.status.code(), Some(6), "{}", stderr(&waiting));
+    let started = stderr(&waiting);
+    let run = started
+        .split_whitespace()
+        .find(|w| w.starts_with("run_"))
+        .unwrap_or_else(|| panic!("the run's id on stderr: {started}"))
+        .to_owned();
     let runs = cli.json(&["runs", "list", "--deployment", &deployment]).await;
-    let run = runs[0]["id"].as_str().unwrap().to_owned();
+    assert_eq!(runs.as_array().unwrap().len(), 2, "{runs}");
     // the plan may still be running: discard once it waits for approval
     for _ in 0..120 {
         let shown = cli.json(&["runs", "show", &deployment, &run]).await;

@@ -74,9 +74,25 @@ async fn the_inventory_exports_every_page_as_csv_and_ndjson_with_its_filters() {
     assert_eq!(
         header,
         [
-            "id", "provider", "account", "region", "type", "native_id", "name", "state", "size", "public_ips",
-            "private_ips", "tags", "deployment", "credential_id", "created_at", "first_seen", "last_seen",
-            "deleted_at", "attributes"
+            "id",
+            "provider",
+            "account",
+            "region",
+            "type",
+            "native_id",
+            "name",
+            "state",
+            "size",
+            "public_ips",
+            "private_ips",
+            "tags",
+            "deployment",
+            "credential_id",
+            "created_at",
+            "first_seen",
+            "last_seen",
+            "deleted_at",
+            "attributes"
         ]
     );
     let rows: Vec<Vec<String>> = lines.map(csv_fields).collect();
@@ -98,9 +114,7 @@ async fn the_inventory_exports_every_page_as_csv_and_ndjson_with_its_filters() {
 
     // another organisation's export: 404, and nothing in its own but the header
     let bob = platform.user("bob").await;
-    for path in
-        [format!("/v1/orgs/{}/inventory/export", alice.org), format!("/v1/orgs/{}/costs/export", alice.org)]
-    {
+    for path in [format!("/v1/orgs/{}/inventory/export", alice.org), format!("/v1/orgs/{}/costs/export", alice.org)] {
         let reply = platform.get(&path, &bob.access).await;
         assert_eq!((reply.status, reply.code()), (StatusCode::NOT_FOUND, "not_found"), "{path}");
     }
@@ -132,9 +146,15 @@ async fn the_costs_export_has_a_line_per_group_of_the_range() {
     assert_eq!(rows.len(), groups.len());
     assert_eq!(rows.len(), 6, "six services");
     for (row, group) in rows.iter().zip(groups) {
-        assert_eq!((row[0].as_str(), row[1].as_str()), (report.body["from"].as_str().unwrap(), report.body["to"].as_str().unwrap()));
+        assert_eq!(
+            (row[0].as_str(), row[1].as_str()),
+            (report.body["from"].as_str().unwrap(), report.body["to"].as_str().unwrap())
+        );
         assert_eq!(row[2], "service");
-        assert_eq!((row[3].as_str(), row[4].as_str(), row[5].as_str()), (group["key"].as_str().unwrap(), group["currency"].as_str().unwrap(), group["amount"].as_str().unwrap()));
+        assert_eq!(
+            (row[3].as_str(), row[4].as_str(), row[5].as_str()),
+            (group["key"].as_str().unwrap(), group["currency"].as_str().unwrap(), group["amount"].as_str().unwrap())
+        );
     }
 
     let (_, _, by_day) = export(
@@ -166,6 +186,7 @@ async fn bad_export_formats_filters_and_ranges_are_400s_with_their_codes() {
             assert!(reply.field_codes().iter().any(|(f, _)| f == field), "{path}: {:?}", reply.body);
         }
     }
-    let anonymous = platform.call(reqwest::Method::GET, &format!("/v1/orgs/{}/inventory/export", alice.org), None, None).await;
+    let anonymous =
+        platform.call(reqwest::Method::GET, &format!("/v1/orgs/{}/inventory/export", alice.org), None, None).await;
     assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
 }
