@@ -296,6 +296,8 @@ async fn main() {
     };
     let code = match run(cli).await {
         Ok(code) => code,
+        // a reader that stopped reading (`| head`) is not an error
+        Err(CliError::Local(message)) if message.contains("Broken pipe") => exit::OK,
         Err(error) => {
             eprintln!("{}", error.line());
             error.exit_code()
@@ -335,7 +337,10 @@ async fn run(cli: Cli) -> CliResult<i32> {
     let output = cli.output.unwrap_or(if std::io::stdout().is_terminal() { Output::Table } else { Output::Json });
     match &cli.command {
         Command::Completions { shell } => {
-            clap_complete::generate(*shell, &mut Cli::command(), "skyforge", &mut std::io::stdout());
+            // rendered whole first: clap_complete panics on a closed pipe (`| head`)
+            let mut script = Vec::new();
+            clap_complete::generate(*shell, &mut Cli::command(), "skyforge", &mut script);
+            std::io::Write::write_all(&mut std::io::stdout(), &script)?;
             return Ok(exit::OK);
         }
         Command::Man => {
