@@ -4,11 +4,13 @@
 mod accounts;
 mod api_tokens;
 mod bad_input;
+mod cli;
 mod cloud_accounts;
 mod compliance;
 mod costs;
 mod dashboard;
 mod deployments;
+mod exports;
 mod faults;
 mod isolation;
 mod jwt;

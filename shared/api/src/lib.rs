@@ -8,6 +8,7 @@
 pub mod answers;
 pub mod deadline;
 pub mod error;
+pub mod export;
 pub mod extract;
 pub mod live;
 pub mod routes;

@@ -19,6 +19,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::error::{ApiError, ApiResult, Problem};
+use crate::export::{ExportFormat, csv_line};
 use crate::extract::{OrgMember, PageParams, page_request};
 use crate::views::ListOf;
 
@@ -35,7 +36,7 @@ impl FromRef<CostsState> for Services {
 }
 
 pub fn routes() -> OpenApiRouter<CostsState> {
-    OpenApiRouter::new().routes(routes!(costs)).routes(routes!(recommendations))
+    OpenApiRouter::new().routes(routes!(costs)).routes(routes!(export_costs)).routes(routes!(recommendations))
 }
 
 /// An amount in one currency.
@@ -235,6 +236,55 @@ async fn costs(
         top_services: report.top_services.iter().map(Into::into).collect(),
         refreshes: report.refreshes.iter().map(Into::into).collect(),
     }))
+}
+
+/// The cost export's parameters: the costs query's, and the format.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CostExportParams {
+    /// csv (the only one, and the default)
+    pub format: Option<String>,
+}
+
+/// The cost export's columns, in their order (a contract: new columns go last).
+pub const COSTS_CSV_COLUMNS: [&str; 6] = ["from", "to", "group_by", "key", "currency", "amount"];
+
+/// The range's sums by the grouping as CSV: a header line, then one line per key and currency,
+/// in the costs view's order (largest first; by day for `group_by=day`). Columns: from, to,
+/// group_by, key, currency, amount.
+#[utoipa::path(get, path = "/v1/orgs/{org}/costs/export", tag = "costs", security(("bearer" = [])),
+    params(("org" = String, Path, description = "organisation id"), CostExportParams, CostParams),
+    responses(
+        (status = 200, description = "the export", content_type = "text/csv", body = String),
+        (status = 400, description = "invalid_range: `to` before `from`, or too long; invalid_query: the format, a date or group_by that does not parse", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "not_found", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn export_costs(
+    State(state): State<CostsState>,
+    member: OrgMember,
+    Query(export): Query<CostExportParams>,
+    Query(params): Query<CostParams>,
+) -> ApiResult<axum::response::Response> {
+    let format = ExportFormat::parse(export.format.as_deref(), &[ExportFormat::Csv])?;
+    let report = state
+        .costs
+        .report(&member.access, params.from.as_deref(), params.to.as_deref(), params.group_by.as_deref())
+        .await
+        .map_err(|error| match error {
+            AppError::Validation(errors) => ApiError::InvalidQuery(errors),
+            other => other.into(),
+        })?;
+    let (from, to, group_by) =
+        (report.range.from.to_string(), report.range.to.to_string(), wire_word(&report.group_by));
+    // one line per group: a year of days at most, so it is written at once
+    let mut out = csv_line(COSTS_CSV_COLUMNS);
+    for group in &report.groups {
+        let (currency, amount) = (group.currency.to_string(), display_amount(group.amount));
+        out.push_str(&csv_line([from.as_str(), &to, &group_by, &group.key, &currency, &amount]));
+    }
+    let filename = format!("costs-{from}-{to}-by-{group_by}.csv");
+    let body = futures::stream::once(async move { Ok(axum::body::Bytes::from(out)) });
+    Ok(crate::export::download(format, &filename, body))
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -4,14 +4,18 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use axum::Json;
+use axum::body::Bytes;
 use axum::extract::{FromRef, Path, Query, State};
+use axum::response::Response;
 use chrono::{DateTime, Utc};
+use futures::StreamExt;
 use serde::Serialize;
 use skyforge_app::Services;
 use skyforge_app::compliance::ComplianceService;
 use skyforge_app::inventory::InventoryService;
 use skyforge_domain::inventory::{ChangeKind, ResourceState, ResourceType};
 use skyforge_domain::inventory::{InventoryItem, InventoryParams, InventoryQuery, encode_inventory_cursor};
+use skyforge_domain::page::PageRequest;
 use skyforge_domain::provider::Provider;
 use skyforge_domain::sync::ProviderHealth;
 use utoipa::ToSchema;
@@ -19,6 +23,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::error::{ApiError, ApiResult, Problem};
+use crate::export::ExportFormat;
 use crate::extract::{OrgMember, PageParams, page_request};
 use crate::routes::compliance::FindingView;
 use crate::routes::credentials::SyncSummaryView;
@@ -40,6 +45,7 @@ impl FromRef<InventoryState> for Services {
 pub fn routes() -> OpenApiRouter<InventoryState> {
     OpenApiRouter::new()
         .routes(routes!(list_inventory))
+        .routes(routes!(export_inventory))
         .routes(routes!(get_resource))
         .routes(routes!(resource_history))
         .routes(routes!(dashboard))
@@ -179,6 +185,132 @@ async fn list_inventory(
         items: items.into_iter().map(Into::into).collect(),
         next_cursor: cursor.as_ref().map(encode_inventory_cursor),
     }))
+}
+
+/// The `format` of an export.
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct InventoryExportFormat {
+    /// csv (default) or ndjson
+    pub format: Option<String>,
+}
+
+/// The inventory export's columns, in their order (a contract: new columns go last). Lists
+/// (IPs) are joined with `;`, tags as `key=value;...`.
+pub const INVENTORY_CSV_COLUMNS: [&str; 19] = [
+    "id",
+    "provider",
+    "account",
+    "region",
+    "type",
+    "native_id",
+    "name",
+    "state",
+    "size",
+    "public_ips",
+    "private_ips",
+    "tags",
+    "deployment",
+    "credential_id",
+    "created_at",
+    "first_seen",
+    "last_seen",
+    "deleted_at",
+    "attributes",
+];
+
+fn inventory_csv_row(r: &ResourceView) -> String {
+    let time = |t: &Option<DateTime<Utc>>| t.map(|t| t.to_rfc3339()).unwrap_or_default();
+    let pairs = |m: &BTreeMap<String, String>| m.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(";");
+    let fields = [
+        r.id.clone(),
+        r.provider.clone(),
+        r.account.clone(),
+        r.region.clone(),
+        r.kind.clone(),
+        r.native_id.clone(),
+        r.name.clone().unwrap_or_default(),
+        r.state.clone(),
+        r.size.clone().unwrap_or_default(),
+        r.public_ips.join(";"),
+        r.private_ips.join(";"),
+        pairs(&r.tags),
+        r.deployment.clone().unwrap_or_default(),
+        r.credential_id.clone(),
+        time(&r.created_at),
+        r.first_seen.to_rfc3339(),
+        r.last_seen.to_rfc3339(),
+        time(&r.deleted_at),
+        pairs(&r.attributes),
+    ];
+    crate::export::csv_line(fields.iter().map(String::as_str))
+}
+
+fn inventory_chunk(format: ExportFormat, items: Vec<InventoryItem>, header: bool) -> Bytes {
+    let mut out = String::new();
+    if header && format == ExportFormat::Csv {
+        out.push_str(&crate::export::csv_line(INVENTORY_CSV_COLUMNS));
+    }
+    for item in items {
+        let view = ResourceView::from(item);
+        match format {
+            ExportFormat::Csv => out.push_str(&inventory_csv_row(&view)),
+            ExportFormat::Ndjson => {
+                // a view of strings, maps and dates always serialises
+                out.push_str(&serde_json::to_string(&view).unwrap_or_default());
+                out.push('\n');
+            }
+        }
+    }
+    Bytes::from(out)
+}
+
+/// Every resource matching the inventory's filters, as CSV (a header line, then one line per
+/// resource in a stable column order: id, provider, account, region, type, native_id, name,
+/// state, size, public_ips, private_ips, tags, deployment, credential_id, created_at,
+/// first_seen, last_seen, deleted_at, attributes) or NDJSON (one resource object a line).
+/// Sent as it is read, a page at a time; `limit` and `cursor` are ignored.
+#[utoipa::path(get, path = "/v1/orgs/{org}/inventory/export", tag = "inventory", security(("bearer" = [])),
+    params(("org" = String, Path, description = "organisation id"), InventoryExportFormat, InventoryQueryParams),
+    responses(
+        (status = 200, description = "the export", content(
+            (String = "text/csv"),
+            (ResourceView = "application/x-ndjson"),
+        )),
+        (status = 400, description = "invalid_query: the format, a filter or the sort is invalid", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "not_found", body = Problem, content_type = "application/problem+json"),
+    ))]
+async fn export_inventory(
+    State(state): State<InventoryState>,
+    member: OrgMember,
+    Query(format): Query<InventoryExportFormat>,
+    Query(mut params): Query<InventoryParams>,
+) -> ApiResult<Response> {
+    let format = ExportFormat::parse(format.format.as_deref(), &[ExportFormat::Csv, ExportFormat::Ndjson])?;
+    params.limit = Some(PageRequest::MAX_LIMIT.to_string());
+    params.cursor = None;
+    let query = InventoryQuery::parse(&params).map_err(ApiError::InvalidQuery)?;
+    // the first page is read before answering, so a refusal is a status rather than a cut stream
+    let (items, next) = state.inventory.list(&member.access, &query).await?;
+    let first = inventory_chunk(format, items, true);
+    let (service, access) = (state.inventory.clone(), member.access);
+    let rest = futures::stream::unfold(next, move |cursor| {
+        let (service, mut query) = (service.clone(), query.clone());
+        async move {
+            query.after = Some(cursor?);
+            match service.list(&access, &query).await {
+                Ok((items, next)) => Some((Ok(inventory_chunk(format, items, false)), next)),
+                Err(error) => {
+                    // the status is sent: all the client can see is a truncated body
+                    tracing::error!(error = %error, "inventory export failed after its first page");
+                    Some((Err(std::io::Error::other("inventory export failed")), None))
+                }
+            }
+        }
+    });
+    let body = futures::stream::once(async { Ok(first) }).chain(rest);
+    let filename = format!("inventory-{}.{}", Utc::now().format("%Y%m%d-%H%M%S"), format.as_str());
+    Ok(crate::export::download(format, &filename, body))
 }
 
 /// One resource.
