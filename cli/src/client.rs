@@ -132,10 +132,17 @@ impl Client {
 
     /// Signs in with email and password: keeps the refresh token in the profile.
     pub async fn login(&mut self, email: &str, password: &str) -> CliResult<api::TokenResponse> {
-        let body = api::LoginRequest { email: email.into(), password: password.into() };
+        let body = api::LoginRequest {
+            email: email.into(),
+            password: password.into(),
+            device_token: self.profile.device_token.clone(),
+        };
         let tokens: api::TokenResponse = self.send(self.http.post(self.url("/v1/auth/login")).json(&body)).await?;
         self.profile.url = Some(self.base.clone());
         self.profile.refresh_token = Some(tokens.refresh_token.clone());
+        if let Some(device) = &tokens.device_token {
+            self.profile.device_token = Some(device.clone());
+        }
         self.access = Some(tokens.access_token.clone());
         self.save_profile()?;
         Ok(tokens)

@@ -15,6 +15,10 @@ pub struct Profile {
     pub org: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refresh_token: Option<String>,
+    /// The login's device token: this machine is a known device, so another source's failed
+    /// logins never hold its owner back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_token: Option<String>,
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]

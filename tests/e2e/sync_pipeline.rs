@@ -43,8 +43,12 @@ async fn pipeline() -> Pipeline {
         .unwrap();
     let sqs = aws_sdk_sqs::Client::new(&sdk);
     let queue_url = skyforge_aws::queue::ensure_queue(&sqs, &format!("sync-{id}")).await.unwrap();
-    let sync =
-        skyforge_wiring::sync::sync_service(&sdk, &table, &one_queue(&queue_url), skyforge_clouds::all(&sdk, &Default::default()));
+    let sync = skyforge_wiring::sync::sync_service(
+        &sdk,
+        &table,
+        &one_queue(&queue_url),
+        skyforge_clouds::all(&sdk, &Default::default()),
+    );
     Pipeline {
         store: Arc::new(DynamoStore::new(dynamo, &table)),
         secrets: SecretsManager::new(aws_sdk_secretsmanager::Client::new(&sdk)),
@@ -274,8 +278,9 @@ async fn fan_out_pages_through_active_credentials_and_sends_batches_of_ten() {
     for _ in 0..2 {
         p.credential(false).await;
     }
-    let sync = skyforge_wiring::sync::sync_service(&p.sdk, &p.store_table(), &one_queue(&p.queue_url), Default::default())
-        .with_page_size(10);
+    let sync =
+        skyforge_wiring::sync::sync_service(&p.sdk, &p.store_table(), &one_queue(&p.queue_url), Default::default())
+            .with_page_size(10);
     let stats = sync.fan_out().await.unwrap();
     assert_eq!((stats.credentials, stats.index_pages, stats.send_calls, stats.failed), (23, 3, 3, 0), "{stats:?}");
     // nothing has synced yet: the organisation counts for the sync-age alarm

@@ -14,7 +14,7 @@ use skyforge_domain::ids::{CredentialId, OrgId, SyncRunId};
 use skyforge_domain::page::{Page, PageRequest};
 use skyforge_domain::provider::Provider;
 use skyforge_domain::roles::Permission;
-use skyforge_domain::sync::{SyncRun, SyncTrigger};
+use skyforge_domain::sync::{PendingSync, SyncRun, SyncTrigger};
 
 use crate::audit::{AuditService, Subject};
 use crate::clouds::{CloudError, CredentialVerifier};

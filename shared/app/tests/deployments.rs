@@ -630,6 +630,8 @@ async fn a_failed_build_reports_build_failed_as_its_reason() {
     let failed = PhaseOutcome::Failed("apply failed".into());
     let done = f.service.phase_finished(f.org, run.id, Phase::Apply, failed).await.unwrap().unwrap();
     assert_eq!((done.status, done.error_reason), (RunStatus::Errored, Some(RunErrorReason::BuildFailed)));
+}
+
 // ---- change and delete -----------------------------------------------------------------------
 
 fn patch_of(value: serde_json::Value) -> serde_json::Map<String, Value> {

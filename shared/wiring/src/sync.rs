@@ -7,8 +7,8 @@ use std::sync::Arc;
 use aws_config::SdkConfig;
 use skyforge_app::audit::AuditService;
 use skyforge_app::clouds::CloudInventory;
-use skyforge_app::ports::SystemClock;
 use skyforge_app::config::SyncConfig;
+use skyforge_app::ports::SystemClock;
 use skyforge_app::sync::{SyncPorts, SyncService};
 use skyforge_app::sync_requests::{SyncRequestPorts, SyncRequests};
 use skyforge_aws::SecretsManager;
@@ -66,7 +66,8 @@ pub fn sync_worker(
     let sources = skyforge_clouds::cost_sources(sdk, endpoints);
     let costs = skyforge_app::costs::CostService::new(store.clone(), store, sources, Arc::new(SystemClock), policy);
     // the built-in checks, compiled once per cold start
-    let compliance = crate::compliance_reader(sdk, table_name).with_evaluator(Arc::new(skyforge_policy::BuiltinEvaluator));
+    let compliance =
+        crate::compliance_reader(sdk, table_name).with_evaluator(Arc::new(skyforge_policy::BuiltinEvaluator));
     sync_service(sdk, table_name, sync, skyforge_clouds::all(sdk, endpoints))
         .with_costs(Arc::new(costs))
         .with_compliance(Arc::new(compliance))

@@ -21,7 +21,7 @@ use utoipa_axum::routes;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::export::{ExportFormat, csv_line};
 use crate::extract::{OrgMember, PageParams, page_request};
-use crate::views::ListOf;
+use crate::views::{ListOf, wire_word};
 
 #[derive(Clone)]
 pub struct CostsState {

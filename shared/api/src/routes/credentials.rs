@@ -132,23 +132,13 @@ pub struct PendingSyncView {
 
 impl From<PendingSync> for PendingSyncView {
     fn from(p: PendingSync) -> Self {
-        Self {
-            run_id: p.run_id.to_string(),
-            status: p.status,
-            trigger: p.trigger,
-            since: p.since,
-        }
+        Self { run_id: p.run_id.to_string(), status: p.status, trigger: p.trigger, since: p.since }
     }
 }
 
 impl From<&SyncRun> for PendingSyncView {
     fn from(r: &SyncRun) -> Self {
-        Self {
-            run_id: r.id.to_string(),
-            status: r.status,
-            trigger: r.trigger,
-            since: r.queued_at,
-        }
+        Self { run_id: r.id.to_string(), status: r.status, trigger: r.trigger, since: r.queued_at }
     }
 }
 

@@ -224,13 +224,13 @@ fn inventory_csv_row(r: &ResourceView) -> String {
     let pairs = |m: &BTreeMap<String, String>| m.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(";");
     let fields = [
         r.id.clone(),
-        r.provider.clone(),
+        r.provider.as_str().to_owned(),
         r.account.clone(),
         r.region.clone(),
-        r.kind.clone(),
+        r.kind.as_str().to_owned(),
         r.native_id.clone(),
         r.name.clone().unwrap_or_default(),
-        r.state.clone(),
+        r.state.as_str().to_owned(),
         r.size.clone().unwrap_or_default(),
         r.public_ips.join(";"),
         r.private_ips.join(";"),

@@ -5,13 +5,13 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
-use skyforge_domain::deployments::{Deployment, RECENT_RUNS, RecentRun, Run, RunStatus};
+use skyforge_domain::deployments::{Deployment, Lifecycle, RECENT_RUNS, RecentRun, Run, RunStatus};
 use skyforge_domain::ids::{DeploymentId, OrgId, RunId};
 use skyforge_domain::page::{Page, PageRequest};
 
 use super::pages::page_of;
 use super::store::MemoryStore;
-use crate::deployment_ports::{ConnectionUser, Connections, Deployments, RecentRuns, Runs};
+use crate::deployment_ports::{AppliedState, ConnectionUser, Connections, Deployments, RecentRuns, Runs};
 use crate::ports::{Conflict, StoreError, StoreResult};
 
 /// A live connection and its subscriptions expire after this long, as the adapter's items do.
@@ -83,13 +83,62 @@ impl Deployments for MemoryStore {
         &self,
         org: OrgId,
         id: DeploymentId,
-        outputs: Option<&Value>,
+        applied: &AppliedState,
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
         let mut state = self.open_provisioning()?;
         let deployment = state.deployments.get_mut(&(org, id)).ok_or(StoreError::Conflict(Conflict::Gone))?;
-        deployment.outputs = outputs.cloned();
+        deployment.outputs = applied.outputs.clone();
+        deployment.lifecycle = applied.lifecycle;
+        if let Some(variables) = &applied.variables {
+            deployment.applied_variables = Some(variables.clone());
+        }
         deployment.updated_at = now;
+        Ok(())
+    }
+
+    async fn set_lifecycle(
+        &self,
+        org: OrgId,
+        id: DeploymentId,
+        lifecycle: Lifecycle,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let mut state = self.open_provisioning()?;
+        let deployment = state.deployments.get_mut(&(org, id)).ok_or(StoreError::Conflict(Conflict::Gone))?;
+        deployment.lifecycle = lifecycle;
+        deployment.updated_at = now;
+        Ok(())
+    }
+
+    async fn update(
+        &self,
+        org: OrgId,
+        id: DeploymentId,
+        name: &str,
+        variables: &BTreeMap<String, Value>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let mut state = self.open_provisioning()?;
+        let deployment = state.deployments.get_mut(&(org, id)).ok_or(StoreError::Conflict(Conflict::Gone))?;
+        deployment.name = name.to_owned();
+        deployment.variables = variables.clone();
+        deployment.updated_at = now;
+        Ok(())
+    }
+
+    async fn delete(&self, org: OrgId, id: DeploymentId) -> StoreResult<()> {
+        let mut state = self.open_provisioning()?;
+        // the adapter's condition: no run holds it and nothing of it can remain in the cloud
+        match state.deployments.get(&(org, id)) {
+            Some(d) if d.active_run_id.is_some() || d.lifecycle == Lifecycle::Applied => {
+                return Err(StoreError::Conflict(Conflict::Concurrent));
+            }
+            None => return Ok(()),
+            Some(_) => {}
+        }
+        state.deployments.remove(&(org, id));
+        state.runs.retain(|_, r| !(r.org_id == org && r.deployment_id == id));
         Ok(())
     }
 }
@@ -121,6 +170,11 @@ impl Runs for MemoryStore {
             .filter(|r| r.org_id == org && r.deployment_id == deployment)
             .map(|r| (format!("{RUN_PREFIX}{}", r.id), r.clone()));
         Ok(page_of(items, RUN_PREFIX, page, false))
+    }
+
+    async fn running(&self) -> StoreResult<Vec<Run>> {
+        let state = self.open_provisioning()?;
+        Ok(state.runs.values().filter(|r| r.status.running_phase().is_some()).cloned().collect())
     }
 
     async fn transition(&self, run: &Run, expected: RunStatus) -> StoreResult<()> {

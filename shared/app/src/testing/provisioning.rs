@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
-use skyforge_domain::deployments::{LiveMessage, LogLine};
+use skyforge_domain::deployments::{ExecutionState, LiveMessage, LogLine};
 use skyforge_domain::ids::{CredentialId, OrgId, RunId};
 
 use crate::deployment_ports::{LogHub, PhaseRequest, RunArtifacts, RunExecutor, SyncRequester};
@@ -16,11 +16,18 @@ use crate::error::BoxError;
 pub struct FakeExecutor {
     started: Mutex<Vec<PhaseRequest>>,
     stopped: Mutex<Vec<String>>,
+    /// What `status` answers per execution id; unknown ids are still running.
+    states: Mutex<HashMap<String, ExecutionState>>,
 }
 
 impl FakeExecutor {
     pub fn new() -> Arc<Self> {
         Arc::new(Self::default())
+    }
+
+    /// What the executor says of a build from now on (the run reaper asks).
+    pub fn set_state(&self, execution_id: &str, state: ExecutionState) {
+        self.states.lock().unwrap().insert(execution_id.to_owned(), state);
     }
 
     /// Every phase started, in order.
@@ -45,6 +52,10 @@ impl RunExecutor for FakeExecutor {
     async fn stop(&self, execution_id: &str) -> Result<(), BoxError> {
         self.stopped.lock().unwrap().push(execution_id.to_owned());
         Ok(())
+    }
+
+    async fn status(&self, execution_id: &str) -> Result<ExecutionState, BoxError> {
+        Ok(self.states.lock().unwrap().get(execution_id).cloned().unwrap_or(ExecutionState::Running))
     }
 }
 

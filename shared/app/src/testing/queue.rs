@@ -77,4 +77,12 @@ impl SyncQueue for MemoryQueue {
         }
         Ok(refused)
     }
+
+    async fn depth(&self) -> Result<u64, BoxError> {
+        let state = self.state.lock().unwrap();
+        if state.down {
+            return Err("the queue is unavailable (MemoryQueue::set_down)".into());
+        }
+        Ok(state.sent.len() as u64)
+    }
 }

@@ -9,7 +9,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use skyforge_domain::accounts::{ApiToken, Membership, Organization, RefreshToken, User};
 use skyforge_domain::audit::AuditEvent;
-use skyforge_domain::auth::{LoginFailures, RefreshTokenStatus, SecretDigest};
+use skyforge_domain::auth::{DeviceToken, LoginFailures, LoginThrottle, RefreshTokenStatus, SecretDigest};
 use skyforge_domain::costs::{CostRefresh, CostRow};
 use skyforge_domain::credentials::Credential;
 use skyforge_domain::ids::{CredentialId, OrgId, SessionId, SyncRunId, TokenId, UserId};
@@ -21,7 +21,7 @@ use skyforge_domain::values::Email;
 
 use super::pages::page_of;
 use crate::ports::{
-    ApiTokens, AuditLog, Clock, Conflict, LoginAttempts, Orgs, Ports, Sessions, StoreError, StoreResult,
+    ApiTokens, AuditLog, Clock, Conflict, DeviceTokens, LoginAttempts, Orgs, Ports, Sessions, StoreError, StoreResult,
     UserCredentials, Users,
 };
 
@@ -37,7 +37,8 @@ pub(super) struct State {
     pub token_digests: HashMap<String, TokenId>,
     pub sessions: HashMap<SessionId, bool>,
     pub refresh_tokens: HashMap<String, RefreshToken>,
-    pub login_failures: HashMap<String, LoginFailures>,
+    pub login_failures: HashMap<LoginThrottle, LoginFailures>,
+    pub devices: HashMap<SecretDigest, DeviceToken>,
     pub audit: Vec<AuditEvent>,
     // the sync pipeline (sync_store.rs)
     pub credentials: BTreeMap<(OrgId, CredentialId), Credential>,
@@ -85,6 +86,7 @@ impl MemoryStore {
             tokens: self.clone(),
             sessions: self.clone(),
             login_attempts: self.clone(),
+            devices: self.clone(),
             audit: self.clone(),
             probes: Vec::new(),
             clock,
@@ -389,27 +391,36 @@ impl Sessions for MemoryStore {
 
 #[async_trait]
 impl LoginAttempts for MemoryStore {
-    async fn failures(&self, email: &Email) -> StoreResult<Option<LoginFailures>> {
-        Ok(self.open()?.login_failures.get(email.as_str()).copied())
+    async fn failures(&self, throttle: &LoginThrottle) -> StoreResult<Option<LoginFailures>> {
+        Ok(self.open()?.login_failures.get(throttle).copied())
     }
 
-    async fn record_failure(&self, email: &Email, now: DateTime<Utc>) -> StoreResult<LoginFailures> {
+    async fn record_failure(&self, throttle: &LoginThrottle, now: DateTime<Utc>) -> StoreResult<LoginFailures> {
         let mut state = self.open()?;
-        let entry = state
-            .login_failures
-            .entry(email.as_str().to_owned())
-            .or_insert(LoginFailures { count: 0, window_started_at: now });
         // counted within the current window; a window that ended starts again
-        if now - LoginFailures::WINDOW >= entry.window_started_at {
-            *entry = LoginFailures { count: 0, window_started_at: now };
-        }
-        entry.count += 1;
-        Ok(*entry)
+        let next = match state.login_failures.get(throttle) {
+            Some(current) if current.is_current(now) => LoginFailures { count: current.count + 1, ..*current },
+            _ => LoginFailures { count: 1, window_started_at: now },
+        };
+        state.login_failures.insert(throttle.clone(), next);
+        Ok(next)
     }
 
-    async fn clear(&self, email: &Email) -> StoreResult<()> {
-        self.open()?.login_failures.remove(email.as_str());
+    async fn clear(&self, throttle: &LoginThrottle) -> StoreResult<()> {
+        self.open()?.login_failures.remove(throttle);
         Ok(())
+    }
+}
+
+#[async_trait]
+impl DeviceTokens for MemoryStore {
+    async fn remember(&self, device: &DeviceToken) -> StoreResult<()> {
+        self.open()?.devices.insert(device.digest.clone(), device.clone());
+        Ok(())
+    }
+
+    async fn by_digest(&self, digest: &SecretDigest) -> StoreResult<Option<DeviceToken>> {
+        Ok(self.open()?.devices.get(digest).cloned())
     }
 }
 

@@ -11,7 +11,9 @@ use skyforge_domain::inventory::{
     field_changes, resource_credential, resource_id,
 };
 use skyforge_domain::page::{Page, PageRequest};
-use skyforge_domain::sync::{CostSnapshot, CredentialSummary, OrgSummary, ProviderHealth, SyncRun, SyncStatus};
+use skyforge_domain::sync::{
+    CostSnapshot, CredentialSummary, OrgSummary, PendingSync, ProviderHealth, SyncRun, SyncStatus,
+};
 
 use super::pages::page_of;
 use super::store::{MemoryStore, State};
@@ -319,6 +321,25 @@ impl Summaries for MemoryStore {
     async fn remove_credential(&self, org: OrgId, credential: CredentialId) -> StoreResult<()> {
         if let Some(summary) = self.open()?.summaries.get_mut(&org) {
             summary.credentials.remove(&credential);
+        }
+        Ok(())
+    }
+
+    async fn put_pending(&self, org: OrgId, pending: &[(CredentialId, PendingSync)]) -> StoreResult<()> {
+        let mut state = self.open()?;
+        let summary = state.summaries.entry(org).or_default();
+        for (credential, sync) in pending {
+            summary.pending.insert(*credential, sync.clone());
+        }
+        Ok(())
+    }
+
+    async fn clear_pending(&self, org: OrgId, credential: CredentialId, run: SyncRunId) -> StoreResult<()> {
+        // only if it still names that run: a newer pending sync stays
+        if let Some(summary) = self.open()?.summaries.get_mut(&org)
+            && summary.pending.get(&credential).is_some_and(|p| p.run_id == run)
+        {
+            summary.pending.remove(&credential);
         }
         Ok(())
     }

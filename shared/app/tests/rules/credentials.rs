@@ -28,7 +28,8 @@ async fn rotating_a_credential_keeps_its_id_and_replaces_its_secret() {
         .credentials
         .rotate(&access, &added.id.to_string(), aws_keys("AKIAROTATEDKEY000001"), &caller())
         .await
-        .unwrap();
+        .unwrap()
+        .0;
 
     assert_eq!((rotated.id, &rotated.secret_id), (added.id, &added.secret_id));
     assert_eq!(rotated.hint, "AKIA…0001");

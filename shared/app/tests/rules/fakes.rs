@@ -21,6 +21,8 @@ fn deployment(org: OrgId, now: chrono::DateTime<chrono::Utc>) -> Deployment {
         credential_id: None,
         variables: BTreeMap::new(),
         outputs: None,
+        lifecycle: Default::default(),
+        applied_variables: None,
         state_key: Deployment::state_key_for(org, id),
         active_run_id: None,
         created_by: UserId::new(),
@@ -83,16 +85,15 @@ async fn recent_runs_keep_the_newest_and_never_move_a_run_back() {
     let newest = runs.last().unwrap().clone();
     let mut started = newest.clone();
     started.apply(RunEvent::Start, now).unwrap();
-    store.update(&started).await.unwrap();
-    store.update(&newest).await.unwrap();
-    store
-        .update(&{
-            let mut oldest = runs[0].clone();
-            oldest.apply(RunEvent::Start, now).unwrap();
-            oldest
-        })
-        .await
-        .unwrap();
+    RecentRuns::update(store.as_ref(), &started).await.unwrap();
+    RecentRuns::update(store.as_ref(), &newest).await.unwrap();
+    RecentRuns::update(store.as_ref(), &{
+        let mut oldest = runs[0].clone();
+        oldest.apply(RunEvent::Start, now).unwrap();
+        oldest
+    })
+    .await
+    .unwrap();
 
     let listed = RecentRuns::list(&*store, org).await.unwrap();
     assert_eq!(listed.len(), RECENT_RUNS);

@@ -92,7 +92,12 @@ impl Clouds {
         let secrets = MemoryCredentialSecrets::new();
         let aws = FakeCloud::new(Provider::Aws, ACCOUNT, &["eu-west-1", "global", "us-east-1"]);
         let requests = Arc::new(SyncRequests::new(
-            SyncRequestPorts { credentials: store.clone(), runs: store.clone(), queue: queue.clone() },
+            SyncRequestPorts {
+                credentials: store.clone(),
+                runs: store.clone(),
+                summaries: store.clone(),
+                queue: queue.clone(),
+            },
             clock.clone(),
         ));
         let audit = Arc::new(AuditService::new(store.clone(), clock.clone()));
@@ -131,7 +136,7 @@ impl Clouds {
             regions: regions.map(|r| r.iter().map(|s| s.to_string()).collect()),
             input: aws_keys("AKIAIOSFODNN7EXAMPLE"),
         };
-        self.credentials.add(&self.owner_access().await, new, &caller()).await.expect("add credential")
+        self.credentials.add(&self.owner_access().await, new, &caller()).await.expect("add credential").0
     }
 }
 
@@ -158,6 +163,8 @@ fn sync_service(
             credentials: store.clone(),
             secrets: secrets.clone(),
             queue: queue.clone(),
+            // one queue stands for both: the rules tested here do not tell them apart
+            now_queue: queue.clone(),
             runs: store.clone(),
             inventory: store.clone(),
             summaries: store.clone(),

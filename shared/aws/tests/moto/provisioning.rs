@@ -16,8 +16,7 @@ use skyforge_app::deployment_ports::{
 use skyforge_app::ports::{Conflict, StoreError};
 use skyforge_aws::provisioning::{ApiGatewayHub, CodeBuildExecutor, S3Artifacts};
 use skyforge_domain::deployments::{
-    Deployment, ExecutionState, Lifecycle, LiveMessage, LogLine, Phase, RECENT_RUNS, Run, RunEvent, RunKind,
-    RunStatus,
+    Deployment, ExecutionState, Lifecycle, LiveMessage, LogLine, Phase, RECENT_RUNS, Run, RunEvent, RunKind, RunStatus,
 };
 use skyforge_domain::ids::{CredentialId, DeploymentId, OrgId, RunId, UserId};
 use skyforge_domain::page::PageRequest;
@@ -93,10 +92,10 @@ async fn a_deployment_changes_name_and_variables_and_is_deleted_with_its_runs_on
 
     // a change keeps the active run (only name and variables are written)
     let vars: std::collections::BTreeMap<String, Value> = [("message".to_owned(), json!("hi"))].into();
-    store.update(org, d.id, "renamed", &vars, Utc::now()).await.unwrap();
+    Deployments::update(store.as_ref(), org, d.id, "renamed", &vars, Utc::now()).await.unwrap();
     let stored = Deployments::get(store.as_ref(), org, d.id).await.unwrap().unwrap();
     assert_eq!((stored.name.as_str(), &stored.variables, stored.active_run_id), ("renamed", &vars, Some(run.id)));
-    let gone = store.update(org, DeploymentId::new(), "x", &vars, Utc::now()).await;
+    let gone = Deployments::update(store.as_ref(), org, DeploymentId::new(), "x", &vars, Utc::now()).await;
     assert!(matches!(gone, Err(StoreError::Conflict(Conflict::Gone))), "{gone:?}");
 
     // held by a run, or applied: refused, nothing deleted
@@ -181,22 +180,22 @@ async fn recent_runs_keep_the_newest_follow_their_status_and_never_go_back() {
     let newest = runs.last().unwrap().clone();
     let mut planning = newest.clone();
     planning.apply(RunEvent::Start, Utc::now()).unwrap();
-    store.update(&planning).await.unwrap();
+    RecentRuns::update(store.as_ref(), &planning).await.unwrap();
     let mut planned = planning.clone();
     planned.apply(RunEvent::PlanFinished, Utc::now()).unwrap();
-    store.update(&planned).await.unwrap();
+    RecentRuns::update(store.as_ref(), &planned).await.unwrap();
     let top = &RecentRuns::list(store.as_ref(), org).await.unwrap()[0];
     assert_eq!((top.id, top.status, top.updated_at), (newest.id, RunStatus::Planned, planned.timestamps[2].at));
     assert_eq!(top.deployment_name, "web servers", "an update keeps the name");
 
     // an update that arrives late does not move it back
-    store.update(&planning).await.unwrap();
+    RecentRuns::update(store.as_ref(), &planning).await.unwrap();
     assert_eq!(RecentRuns::list(store.as_ref(), org).await.unwrap()[0].status, RunStatus::Planned);
 
     // a run that dropped out is not listed again by a later change
     let mut oldest = runs[0].clone();
     oldest.apply(RunEvent::Cancel, Utc::now()).unwrap();
-    store.update(&oldest).await.unwrap();
+    RecentRuns::update(store.as_ref(), &oldest).await.unwrap();
     let listed = RecentRuns::list(store.as_ref(), org).await.unwrap();
     assert_eq!(listed.len(), RECENT_RUNS);
     assert!(listed.iter().all(|r| r.id != oldest.id));

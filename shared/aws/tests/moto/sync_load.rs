@@ -17,6 +17,7 @@ use skyforge_app::error::BoxError;
 use skyforge_app::ports::{Clock, SystemClock};
 use skyforge_app::sync::{SyncPorts, SyncService};
 use skyforge_app::sync_ports::{CredentialSecrets, Credentials, Summaries, SyncMessage, SyncQueue, SyncRuns};
+use skyforge_app::sync_requests::{SyncRequestPorts, SyncRequests};
 use skyforge_aws::DynamoStore;
 use skyforge_aws::queue::{SqsQueue, ensure_queue};
 use skyforge_domain::credentials::{CloudSecret, Credential};
@@ -128,7 +129,6 @@ async fn stand(policy: SyncPolicy, delay: Duration) -> Stand {
     let credential_ports = CredentialPorts {
         credentials: store.clone(),
         secrets: Arc::new(AnySecret),
-        queue: Arc::new(SqsQueue::new(sqs.clone(), &now_url)),
         runs: store.clone(),
         inventory: store.clone(),
         summaries: store.clone(),
@@ -137,7 +137,16 @@ async fn stand(policy: SyncPolicy, delay: Duration) -> Stand {
     };
     let setup = AwsRoleSetup { platform_principal: "arn:aws:iam::123456789012:root".into(), template_url: "x".into() };
     let audit = Arc::new(AuditService::new(store.clone(), clock.clone()));
-    let credentials = CredentialService::new(credential_ports, setup, clock, audit);
+    let requests = Arc::new(SyncRequests::new(
+        SyncRequestPorts {
+            credentials: store.clone(),
+            runs: store.clone(),
+            summaries: store.clone(),
+            queue: Arc::new(SqsQueue::new(sqs.clone(), &now_url)),
+        },
+        clock.clone(),
+    ));
+    let credentials = CredentialService::new(credential_ports, requests, setup, clock, audit);
     Stand { sent, store, sqs, scheduled_url, now_url, sync, credentials }
 }
 

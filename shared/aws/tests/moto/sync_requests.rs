@@ -46,6 +46,7 @@ async fn a_sync_requested_after_a_run_sends_one_message_for_the_credential() {
     let ports = SyncRequestPorts {
         credentials: store.clone(),
         runs: store.clone(),
+        summaries: store.clone(),
         queue: Arc::new(SqsQueue::new(sqs.clone(), &url)),
     };
     let service = SyncRequests::new(ports, Arc::new(SystemClock));
