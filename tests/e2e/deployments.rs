@@ -358,7 +358,7 @@ async fn a_deployment_lists_the_synced_resources_tagged_with_it_and_another_org_
     // what Terraform would have made (it tags with the id in lower case), and an untagged neighbour
     let tagged = instance(&role, &[("Name", "web"), ("skyforge-deployment", &deployment.to_lowercase())]).await;
     let other = instance(&role, &[("Name", "hand-made")]).await;
-    assert_eq!(platform.synced(&owner, &credential).await["status"], "succeeded");
+    assert_eq!(platform.resynced(&owner, &credential).await["status"], "succeeded");
 
     let listed = platform.get(&resources, &owner.access).await;
     assert_eq!(listed.status, StatusCode::OK, "{:?}", listed.body);

@@ -75,7 +75,7 @@ async fn the_ws_function_authenticates_connects_and_subscribes_only_to_visible_r
             ("SKYFORGE_TABLE_NAME", platform.table_name.clone()),
             ("SKYFORGE_JWT_SECRET_ID", platform.jwt_secret_id.clone()),
             ("SKYFORGE_ARTIFACT_BUCKET", platform.artifact_bucket.clone()),
-            ("SKYFORGE_SYNC_QUEUE_URL", "https://sqs.invalid/never-used".into()),
+            ("SKYFORGE_SYNC_NOW_QUEUE_URL", "https://sqs.invalid/never-used".into()),
             ("SKYFORGE_RUNNER_PROJECT", "never-used".into()),
             ("SKYFORGE_RUNNER_LOG_GROUP", "never-used".into()),
             ("SKYFORGE_WS_ENDPOINT", format!("{}/live", management.uri())),

@@ -272,6 +272,19 @@ impl Platform {
         self.finished(user, credential, &run).await
     }
 
+    /// Syncs `credential` now, after what the test changed in the cloud: waits for a sync already
+    /// on its way (it may have listed the account before the change), then runs a new one.
+    pub async fn resynced(&self, user: &TestUser, credential: &str) -> Value {
+        let path = format!("/v1/orgs/{}/credentials/{credential}", user.org);
+        let current = self.get(&path, &user.access).await;
+        if let Some(pending) = current.body["pending_sync"]["run_id"].as_str() {
+            self.finished(user, credential, pending).await;
+        }
+        let queued = self.post(&format!("{path}/sync"), Some(&user.access), serde_json::json!({})).await;
+        assert_eq!(queued.status, reqwest::StatusCode::ACCEPTED, "{:?}", queued.body);
+        self.finished(user, credential, queued.body["id"].as_str().unwrap()).await
+    }
+
     /// Polls a sync run until it ends (30 s at most); answers it.
     pub async fn finished(&self, user: &TestUser, credential: &str, run: &str) -> Value {
         let path = format!("/v1/orgs/{}/credentials/{credential}", user.org);

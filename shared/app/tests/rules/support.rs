@@ -18,6 +18,7 @@ use skyforge_app::testing::{
 use skyforge_domain::accounts::{Organization, User};
 use skyforge_domain::credentials::{Credential, CredentialInput, Sensitive};
 use skyforge_domain::provider::Provider;
+use skyforge_domain::sync::{SyncRun, SyncTrigger};
 
 pub const PASSWORD: &str = "correct horse battery staple";
 pub const ACCOUNT: &str = "123456789012";
@@ -136,7 +137,28 @@ impl Clouds {
             regions: regions.map(|r| r.iter().map(|s| s.to_string()).collect()),
             input: aws_keys("AKIAIOSFODNN7EXAMPLE"),
         };
-        self.credentials.add(&self.owner_access().await, new, &caller()).await.expect("add credential").0
+        let (credential, first) =
+            self.credentials.add(&self.owner_access().await, new, &caller()).await.expect("add credential");
+        // adding queues the account's first sync at once; a test takes it from here as lost
+        // (its message is drained, its run stays queued) unless it hands it to the worker
+        let first = first.expect("the first sync is queued");
+        let queued = self.queue.take();
+        assert_eq!(queued.len(), 1, "one message for the first sync");
+        assert_eq!((queued[0].run_id, queued[0].trigger), (first.id, SyncTrigger::Connect));
+        credential
+    }
+
+    /// The runs of a credential other than its first sync (queued when it was added).
+    pub fn runs_after_the_first(&self, credential: &Credential) -> Vec<SyncRun> {
+        let mut runs = self.platform.store.sync_runs(credential.org_id, credential.id);
+        runs.retain(|r| r.trigger != SyncTrigger::Connect);
+        runs
+    }
+
+    /// Moves the clock past the staleness bound: first syncs whose messages the tests drained
+    /// count as lost, so the scheduler queues those credentials again.
+    pub fn lose_the_first_syncs(&self) {
+        self.platform.clock.advance(chrono::Duration::minutes(61));
     }
 }
 

@@ -84,7 +84,7 @@ async fn a_sync_message_delivered_twice_does_one_syncs_writes() {
     assert_eq!(writes, 4, "two items and their history entries");
     assert_eq!(clouds.platform.store.inventory_writes(), writes, "the redelivery wrote nothing");
     assert_eq!(native_ids(&clouds, &credential, false), ["i-1", "i-2"]);
-    let runs = clouds.platform.store.sync_runs(credential.org_id, credential.id);
+    let runs = clouds.runs_after_the_first(&credential);
     assert_eq!(runs.iter().map(|r| (r.id, r.status)).collect::<Vec<_>>(), [(run.id, SyncStatus::Succeeded)]);
 }
 
@@ -192,6 +192,7 @@ async fn the_fan_out_queues_one_message_per_active_credential_in_batches_of_ten(
     let off = skyforge_app::credentials::CredentialChanges { sync_enabled: Some(false), ..Default::default() };
     let disabled = active.pop().unwrap();
     clouds.credentials.update(&access, &disabled.to_string(), off, &caller()).await.unwrap();
+    clouds.lose_the_first_syncs();
 
     let fan_out = clouds.sync.fan_out().await.unwrap();
 
@@ -209,6 +210,7 @@ async fn the_fan_out_sends_a_refused_entry_once_more() {
     for n in 0..3 {
         clouds.add_aws(&format!("c{n}"), None).await;
     }
+    clouds.lose_the_first_syncs();
     clouds.queue.refuse_next(1);
 
     let fan_out = clouds.sync.fan_out().await.unwrap();
@@ -223,6 +225,7 @@ async fn the_fan_out_reads_the_active_index_page_by_page_until_a_page_is_not_ful
     for n in 0..4 {
         clouds.add_aws(&format!("c{n}"), None).await;
     }
+    clouds.lose_the_first_syncs();
 
     let fan_out = clouds.sync_service().with_page_size(2).fan_out().await.unwrap();
 

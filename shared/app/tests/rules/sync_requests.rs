@@ -33,7 +33,7 @@ async fn a_sync_request_the_queue_refuses_is_an_unavailable_error() {
 
     assert!(matches!(refused, Err(AppError::Unavailable(_))), "{refused:?}");
     assert!(clouds.queue.sent().is_empty());
-    let runs = clouds.platform.store.sync_runs(clouds.org.id, credential.id);
+    let runs = clouds.runs_after_the_first(&credential);
     assert_eq!(runs.iter().map(|r| r.status).collect::<Vec<_>>(), [SyncStatus::Queued], "the run stays queued");
 }
 

@@ -17,8 +17,10 @@ export function isKnownOutcome(outcome: string): outcome is AuditOutcome {
 export const auditEventSchema = z.object({
   id: z.string(),
   occurred_at: timestampSchema,
-  action: z.enum(actionValues),
-  outcome: z.enum(outcomeValues),
+  // The trail is read for years: an action or outcome added after this build is still shown,
+  // as its wire word, rather than failing the whole page.
+  action: z.union([z.enum(actionValues), z.string()]),
+  outcome: z.union([z.enum(outcomeValues), z.string()]),
   // Null (or missing) for events without a known actor or target, such as a failed login for an
   // unknown email.
   actor_user_id: z.string().nullish(),

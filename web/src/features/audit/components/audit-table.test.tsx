@@ -32,14 +32,14 @@ describe('audit table', () => {
         const cursor = new URL(request.url).searchParams.get('cursor');
         cursors.push(cursor);
         return cursor === null
-          ? HttpResponse.json({ items: [event('ev_1', 'member.role_changed', 'success')], next_cursor: 'page-2' })
+          ? HttpResponse.json({ items: [event('ev_1', 'member.update', 'success')], next_cursor: 'page-2' })
           : HttpResponse.json({ items: [event('ev_2', 'auth.login', 'denied')], next_cursor: null });
       }),
     );
     const user = userEvent.setup();
     renderWithProviders(<AuditTable orgId="org_1" />);
 
-    expect(await screen.findByText('member.role_changed')).toBeInTheDocument();
+    expect(await screen.findByText('member.update')).toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: 'Load more' }));
 
     expect(await screen.findByText('auth.login')).toBeInTheDocument();
