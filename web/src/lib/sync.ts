@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { Equals, Expect } from './api-common';
 import { timestampSchema } from './api-common';
-import { syncStatusValues, type components } from './api-schema';
+import { syncStatusValues, syncTriggerValues, type components } from './api-schema';
 
 export const syncCountsSchema = z.object({
   seen: z.number().int(),
@@ -31,9 +31,9 @@ export type _SyncSummaryMatchesContract = Expect<Equals<SyncSummary, components[
 /// `running` (since `since`). Right after connecting an account, its first sync.
 export const pendingSyncSchema = z.object({
   run_id: z.string(),
-  status: z.string(),
-  /// schedule, manual, deployment or connect
-  trigger: z.string(),
+  /// queued or running
+  status: z.enum(syncStatusValues),
+  trigger: z.enum(syncTriggerValues),
   since: timestampSchema,
 });
 export type PendingSync = z.infer<typeof pendingSyncSchema>;

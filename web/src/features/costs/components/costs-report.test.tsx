@@ -68,7 +68,7 @@ describe('CostsReport', () => {
       http.get(COSTS, ({ request }) => {
         const url = new URL(request.url);
         queries.push(url.search);
-        return HttpResponse.json(report(url.searchParams.get('group_by') ?? 'service'));
+        return HttpResponse.json(report((url.searchParams.get('group_by') ?? 'service') as CostReport['group_by']));
       }),
     );
     useRecommendations();
@@ -94,7 +94,7 @@ describe('CostsReport', () => {
       http.get(COSTS, ({ request }) => {
         const url = new URL(request.url);
         queries.push(url.search);
-        return HttpResponse.json(report(url.searchParams.get('group_by') ?? 'service'));
+        return HttpResponse.json(report((url.searchParams.get('group_by') ?? 'service') as CostReport['group_by']));
       }),
     );
     useRecommendations();

@@ -12,15 +12,7 @@ import {
 import { z } from 'zod';
 import { apiClient } from '@/lib/api-client';
 import { PAGE_SIZE, pageSchema, timestampSchema, type Equals, type Expect, type Role } from '@/lib/api-common';
-import {
-  phaseValues,
-  providerValues,
-  resourceStateValues,
-  resourceTypeValues,
-  runKindValues,
-  runStatusValues,
-  type components,
-} from '@/lib/api-schema';
+import { runErrorReasonViewValues, phaseValues, providerValues, resourceStateValues, resourceTypeValues, runKindValues, runStatusValues, type components } from '@/lib/api-schema';
 
 // ---- templates -------------------------------------------------------------------------------
 
@@ -233,6 +225,8 @@ export const runSchema = z.object({
   /// how they differ from the last applied run's
   variable_changes: z.array(variableChangeSchema).default([]),
   error: z.string().nullish(),
+  /// why an errored run ended: build_failed, start_failed, executor_lost or phase_timeout
+  error_reason: z.enum(runErrorReasonViewValues).nullish(),
   created_by: z.string(),
   approved_by: z.string().nullish(),
   created_at: timestampSchema,

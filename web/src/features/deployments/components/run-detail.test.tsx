@@ -33,9 +33,9 @@ function makeRun(status: Run['status'], overrides: Partial<Run> = {}): Run {
 }
 
 /// The run's state on the server; an action's handler moves it on.
-let serverStatus = 'queued';
+let serverStatus: Run['status'] = 'queued';
 
-function renderRun(status: string, role: Role) {
+function renderRun(status: Run['status'], role: Role) {
   serverStatus = status;
   server.use(
     http.get(RUN, () => HttpResponse.json(makeRun(serverStatus))),
