@@ -105,7 +105,13 @@ async fn fault_kill_9_during_an_apply_errors_the_run_executor_lost_frees_the_loc
     assert_eq!(errored["status"], "errored", "{errored}");
     assert_eq!(errored["error_reason"], "executor_lost", "{errored}");
     assert!(took < Duration::from_secs(10), "within one reaper interval (and the restart's own pass): {took:?}");
-    let lines = log_lines(&platform, &user, &deployment, &first).await;
+    // the closing line is appended right after the status change: allow it a moment
+    let mut lines = log_lines(&platform, &user, &deployment, &first).await;
+    let reading = Instant::now();
+    while !lines.last().is_some_and(|l| l.contains("executor_lost")) && reading.elapsed() < Duration::from_secs(5) {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        lines = log_lines(&platform, &user, &deployment, &first).await;
+    }
     assert!(lines.iter().any(|l| l.contains("[sandbox]")), "the log before the kill is kept: {lines:?}");
     assert!(lines.last().unwrap().contains("executor_lost"), "the log ends saying why: {lines:?}");
 
