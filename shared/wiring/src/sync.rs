@@ -5,7 +5,6 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use aws_config::SdkConfig;
-use skyforge_app::audit::AuditService;
 use skyforge_app::clouds::CloudInventory;
 use skyforge_app::config::SyncConfig;
 use skyforge_app::ports::SystemClock;
@@ -82,7 +81,7 @@ pub fn credential_service(
     now_queue_url: &str,
     roles: &skyforge_app::config::RoleSetupConfig,
     endpoints: &skyforge_app::config::CloudEndpoints,
-    audit: Arc<AuditService>,
+    audit: Arc<skyforge_app::audit::AuditService>,
 ) -> skyforge_app::credentials::CredentialService {
     use skyforge_app::clouds::CredentialVerifier;
     use skyforge_app::credentials::{AwsRoleSetup, CredentialPorts, CredentialService};
