@@ -34,7 +34,8 @@ port=$("$root/infra/scripts/free-port")
 trap '"$root/infra/local/moto.sh" stop "$run_dir/moto.pid"' EXIT
 "$root/infra/local/moto.sh" start "$port" "$run_dir/moto.pid"
 export AWS_ENDPOINT_URL="http://127.0.0.1:$port" AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench AWS_REGION=us-east-1
-cargo build --quiet -p skyforge-e2e --bin lambda-bench
+# the workspace build, so the heavy SDKs are not compiled a second time with other features
+"$root/infra/scripts/build.sh" >/dev/null
 for arch in "${archs[@]}"; do
   # only the host's architecture runs here
   [[ "$arch" == "x86-64" && "$(uname -m)" == "x86_64" ]] || [[ "$arch" == "arm64" && "$(uname -m)" == "aarch64" ]] || continue

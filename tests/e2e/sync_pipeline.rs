@@ -12,7 +12,7 @@ use skyforge_aws::{DynamoStore, SecretsManager};
 use skyforge_domain::credentials::CloudSecret;
 use skyforge_domain::credentials::Credential;
 use skyforge_domain::ids::{CredentialId, OrgId, SyncRunId, UserId};
-use skyforge_domain::inventory::{ChangeKind, InventoryParams, InventoryQuery, ResourceState, ResourceType};
+use skyforge_domain::inventory::{ChangeKind, InventoryQuery, ResourceState, ResourceType};
 use skyforge_domain::page::PageRequest;
 use skyforge_domain::provider::Provider;
 use skyforge_domain::sync::{SyncStatus, SyncTrigger};
@@ -131,13 +131,8 @@ async fn a_first_sync_stores_everything_and_an_unchanged_resync_writes_no_items(
     assert_eq!(again.unchanged, first.created);
 
     // the inventory holds the demo instances, normalised
-    let query = InventoryQuery::parse(&InventoryParams {
-        kind: Some("vm".into()),
-        limit: Some("100".into()),
-        ..Default::default()
-    })
-    .unwrap();
-    let (vms, _) = Inventory::list(&*p.store, p.org, &query).await.unwrap();
+    let query = InventoryQuery { kind: Some(ResourceType::Vm), limit: 100, ..Default::default() };
+    let vms = Inventory::list(&*p.store, p.org, &query).await.unwrap().items;
     assert_eq!(vms.len(), demo.instances);
     assert!(vms.iter().all(|i| i.resource.account == demo.account_id && i.resource.kind == ResourceType::Vm));
     assert!(vms.iter().any(|i| i.resource.state == ResourceState::Stopped));
@@ -176,8 +171,8 @@ async fn changes_between_syncs_are_diffed_into_history() {
     assert_eq!((counts.created, counts.changed, counts.deleted), (1, 1, 0), "{counts:?}");
 
     // the stopped instance's history says exactly what changed
-    let query = InventoryQuery::parse(&InventoryParams { q: Some(running.clone()), ..Default::default() }).unwrap();
-    let (found, _) = Inventory::list(&*p.store, p.org, &query).await.unwrap();
+    let query = InventoryQuery { text: Some(running.to_lowercase()), ..Default::default() };
+    let found = Inventory::list(&*p.store, p.org, &query).await.unwrap().items;
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].resource.state, ResourceState::Stopped);
     let history = Inventory::history(&*p.store, p.org, &found[0].id, &PageRequest::first(10)).await.unwrap().items;
@@ -193,17 +188,12 @@ async fn changes_between_syncs_are_diffed_into_history() {
     ec2.delete_volume().volume_id(&volume_id).send().await.unwrap();
     let counts = p.synced(&credential).await;
     assert_eq!(counts.deleted, 1, "{counts:?}");
-    let all = InventoryQuery::parse(&InventoryParams {
-        q: Some(volume_id.clone()),
-        include_deleted: Some("true".into()),
-        ..Default::default()
-    })
-    .unwrap();
-    let (gone, _) = Inventory::list(&*p.store, p.org, &all).await.unwrap();
+    let all = InventoryQuery { text: Some(volume_id.to_lowercase()), include_deleted: true, ..Default::default() };
+    let gone = Inventory::list(&*p.store, p.org, &all).await.unwrap().items;
     assert!(gone[0].deleted_at.is_some());
-    let live = InventoryQuery::parse(&InventoryParams { q: Some(volume_id), ..Default::default() }).unwrap();
+    let live = InventoryQuery { text: Some(volume_id.to_lowercase()), ..Default::default() };
     assert!(
-        Inventory::list(&*p.store, p.org, &live).await.unwrap().0.is_empty(),
+        Inventory::list(&*p.store, p.org, &live).await.unwrap().items.is_empty(),
         "deleted resources are hidden by default"
     );
 }

@@ -49,7 +49,11 @@ pub enum ApiError {
 
 impl From<AppError> for ApiError {
     fn from(error: AppError) -> Self {
-        Self::App(error)
+        match error {
+            // found by the store, but to the client it is one more bad query parameter
+            AppError::ForeignCursor => Self::InvalidQuery(skyforge_domain::page::ForeignCursor.field_error().into()),
+            error => Self::App(error),
+        }
     }
 }
 
@@ -80,6 +84,8 @@ impl ApiError {
             ApiError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "Method not allowed"),
             ApiError::App(error) => match error {
                 A::Validation(_) => (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", "Invalid request"),
+                // `From<AppError>` makes this an `InvalidQuery`; the arm keeps the match whole
+                A::ForeignCursor => (StatusCode::BAD_REQUEST, "invalid_query", "Invalid query parameter"),
                 A::InvalidCredentials => (StatusCode::UNAUTHORIZED, "invalid_credentials", "Login failed"),
                 A::TooManyAttempts { .. } => (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", "Too many attempts"),
                 A::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated", "Authentication required"),

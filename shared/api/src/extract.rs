@@ -6,12 +6,10 @@ use axum::body::Bytes;
 use axum::extract::{FromRef, FromRequest, FromRequestParts, RawPathParams, Request};
 use axum::http::request::Parts;
 use axum::http::{Method, header};
-use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use skyforge_app::orgs::OrgAccess;
 use skyforge_app::{AppError, Caller, Principal, Services};
 use skyforge_domain::FieldError;
-use skyforge_domain::page::PageRequest;
 
 use crate::error::ApiError;
 
@@ -177,31 +175,10 @@ where
     }
 }
 
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct PageParams {
-    /// Items per page, 1 to 100 (default 50).
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
-    pub limit: Option<String>,
-    /// `next_cursor` of the previous page.
-    pub cursor: Option<String>,
-}
-
-/// Validated pagination parameters of a list whose sort keys start with `prefix`.
-pub fn page_request(params: &PageParams, prefix: &str) -> Result<PageRequest, ApiError> {
-    let invalid = |error: FieldError| ApiError::InvalidQuery(error.into());
-    let limit = match params.limit.as_deref() {
-        None | Some("") => None,
-        Some(raw) => Some(
-            raw.parse::<i64>()
-                .map_err(|_| invalid(FieldError::new("limit", "invalid_number", "limit must be a whole number")))?,
-        ),
-    };
-    PageRequest::parse(limit, params.cursor.as_deref(), prefix).map_err(invalid)
-}
-
 #[cfg(test)]
 mod tests {
+    use serde::Deserialize;
+
     use super::*;
 
     #[derive(Debug, Deserialize)]

@@ -11,6 +11,7 @@ pub mod error;
 pub mod export;
 pub mod extract;
 pub mod live;
+pub mod params;
 pub mod routes;
 pub mod views;
 

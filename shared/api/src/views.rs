@@ -124,7 +124,9 @@ impl From<AuditEvent> for AuditEventView {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ListOf<T: ToSchema> {
     pub items: Vec<T>,
-    pub next_cursor: Option<String>,
+    /// Opaque: pass it back unchanged, to this list only.
+    #[schema(value_type = Option<String>)]
+    pub next_cursor: Option<skyforge_domain::page::Cursor>,
 }
 
 impl<T: ToSchema> ListOf<T> {

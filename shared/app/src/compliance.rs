@@ -19,7 +19,7 @@ use skyforge_domain::compliance::{
 };
 use skyforge_domain::ids::{CredentialId, OrgId};
 use skyforge_domain::inventory::{InventoryDiff, Resource, resource_id};
-use skyforge_domain::page::{Page, PageRequest, encode_cursor};
+use skyforge_domain::page::{Cursor, Page, PageRequest};
 use skyforge_domain::provider::Provider;
 
 use crate::error::AppError;
@@ -199,14 +199,17 @@ impl ComplianceService {
         page: &PageRequest,
     ) -> Result<Page<Finding>, AppError> {
         access.require(Permission::Read)?;
+        // the whole list is read and paged here, so the cursor is sealed here
+        let scope = format!("findings\n{}", access.org_id);
+        let after = page.after(&scope)?;
         let all = self.findings.all(access.org_id).await?;
         let mut matching = all
             .into_iter()
             .filter(|f| query.matches(f))
-            .filter(|f| page.after.as_deref().is_none_or(|after| finding_key(f).as_str() > after));
+            .filter(|f| after.as_deref().is_none_or(|after| finding_key(f).as_str() > after));
         let items: Vec<Finding> = matching.by_ref().take(page.limit).collect();
         let next_cursor = match (matching.next(), items.last()) {
-            (Some(_), Some(last)) => Some(encode_cursor(&finding_key(last))),
+            (Some(_), Some(last)) => Some(Cursor::seal(&scope, &finding_key(last))),
             _ => None,
         };
         Ok(Page { items, next_cursor })

@@ -20,8 +20,8 @@ use skyforge_domain::costs::{
 use skyforge_domain::credentials::CloudSecret;
 use skyforge_domain::credentials::Credential;
 use skyforge_domain::ids::{CredentialId, OrgId};
-use skyforge_domain::inventory::{InventoryItem, InventoryParams, InventoryQuery};
-use skyforge_domain::page::{Page, PageRequest, encode_cursor};
+use skyforge_domain::inventory::{InventoryItem, InventoryQuery, ResourceType};
+use skyforge_domain::page::{Cursor, Page, PageRequest};
 use skyforge_domain::provider::Provider;
 use skyforge_domain::recommendations::{PriceTable, Recommendation, recommend};
 use skyforge_domain::roles::Permission;
@@ -235,7 +235,7 @@ impl CostService {
     ) -> Result<Page<Recommendation>, AppError> {
         access.require(Permission::Read)?;
         let mut items = Vec::new();
-        for kind in ["vm", "disk", "public_ip"] {
+        for kind in [ResourceType::Vm, ResourceType::Disk, ResourceType::PublicIp] {
             items.extend(self.all_of(access.org_id, kind).await?);
         }
         let mut last_change: HashMap<String, DateTime<Utc>> = HashMap::new();
@@ -249,21 +249,22 @@ impl CostService {
             }
         }
         let all = recommend(&items, &last_change, self.clock.now(), PriceTable::bundled());
-        let start = page.after.as_ref().map_or(0, |after| all.partition_point(|r| r.id.as_str() <= after.as_str()));
+        // computed whole and paged here, so the cursor is sealed here
+        let scope = format!("recommendations\n{}", access.org_id);
+        let start = page.after(&scope)?.map_or(0, |after| all.partition_point(|r| r.id.as_str() <= after.as_str()));
         let items: Vec<Recommendation> = all[start..].iter().take(page.limit).cloned().collect();
-        let next_cursor = (start + items.len() < all.len()).then(|| encode_cursor(&items[items.len() - 1].id));
+        let next_cursor = (start + items.len() < all.len()).then(|| Cursor::seal(&scope, &items[items.len() - 1].id));
         Ok(Page { items, next_cursor })
     }
 
-    async fn all_of(&self, org: OrgId, kind: &str) -> Result<Vec<InventoryItem>, AppError> {
-        let params = InventoryParams { kind: Some(kind.into()), limit: Some("100".into()), ..Default::default() };
-        let mut query = InventoryQuery::parse(&params).map_err(AppError::Validation)?;
+    async fn all_of(&self, org: OrgId, kind: ResourceType) -> Result<Vec<InventoryItem>, AppError> {
+        let mut query = InventoryQuery { kind: Some(kind), limit: PageRequest::MAX_LIMIT, ..Default::default() };
         let mut items = Vec::new();
         loop {
-            let (page, next) = self.inventory.list(org, &query).await?;
-            items.extend(page);
-            match next {
-                Some(cursor) => query.after = Some(cursor),
+            let page = self.inventory.list(org, &query).await?;
+            items.extend(page.items);
+            match page.next_cursor {
+                Some(cursor) => query.cursor = Some(cursor),
                 None => return Ok(items),
             }
         }
@@ -281,7 +282,7 @@ mod tests {
 
     use skyforge_domain::costs::Currency;
     use skyforge_domain::ids::UserId;
-    use skyforge_domain::inventory::{HistoryEntry, InventoryCursor, StoredResource};
+    use skyforge_domain::inventory::{HistoryEntry, StoredResource};
     use skyforge_domain::roles::Role;
 
     use super::*;
@@ -348,12 +349,8 @@ mod tests {
         async fn apply(&self, _: InventoryWrite<'_>) -> StoreResult<u64> {
             Ok(0)
         }
-        async fn list(
-            &self,
-            _: OrgId,
-            _: &InventoryQuery,
-        ) -> StoreResult<(Vec<InventoryItem>, Option<InventoryCursor>)> {
-            Ok((vec![], None))
+        async fn list(&self, _: OrgId, _: &InventoryQuery) -> StoreResult<Page<InventoryItem>> {
+            Ok(Page { items: vec![], next_cursor: None })
         }
         async fn get(&self, _: OrgId, _: &str) -> StoreResult<Option<InventoryItem>> {
             Ok(None)

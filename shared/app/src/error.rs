@@ -59,6 +59,9 @@ pub enum AppError {
     /// Dates that parse but make no usable range (`to` before `from`, too long).
     #[error("{0}")]
     InvalidRange(String),
+    /// A page's cursor from another list, organisation or user (a query error, like a bad filter).
+    #[error("cursor is not one this list returned; start again without it")]
+    ForeignCursor,
     #[error("a backing service is unavailable")]
     Unavailable(#[source] BoxError),
     #[error("internal error")]
@@ -82,7 +85,14 @@ impl From<StoreError> for AppError {
                 crate::ports::Conflict::Concurrent => AppError::ConcurrentChange,
             },
             StoreError::Unavailable(source) => AppError::Unavailable(source),
+            StoreError::ForeignCursor => AppError::ForeignCursor,
         }
+    }
+}
+
+impl From<skyforge_domain::page::ForeignCursor> for AppError {
+    fn from(_: skyforge_domain::page::ForeignCursor) -> Self {
+        AppError::ForeignCursor
     }
 }
 

@@ -13,7 +13,7 @@ use skyforge_domain::costs::CostOverview;
 use skyforge_domain::ids::CredentialId;
 use skyforge_domain::ids::OrgId;
 use skyforge_domain::inventory::{
-    HistoryEntry, InventoryCursor, InventoryItem, InventoryQuery, ResourceCounts, ResourceState, ResourceType,
+    HistoryEntry, InventoryItem, InventoryQuery, ResourceCounts, ResourceState, ResourceType,
 };
 use skyforge_domain::page::{Page, PageRequest};
 use skyforge_domain::roles::Permission;
@@ -53,11 +53,7 @@ impl InventoryService {
         self
     }
 
-    pub async fn list(
-        &self,
-        access: &OrgAccess,
-        query: &InventoryQuery,
-    ) -> Result<(Vec<InventoryItem>, Option<InventoryCursor>), AppError> {
+    pub async fn list(&self, access: &OrgAccess, query: &InventoryQuery) -> Result<Page<InventoryItem>, AppError> {
         access.require(Permission::Read)?;
         Ok(self.inventory.list(access.org_id, query).await?)
     }

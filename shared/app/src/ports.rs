@@ -36,6 +36,9 @@ pub enum StoreError {
     Conflict(Conflict),
     #[error("store unavailable")]
     Unavailable(#[source] BoxError),
+    /// The page's cursor was made for another list, organisation or user.
+    #[error("the cursor belongs to another list")]
+    ForeignCursor,
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;

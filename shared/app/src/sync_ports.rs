@@ -7,9 +7,7 @@ use serde::{Deserialize, Serialize};
 use skyforge_domain::credentials::CloudSecret;
 use skyforge_domain::credentials::Credential;
 use skyforge_domain::ids::{CredentialId, OrgId, SyncRunId};
-use skyforge_domain::inventory::{
-    HistoryEntry, InventoryCursor, InventoryDiff, InventoryItem, InventoryQuery, StoredResource,
-};
+use skyforge_domain::inventory::{HistoryEntry, InventoryDiff, InventoryItem, InventoryQuery, StoredResource};
 use skyforge_domain::page::{Page, PageRequest};
 use skyforge_domain::sync::{
     CostSnapshot, CredentialSummary, OrgSummary, PendingSync, ProviderHealth, SyncRun, SyncTrigger,
@@ -85,11 +83,7 @@ pub trait Inventory: Send + Sync {
     async fn stored(&self, org: OrgId, credential: CredentialId) -> StoreResult<Vec<StoredResource>>;
     /// Writes the diff (items and history); answers the number of item writes it made.
     async fn apply(&self, write: InventoryWrite<'_>) -> StoreResult<u64>;
-    async fn list(
-        &self,
-        org: OrgId,
-        query: &InventoryQuery,
-    ) -> StoreResult<(Vec<InventoryItem>, Option<InventoryCursor>)>;
+    async fn list(&self, org: OrgId, query: &InventoryQuery) -> StoreResult<Page<InventoryItem>>;
     async fn get(&self, org: OrgId, resource: &str) -> StoreResult<Option<InventoryItem>>;
     async fn history(&self, org: OrgId, resource: &str, page: &PageRequest) -> StoreResult<Page<HistoryEntry>>;
     /// Removes a credential's whole inventory (items and history); answers how many items.

@@ -16,7 +16,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::extract::{OrgMember, PageParams, page_request};
+use crate::extract::OrgMember;
+use crate::params::{PageParams, page_request};
 use crate::routes::inventory::InventoryState;
 use crate::views::ListOf;
 
@@ -264,7 +265,7 @@ async fn list_findings(
     Query(params): Query<FindingParams>,
 ) -> ApiResult<Json<ListOf<FindingView>>> {
     let query = params.query()?;
-    let page = page_request(&PageParams { limit: params.limit.clone(), cursor: params.cursor.clone() }, "res_")?;
+    let page = page_request(&PageParams { limit: params.limit.clone(), cursor: params.cursor.clone() })?;
     Ok(Json(ListOf::from_page(state.compliance.findings(&member.access, &query, &page).await?)))
 }
 

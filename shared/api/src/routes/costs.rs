@@ -20,7 +20,8 @@ use utoipa_axum::routes;
 
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::export::{ExportFormat, csv_line};
-use crate::extract::{OrgMember, PageParams, page_request};
+use crate::extract::OrgMember;
+use crate::params::{PageParams, page_request};
 use crate::views::{ListOf, wire_word};
 
 #[derive(Clone)]
@@ -355,6 +356,6 @@ async fn recommendations(
     member: OrgMember,
     Query(params): Query<PageParams>,
 ) -> ApiResult<Json<ListOf<RecommendationView>>> {
-    let page = page_request(&params, "rec_")?;
+    let page = page_request(&params)?;
     Ok(Json(ListOf::from_page(state.costs.recommendations(&member.access, &page).await?)))
 }

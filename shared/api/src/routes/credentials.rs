@@ -18,7 +18,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::error::{ApiResult, Problem};
-use crate::extract::{ApiJson, OrgMember, PageParams, page_request};
+use crate::extract::{ApiJson, OrgMember};
+use crate::params::{PageParams, page_request};
 use crate::views::ListOf;
 
 #[derive(Clone)]
@@ -267,7 +268,7 @@ async fn list_credentials(
     member: OrgMember,
     Query(params): Query<PageParams>,
 ) -> ApiResult<Json<ListOf<CredentialView>>> {
-    let page = page_request(&params, "CRED#")?;
+    let page = page_request(&params)?;
     let credentials = state.credentials.list(&member.access, &page).await?;
     let mut summaries = state.credentials.last_syncs(&member.access).await?;
     Ok(Json(ListOf {
@@ -465,7 +466,7 @@ async fn list_syncs(
     Path(path): Path<(String, String)>,
     Query(params): Query<PageParams>,
 ) -> ApiResult<Json<ListOf<SyncRunView>>> {
-    let page = page_request(&params, "RUN#")?;
+    let page = page_request(&params)?;
     Ok(Json(ListOf::from_page(state.credentials.runs(&member.access, &path.1, &page).await?)))
 }
 

@@ -16,14 +16,15 @@ use skyforge_domain::deployments::{
     Deployment, Lifecycle, LogLine, Phase, RECENT_RUNS, RecentRun, Run, RunErrorReason, RunKind, RunStatus, Template,
     VariableChange,
 };
-use skyforge_domain::inventory::{InventoryParams, InventoryQuery, encode_inventory_cursor};
+use skyforge_domain::inventory::InventoryQuery;
 use skyforge_domain::provider::Provider;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::extract::{ApiJson, Auth, OrgMember, PageParams, page_request};
+use crate::extract::{ApiJson, Auth, OrgMember};
+use crate::params::{InventoryParams, PageParams, page_request};
 use crate::routes::inventory::ResourceView;
 use crate::views::ListOf;
 
@@ -207,7 +208,7 @@ async fn list_deployments(
     member: OrgMember,
     Query(params): Query<PageParams>,
 ) -> ApiResult<Json<ListOf<DeploymentView>>> {
-    let page = page_request(&params, "DEP#")?;
+    let page = page_request(&params)?;
     let deployments = state.deployments.list(&member.access, &page).await?;
     Ok(Json(ListOf {
         items: deployments.items.into_iter().map(Into::into).collect(),
@@ -321,19 +322,15 @@ async fn deployment_resources(
 ) -> ApiResult<Json<ListOf<ResourceView>>> {
     // the deployment first: another organisation's id is a 404 whatever the query says
     let deployment = state.deployments.get(&member.access, &path.1).await?;
-    let query = InventoryQuery::parse(&InventoryParams {
+    let query = InventoryQuery::try_from(&InventoryParams {
         deployment: Some(deployment.id.to_string()),
         include_deleted: params.include_deleted,
         limit: params.limit,
         cursor: params.cursor,
         ..Default::default()
-    })
-    .map_err(ApiError::InvalidQuery)?;
-    let (items, cursor) = state.inventory.list(&member.access, &query).await?;
-    Ok(Json(ListOf {
-        items: items.into_iter().map(Into::into).collect(),
-        next_cursor: cursor.as_ref().map(encode_inventory_cursor),
-    }))
+    })?;
+    let page = state.inventory.list(&member.access, &query).await?;
+    Ok(Json(ListOf::from_page(page)))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -482,7 +479,7 @@ async fn list_runs(
     Path(path): Path<(String, String)>,
     Query(params): Query<PageParams>,
 ) -> ApiResult<Json<ListOf<RunView>>> {
-    let page = page_request(&params, "RUN#")?;
+    let page = page_request(&params)?;
     let runs = state.deployments.runs(&member.access, &path.1, &page).await?;
     Ok(Json(ListOf { items: runs.items.into_iter().map(Into::into).collect(), next_cursor: runs.next_cursor }))
 }

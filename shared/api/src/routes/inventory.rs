@@ -14,7 +14,7 @@ use skyforge_app::Services;
 use skyforge_app::compliance::ComplianceService;
 use skyforge_app::inventory::InventoryService;
 use skyforge_domain::inventory::{ChangeKind, ResourceState, ResourceType};
-use skyforge_domain::inventory::{InventoryItem, InventoryParams, InventoryQuery, encode_inventory_cursor};
+use skyforge_domain::inventory::{InventoryItem, InventoryQuery};
 use skyforge_domain::page::PageRequest;
 use skyforge_domain::provider::Provider;
 use skyforge_domain::sync::ProviderHealth;
@@ -22,9 +22,10 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::error::{ApiError, ApiResult, Problem};
+use crate::error::{ApiResult, Problem};
 use crate::export::ExportFormat;
-use crate::extract::{OrgMember, PageParams, page_request};
+use crate::extract::OrgMember;
+use crate::params::{InventoryParams, PageParams, page_request};
 use crate::routes::compliance::FindingView;
 use crate::routes::credentials::SyncSummaryView;
 use crate::views::ListOf;
@@ -118,40 +119,6 @@ impl From<InventoryItem> for ResourceView {
     }
 }
 
-/// Inventory filters, order and page (documentation of the domain's `InventoryParams`, which
-/// the handler reads).
-#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
-#[allow(dead_code)]
-#[into_params(parameter_in = Query)]
-pub struct InventoryQueryParams {
-    #[param(value_type = Option<Provider>)]
-    pub provider: Option<String>,
-    #[serde(rename = "type")]
-    #[param(rename = "type", value_type = Option<ResourceType>)]
-    pub kind: Option<String>,
-    pub region: Option<String>,
-    #[param(value_type = Option<ResourceState>)]
-    pub state: Option<String>,
-    /// A credential id.
-    pub credential: Option<String>,
-    /// `key=value`, or `key` for "has the tag".
-    pub tag: Option<String>,
-    /// A deployment id (its `skyforge-deployment` tag).
-    pub deployment: Option<String>,
-    /// Text in the name or the provider's id.
-    pub q: Option<String>,
-    /// Also list resources no longer found.
-    #[param(value_type = Option<bool>)]
-    pub include_deleted: Option<String>,
-    /// type (default: by type, then name), -type, name, -name
-    #[param(value_type = Option<InventorySortParam>)]
-    pub sort: Option<String>,
-    /// 1 to 100 (default 50)
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
-    pub limit: Option<String>,
-    pub cursor: Option<String>,
-}
-
 /// The inventory's orders: by type (then name) or by name, `-` for descending.
 #[derive(Debug, Clone, Copy, Serialize, ToSchema)]
 #[allow(dead_code)] // only names the schema of the `sort` parameter
@@ -168,7 +135,7 @@ pub enum InventorySortParam {
 
 /// Every resource the organisation's credentials found, filtered, sorted and paged.
 #[utoipa::path(get, path = "/v1/orgs/{org}/inventory", tag = "inventory", security(("bearer" = [])),
-    params(("org" = String, Path, description = "organisation id"), InventoryQueryParams),
+    params(("org" = String, Path, description = "organisation id"), InventoryParams),
     responses(
         (status = 200, body = ListOf<ResourceView>),
         (status = 400, description = "invalid_query: a filter, sort, limit or cursor is invalid", body = Problem, content_type = "application/problem+json"),
@@ -179,12 +146,9 @@ async fn list_inventory(
     member: OrgMember,
     Query(params): Query<InventoryParams>,
 ) -> ApiResult<Json<ListOf<ResourceView>>> {
-    let query = InventoryQuery::parse(&params).map_err(ApiError::InvalidQuery)?;
-    let (items, cursor) = state.inventory.list(&member.access, &query).await?;
-    Ok(Json(ListOf {
-        items: items.into_iter().map(Into::into).collect(),
-        next_cursor: cursor.as_ref().map(encode_inventory_cursor),
-    }))
+    let query = InventoryQuery::try_from(&params)?;
+    let page = state.inventory.list(&member.access, &query).await?;
+    Ok(Json(ListOf::from_page(page)))
 }
 
 /// The `format` of an export.
@@ -271,7 +235,7 @@ fn inventory_chunk(format: ExportFormat, items: Vec<InventoryItem>, header: bool
 /// first_seen, last_seen, deleted_at, attributes) or NDJSON (one resource object a line).
 /// Sent as it is read, a page at a time; `limit` and `cursor` are ignored.
 #[utoipa::path(get, path = "/v1/orgs/{org}/inventory/export", tag = "inventory", security(("bearer" = [])),
-    params(("org" = String, Path, description = "organisation id"), InventoryExportFormat, InventoryQueryParams),
+    params(("org" = String, Path, description = "organisation id"), InventoryExportFormat, InventoryParams),
     responses(
         (status = 200, description = "the export", content(
             (String = "text/csv"),
@@ -289,17 +253,17 @@ async fn export_inventory(
     let format = ExportFormat::parse(format.format.as_deref(), &[ExportFormat::Csv, ExportFormat::Ndjson])?;
     params.limit = Some(PageRequest::MAX_LIMIT.to_string());
     params.cursor = None;
-    let query = InventoryQuery::parse(&params).map_err(ApiError::InvalidQuery)?;
+    let query = InventoryQuery::try_from(&params)?;
     // the first page is read before answering, so a refusal is a status rather than a cut stream
-    let (items, next) = state.inventory.list(&member.access, &query).await?;
-    let first = inventory_chunk(format, items, true);
+    let page = state.inventory.list(&member.access, &query).await?;
+    let (first, next) = (inventory_chunk(format, page.items, true), page.next_cursor);
     let (service, access) = (state.inventory.clone(), member.access);
     let rest = futures::stream::unfold(next, move |cursor| {
         let (service, mut query) = (service.clone(), query.clone());
         async move {
-            query.after = Some(cursor?);
+            query.cursor = Some(cursor?);
             match service.list(&access, &query).await {
-                Ok((items, next)) => Some((Ok(inventory_chunk(format, items, false)), next)),
+                Ok(page) => Some((Ok(inventory_chunk(format, page.items, false)), page.next_cursor)),
                 Err(error) => {
                     // the status is sent: all the client can see is a truncated body
                     tracing::error!(error = %error, "inventory export failed after its first page");
@@ -369,7 +333,7 @@ async fn resource_history(
     Path(path): Path<(String, String)>,
     Query(params): Query<PageParams>,
 ) -> ApiResult<Json<ListOf<HistoryEntryView>>> {
-    let page = page_request(&params, "sync_")?;
+    let page = page_request(&params)?;
     Ok(Json(ListOf::from_page(state.inventory.history(&member.access, &path.1, &page).await?)))
 }
 

@@ -9,7 +9,8 @@ use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::error::{ApiResult, Problem};
-use crate::extract::{Auth, PageParams, page_request};
+use crate::extract::Auth;
+use crate::params::{PageParams, page_request};
 use crate::views::{AuditEventView, ListOf, OrgView, UserView};
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -46,6 +47,6 @@ async fn my_audit(
     auth: Auth,
     Query(params): Query<PageParams>,
 ) -> ApiResult<Json<ListOf<AuditEventView>>> {
-    let page = page_request(&params, "AUDIT#")?;
+    let page = page_request(&params)?;
     Ok(Json(ListOf::from_page(state.services.audit.for_user(auth.principal.user_id, &page).await?)))
 }

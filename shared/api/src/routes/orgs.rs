@@ -11,7 +11,8 @@ use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::error::{ApiResult, Problem};
-use crate::extract::{ApiJson, Auth, OrgMember, PageParams, page_request};
+use crate::extract::{ApiJson, Auth, OrgMember};
+use crate::params::{PageParams, page_request};
 use crate::views::{AuditEventView, ListOf, MemberView, OrgView};
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -70,7 +71,7 @@ async fn list_members(
     member: OrgMember,
     Query(params): Query<PageParams>,
 ) -> ApiResult<Json<ListOf<MemberView>>> {
-    let page = page_request(&params, "MEMBER#")?;
+    let page = page_request(&params)?;
     Ok(Json(ListOf::from_page(state.services.orgs.members(&member.access, &page).await?)))
 }
 
@@ -164,6 +165,6 @@ async fn org_audit(
     Query(params): Query<PageParams>,
 ) -> ApiResult<Json<ListOf<AuditEventView>>> {
     member.access.require(Permission::ReadAudit)?;
-    let page = page_request(&params, "AUDIT#")?;
+    let page = page_request(&params)?;
     Ok(Json(ListOf::from_page(state.services.audit.for_org(member.access.org_id, &page).await?)))
 }

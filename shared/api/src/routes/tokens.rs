@@ -12,7 +12,8 @@ use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::error::{ApiResult, Problem};
-use crate::extract::{ApiJson, Auth, PageParams, page_request};
+use crate::extract::{ApiJson, Auth};
+use crate::params::{PageParams, page_request};
 use crate::views::{ListOf, TokenView};
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -31,7 +32,7 @@ async fn list_tokens(
     auth: Auth,
     Query(params): Query<PageParams>,
 ) -> ApiResult<Json<ListOf<TokenView>>> {
-    let page = page_request(&params, "TOKEN#")?;
+    let page = page_request(&params)?;
     Ok(Json(ListOf::from_page(state.services.tokens.list(&auth.principal, &page).await?)))
 }
 

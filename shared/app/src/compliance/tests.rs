@@ -153,7 +153,7 @@ async fn findings_are_filtered_and_paged_by_cursor() {
     let first = service.findings(&viewer(), &query, &PageRequest::first(3)).await.unwrap();
     assert_eq!(first.items.len(), 3);
     let cursor = first.next_cursor.unwrap();
-    let after = skyforge_domain::page::PageRequest::parse(Some(3), Some(&cursor), "res_").unwrap();
+    let after = PageRequest { limit: 3, cursor: Some(cursor) };
     let second = service.findings(&viewer(), &query, &after).await.unwrap();
     assert_eq!((second.items.len(), second.next_cursor), (2, None));
     let none = FindingQuery { severity: Some(Severity::Critical), ..Default::default() };

@@ -54,7 +54,7 @@ impl Deployments for MemoryStore {
             .iter()
             .filter(|((o, _), _)| *o == org)
             .map(|((_, id), d)| (format!("{DEPLOYMENT_PREFIX}{id}"), d.clone()));
-        Ok(page_of(items, DEPLOYMENT_PREFIX, page, true))
+        page_of(items, &format!("{org}{DEPLOYMENT_PREFIX}"), page, true)
     }
 
     async fn claim(&self, org: OrgId, id: DeploymentId, run: RunId) -> StoreResult<bool> {
@@ -169,7 +169,7 @@ impl Runs for MemoryStore {
             .values()
             .filter(|r| r.org_id == org && r.deployment_id == deployment)
             .map(|r| (format!("{RUN_PREFIX}{}", r.id), r.clone()));
-        Ok(page_of(items, RUN_PREFIX, page, false))
+        page_of(items, &format!("{org}{deployment}{RUN_PREFIX}"), page, false)
     }
 
     async fn running(&self) -> StoreResult<Vec<Run>> {

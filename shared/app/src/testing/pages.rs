@@ -1,23 +1,27 @@
 //! Pages over sorted keys, the way the DynamoDB adapter's `query_page` answers them.
 
-use skyforge_domain::page::{Page, PageRequest, encode_cursor};
+use skyforge_domain::page::{Cursor, Page, PageRequest};
 
-/// One page of `items` (sort key, item): those whose key starts with `prefix`, in key order
-/// (reversed when `newest_first`), after `page.after`; a cursor of the last key when more remain.
+use crate::ports::{StoreError, StoreResult};
+
+/// One page of `items` (sort key, item) of the list `scope` (its owner and kind of item), in key
+/// order (reversed when `newest_first`), after the page's cursor; a cursor sealed to `scope` when
+/// more remain. A cursor of another list is refused, as the store refuses it.
 pub(crate) fn page_of<T>(
     items: impl IntoIterator<Item = (String, T)>,
-    prefix: &str,
+    scope: &str,
     page: &PageRequest,
     newest_first: bool,
-) -> Page<T> {
-    let mut matching: Vec<(String, T)> = items.into_iter().filter(|(key, _)| key.starts_with(prefix)).collect();
+) -> StoreResult<Page<T>> {
+    let after = page.after(scope).map_err(|_| StoreError::ForeignCursor)?;
+    let mut matching: Vec<(String, T)> = items.into_iter().collect();
     matching.sort_by(|a, b| a.0.cmp(&b.0));
     if newest_first {
         matching.reverse();
     }
     let mut rest: Vec<(String, T)> = matching
         .into_iter()
-        .filter(|(key, _)| match &page.after {
+        .filter(|(key, _)| match &after {
             None => true,
             Some(after) if newest_first => key < after,
             Some(after) => key > after,
@@ -26,9 +30,9 @@ pub(crate) fn page_of<T>(
         .collect();
     let next_cursor = if rest.len() > page.limit {
         rest.truncate(page.limit);
-        rest.last().map(|(key, _)| encode_cursor(key))
+        rest.last().map(|(key, _)| Cursor::seal(scope, key))
     } else {
         None
     };
-    Page { items: rest.into_iter().map(|(_, item)| item).collect(), next_cursor }
+    Ok(Page { items: rest.into_iter().map(|(_, item)| item).collect(), next_cursor })
 }

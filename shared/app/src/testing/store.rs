@@ -238,7 +238,7 @@ impl Orgs for MemoryStore {
             .iter()
             .filter(|((o, _), _)| *o == org)
             .map(|((_, user), m)| (format!("{MEMBER_PREFIX}{user}"), m.clone()));
-        Ok(page_of(items, MEMBER_PREFIX, page, false))
+        page_of(items, &format!("{org}{MEMBER_PREFIX}"), page, false)
     }
 
     async fn add_member(&self, member: &Membership) -> StoreResult<()> {
@@ -319,7 +319,7 @@ impl ApiTokens for MemoryStore {
         let state = self.open()?;
         let items =
             state.tokens.values().filter(|t| t.user_id == user).map(|t| (format!("{TOKEN_PREFIX}{}", t.id), t.clone()));
-        Ok(page_of(items, TOKEN_PREFIX, page, true))
+        page_of(items, &format!("{user}{TOKEN_PREFIX}"), page, true)
     }
 
     async fn delete(&self, token: &ApiToken) -> StoreResult<()> {
@@ -438,7 +438,7 @@ impl AuditLog for MemoryStore {
             .iter()
             .filter(|e| e.org_id == Some(org))
             .map(|e| (format!("{AUDIT_PREFIX}{}", e.id), e.clone()));
-        Ok(page_of(items, AUDIT_PREFIX, page, true))
+        page_of(items, &format!("{org}{AUDIT_PREFIX}"), page, true)
     }
 
     async fn for_user(&self, user: UserId, page: &PageRequest) -> StoreResult<Page<AuditEvent>> {
@@ -448,6 +448,6 @@ impl AuditLog for MemoryStore {
             .iter()
             .filter(|e| e.actor_user_id == Some(user))
             .map(|e| (format!("{AUDIT_PREFIX}{}", e.id), e.clone()));
-        Ok(page_of(items, AUDIT_PREFIX, page, true))
+        page_of(items, &format!("{user}{AUDIT_PREFIX}"), page, true)
     }
 }

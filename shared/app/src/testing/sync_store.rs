@@ -7,10 +7,10 @@ use skyforge_domain::costs::{CostRefresh, CostRow};
 use skyforge_domain::credentials::Credential;
 use skyforge_domain::ids::{CredentialId, OrgId, SyncRunId};
 use skyforge_domain::inventory::{
-    ChangeKind, HistoryEntry, InventoryCursor, InventoryItem, InventoryQuery, InventorySort, Resource, StoredResource,
-    field_changes, resource_credential, resource_id,
+    ChangeKind, HistoryEntry, InventoryItem, InventoryQuery, InventorySort, Resource, StoredResource, field_changes,
+    resource_credential, resource_id,
 };
-use skyforge_domain::page::{Page, PageRequest};
+use skyforge_domain::page::{Cursor, Page, PageRequest};
 use skyforge_domain::sync::{
     CostSnapshot, CredentialSummary, OrgSummary, PendingSync, ProviderHealth, SyncRun, SyncStatus,
 };
@@ -23,7 +23,6 @@ use crate::sync_ports::{Credentials, Inventory, InventoryWrite, Summaries, SyncR
 
 const CREDENTIAL_PREFIX: &str = "CRED#";
 const RUN_PREFIX: &str = "RUN#";
-const RESOURCE_PREFIX: &str = "RES#";
 
 #[async_trait]
 impl Credentials for MemoryStore {
@@ -48,7 +47,7 @@ impl Credentials for MemoryStore {
             .iter()
             .filter(|((o, _), _)| *o == org)
             .map(|((_, id), c)| (format!("{CREDENTIAL_PREFIX}{id}"), c.clone()));
-        Ok(page_of(items, CREDENTIAL_PREFIX, page, false))
+        page_of(items, &format!("{org}{CREDENTIAL_PREFIX}"), page, false)
     }
 
     async fn update(&self, credential: &Credential) -> StoreResult<()> {
@@ -135,7 +134,7 @@ impl SyncRuns for MemoryStore {
             .iter()
             .filter(|((o, c, _), _)| *o == org && *c == credential)
             .map(|((_, _, id), (run, _))| (format!("{RUN_PREFIX}{id}"), run.clone()));
-        Ok(page_of(items, RUN_PREFIX, page, true))
+        page_of(items, &format!("{org}{credential}{RUN_PREFIX}"), page, true)
     }
 }
 
@@ -238,11 +237,9 @@ impl Inventory for MemoryStore {
         Ok(writes)
     }
 
-    async fn list(
-        &self,
-        org: OrgId,
-        query: &InventoryQuery,
-    ) -> StoreResult<(Vec<InventoryItem>, Option<InventoryCursor>)> {
+    async fn list(&self, org: OrgId, query: &InventoryQuery) -> StoreResult<Page<InventoryItem>> {
+        let scope = format!("{org}inventory{:?}", query.sort);
+        let after = query.cursor.as_ref().map(|c| c.open(&scope)).transpose().map_err(|_| StoreError::ForeignCursor)?;
         let state = self.open()?;
         let mut found: Vec<(String, &InventoryItem)> = state
             .inventory
@@ -256,20 +253,17 @@ impl Inventory for MemoryStore {
         }
         let mut page: Vec<(String, &InventoryItem)> = found
             .into_iter()
-            .filter(|(key, _)| match &query.after {
+            .filter(|(key, _)| match &after {
                 None => true,
-                Some(after) if query.descending => *key < after.index_sk,
-                Some(after) => *key > after.index_sk,
+                Some(after) if query.descending => key < after,
+                Some(after) => key > after,
             })
             .take(query.limit + 1)
             .collect();
         let more = page.len() > query.limit;
         page.truncate(query.limit);
-        let cursor = more.then(|| page.last()).flatten().map(|(key, item)| InventoryCursor {
-            sk: format!("{RESOURCE_PREFIX}{}#{}", item.credential_id, item.id),
-            index_sk: key.clone(),
-        });
-        Ok((page.into_iter().map(|(_, item)| item.clone()).collect(), cursor))
+        let next_cursor = more.then(|| page.last()).flatten().map(|(key, _)| Cursor::seal(&scope, key));
+        Ok(Page { items: page.into_iter().map(|(_, item)| item.clone()).collect(), next_cursor })
     }
 
     async fn get(&self, org: OrgId, resource: &str) -> StoreResult<Option<InventoryItem>> {
@@ -280,7 +274,7 @@ impl Inventory for MemoryStore {
     async fn history(&self, org: OrgId, resource: &str, page: &PageRequest) -> StoreResult<Page<HistoryEntry>> {
         let state = self.open()?;
         let entries = state.history.get(&(org, resource.to_owned())).cloned().unwrap_or_default();
-        Ok(page_of(entries, "sync_", page, true))
+        page_of(entries, &format!("{org}{resource}"), page, true)
     }
 
     async fn remove_credential(&self, org: OrgId, credential: CredentialId) -> StoreResult<u64> {

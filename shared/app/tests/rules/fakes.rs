@@ -135,10 +135,9 @@ async fn deployments_list_newest_first_in_pages() {
     }
     Deployments::create(&*store, &deployment(OrgId::new(), now)).await.unwrap();
 
-    let first = Deployments::list(&*store, org, &PageRequest::parse(Some(2), None, "DEP#").unwrap()).await.unwrap();
+    let first = Deployments::list(&*store, org, &PageRequest::first(2)).await.unwrap();
     let cursor = first.next_cursor.clone().unwrap();
-    let second =
-        Deployments::list(&*store, org, &PageRequest::parse(Some(2), Some(&cursor), "DEP#").unwrap()).await.unwrap();
+    let second = Deployments::list(&*store, org, &PageRequest { limit: 2, cursor: Some(cursor) }).await.unwrap();
 
     let listed: Vec<_> = first.items.iter().chain(&second.items).map(|d| d.id).collect();
     ids.reverse();

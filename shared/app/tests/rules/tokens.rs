@@ -107,19 +107,10 @@ async fn the_token_list_is_newest_first_and_pages() {
         tokio::time::sleep(std::time::Duration::from_millis(2)).await;
     }
 
-    let first = platform
-        .services
-        .tokens
-        .list(&session(&user), &PageRequest::parse(Some(2), None, "TOKEN#").unwrap())
-        .await
-        .unwrap();
+    let first = platform.services.tokens.list(&session(&user), &PageRequest::first(2)).await.unwrap();
     let cursor = first.next_cursor.clone().expect("a second page");
-    let second = platform
-        .services
-        .tokens
-        .list(&session(&user), &PageRequest::parse(Some(2), Some(&cursor), "TOKEN#").unwrap())
-        .await
-        .unwrap();
+    let second =
+        platform.services.tokens.list(&session(&user), &PageRequest { limit: 2, cursor: Some(cursor) }).await.unwrap();
 
     let names: Vec<_> = first.items.iter().chain(&second.items).map(|t| t.name.as_str()).collect();
     assert_eq!(names, ["three", "two", "one"]);

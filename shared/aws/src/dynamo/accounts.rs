@@ -14,7 +14,7 @@ use skyforge_domain::roles::{Role, owner_delta};
 use skyforge_domain::values::Email;
 
 use super::items::{EmailItem, MemberItem, OrgItem, TokenDigestItem, TokenItem, UserItem};
-use super::{DynamoStore, conflict_as, from_item, keys, n, s, to_item, tx, unavailable};
+use super::{DynamoStore, conditional, conflict_as, from_item, keys, n, s, to_item, tx, unavailable};
 
 const NOT_EXISTS: &str = "attribute_not_exists(pk)";
 const EXISTS: &str = "attribute_exists(pk)";
@@ -270,11 +270,8 @@ impl ApiTokens for DynamoStore {
             .expression_attribute_values(":null", AttributeValue::Null(true))
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(()),
-            // used within the interval already, or revoked meanwhile: nothing to record
-            Err(error) if error.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => Ok(()),
-            Err(error) => Err(unavailable(error)),
-        }
+        // used within the interval already, or revoked meanwhile: nothing to record
+        conditional(result)?;
+        Ok(())
     }
 }

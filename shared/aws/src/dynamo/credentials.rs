@@ -9,7 +9,7 @@ use skyforge_domain::credentials::Credential;
 use skyforge_domain::ids::{CredentialId, OrgId};
 use skyforge_domain::page::{Page, PageRequest};
 
-use super::{DynamoStore, Item, keys, s, to_item, unavailable};
+use super::{DynamoStore, Item, conditional, keys, s, to_item, unavailable};
 use crate::table::{GSI1, GSI1_PK, GSI1_SK, PK, SK};
 
 #[derive(Serialize, Deserialize)]
@@ -129,14 +129,8 @@ impl Credentials for DynamoStore {
             .expression_attribute_values(":candidate", s(candidate))
             .return_values(ReturnValue::AllNew)
             .send()
-            .await
-            .map_err(|e| {
-                if e.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) {
-                    StoreError::Conflict(Conflict::Gone)
-                } else {
-                    unavailable(e)
-                }
-            })?;
+            .await;
+        let output = conditional(output)?.ok_or(StoreError::Conflict(Conflict::Gone))?;
         output
             .attributes
             .and_then(|mut a| a.remove("external_id"))

@@ -14,7 +14,7 @@ use skyforge_domain::deployments::{Deployment, Lifecycle, RECENT_RUNS, RecentRun
 use skyforge_domain::ids::{DeploymentId, OrgId, RunId, UserId};
 use skyforge_domain::page::{Page, PageRequest};
 
-use super::{DynamoStore, conflict_as, from_item, keys, n, s, to_item, tx, unavailable};
+use super::{DynamoStore, conditional, conflict_as, from_item, keys, n, s, to_item, tx, unavailable};
 use crate::table::{GSI1, GSI1_PK, PK, SK};
 
 /// A live connection and its subscriptions expire after this long (API Gateway closes a
@@ -89,14 +89,6 @@ struct SubscriberItem {
     ttl: i64,
 }
 
-fn update_failed<E: std::error::Error + Send + Sync + 'static, R: std::fmt::Debug + Send + Sync + 'static>(
-    error: aws_sdk_dynamodb::error::SdkError<E, R>,
-    is_condition: bool,
-    conflict: Conflict,
-) -> StoreError {
-    if is_condition { StoreError::Conflict(conflict) } else { unavailable(error) }
-}
-
 #[async_trait]
 impl Deployments for DynamoStore {
     async fn create(&self, deployment: &Deployment) -> StoreResult<()> {
@@ -131,11 +123,7 @@ impl Deployments for DynamoStore {
             .expression_attribute_values(":run", s(run.to_string()))
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(true),
-            Err(e) if e.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => Ok(false),
-            Err(e) => Err(unavailable(e)),
-        }
+        Ok(conditional(result)?.is_some())
     }
 
     async fn release(&self, org: OrgId, id: DeploymentId, run: RunId, now: DateTime<Utc>) -> StoreResult<()> {
@@ -152,12 +140,9 @@ impl Deployments for DynamoStore {
             .expression_attribute_values(":now", s(now.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)))
             .send()
             .await;
-        match result {
-            // held by another run (or by none): nothing to free
-            Err(e) if e.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => Ok(()),
-            Err(e) => Err(unavailable(e)),
-            Ok(_) => Ok(()),
-        }
+        // held by another run (or by none): nothing to free
+        conditional(result)?;
+        Ok(())
     }
 
     async fn set_outputs(
@@ -184,13 +169,9 @@ impl Deployments for DynamoStore {
             set.push_str(", applied_variables = :vars");
             request = request.expression_attribute_values(":vars", attribute_value(variables)?);
         }
-        match request.update_expression(set).send().await {
-            Ok(_) => Ok(()),
-            Err(e) => {
-                let condition = e.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception());
-                Err(update_failed(e, condition, Conflict::Gone))
-            }
-        }
+        conditional(request.update_expression(set).send().await)?
+            .map(|_| ())
+            .ok_or(StoreError::Conflict(Conflict::Gone))
     }
 
     async fn set_lifecycle(
@@ -213,13 +194,7 @@ impl Deployments for DynamoStore {
             .expression_attribute_values(":now", s(timestamp(now)))
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(e) => {
-                let condition = e.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception());
-                Err(update_failed(e, condition, Conflict::Gone))
-            }
-        }
+        conditional(result)?.map(|_| ()).ok_or(StoreError::Conflict(Conflict::Gone))
     }
 
     async fn update(
@@ -246,13 +221,7 @@ impl Deployments for DynamoStore {
             .expression_attribute_values(":now", s(timestamp(now)))
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(e) => {
-                let condition = e.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception());
-                Err(update_failed(e, condition, Conflict::Gone))
-            }
-        }
+        conditional(result)?.map(|_| ()).ok_or(StoreError::Conflict(Conflict::Gone))
     }
 
     async fn delete(&self, org: OrgId, id: DeploymentId) -> StoreResult<()> {
@@ -270,10 +239,7 @@ impl Deployments for DynamoStore {
             .expression_attribute_values(":applied", attribute_value(&Lifecycle::Applied)?)
             .send()
             .await;
-        if let Err(e) = result {
-            let condition = e.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception());
-            return Err(update_failed(e, condition, Conflict::Concurrent));
-        }
+        conditional(result)?.ok_or(StoreError::Conflict(Conflict::Concurrent))?;
         // the runs (and their log counters) go with it, then the refs that locate them
         let items = self.query_all(keys::deployment_runs_pk(org, id), "").await?;
         let mut deletes = Vec::with_capacity(items.len() * 2);
@@ -345,13 +311,7 @@ impl Runs for DynamoStore {
             .expression_attribute_values(":expected", s(expected.as_str()))
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(e) => {
-                let condition = e.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception());
-                Err(update_failed(e, condition, Conflict::Concurrent))
-            }
-        }
+        conditional(result)?.map(|_| ()).ok_or(StoreError::Conflict(Conflict::Concurrent))
     }
 
     async fn reserve_log_lines(&self, run: &Run, count: u64) -> StoreResult<u64> {
@@ -472,11 +432,8 @@ impl RecentRuns for DynamoStore {
             .expression_attribute_values(":states", n(entry.states as i64))
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(e) if e.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => Ok(()),
-            Err(e) => Err(unavailable(e)),
-        }
+        conditional(result)?;
+        Ok(())
     }
 
     async fn list(&self, org: OrgId) -> StoreResult<Vec<RecentRun>> {

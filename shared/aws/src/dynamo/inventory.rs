@@ -8,14 +8,14 @@ use async_trait::async_trait;
 use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use skyforge_app::ports::StoreResult;
+use skyforge_app::ports::{StoreError, StoreResult};
 use skyforge_app::sync_ports::{Inventory, InventoryWrite};
 use skyforge_domain::ids::{CredentialId, OrgId, SyncRunId};
 use skyforge_domain::inventory::{
-    ChangeKind, FieldChange, HistoryEntry, InventoryCursor, InventoryItem, InventoryQuery, InventorySort, Resource,
-    StoredResource, field_changes, resource_credential, resource_id,
+    ChangeKind, FieldChange, HistoryEntry, InventoryItem, InventoryQuery, InventorySort, Resource, StoredResource,
+    field_changes, resource_credential, resource_id,
 };
-use skyforge_domain::page::{Page, PageRequest};
+use skyforge_domain::page::{Cursor, Page, PageRequest};
 
 use super::{DynamoStore, Item, from_item, keys, s, to_item, unavailable};
 use crate::table::{GSI1, GSI1_PK, GSI1_SK, GSI2, GSI2_PK, GSI2_SK, PK, SK};
@@ -177,16 +177,21 @@ impl Inventory for DynamoStore {
         self.batch_write(requests).await
     }
 
-    async fn list(
-        &self,
-        org: OrgId,
-        query: &InventoryQuery,
-    ) -> StoreResult<(Vec<InventoryItem>, Option<InventoryCursor>)> {
+    async fn list(&self, org: OrgId, query: &InventoryQuery) -> StoreResult<Page<InventoryItem>> {
         let (index, index_pk, index_sk) = match query.sort {
             InventorySort::Type => (GSI1, GSI1_PK, GSI1_SK),
             InventorySort::Name => (GSI2, GSI2_PK, GSI2_SK),
         };
         let pk = keys::inventory_pk(org);
+        // a cursor is a position in one organisation's inventory, in one index's order
+        let scope = format!("{pk}\n{index}");
+        let after = match query.cursor.as_ref().map(|cursor| cursor.open(&scope)) {
+            None => None,
+            Some(Ok(position)) => {
+                Some(serde_json::from_str::<InventoryPosition>(&position).map_err(|_| StoreError::ForeignCursor)?)
+            }
+            Some(Err(_)) => return Err(StoreError::ForeignCursor),
+        };
         let mut filters: Vec<String> = Vec::new();
         let mut values: Vec<(String, AttributeValue)> = vec![(":pk".into(), s(pk.clone()))];
         let mut names: Vec<(String, String)> = vec![("#ipk".into(), index_pk.into())];
@@ -236,12 +241,12 @@ impl Inventory for DynamoStore {
 
         let wanted = query.limit + 1;
         let mut found: Vec<Item> = Vec::with_capacity(wanted);
-        let mut start = query.after.as_ref().map(|cursor| {
+        let mut start = after.map(|position| {
             Item::from([
                 (PK.to_owned(), s(pk.clone())),
-                (SK.to_owned(), s(cursor.sk.clone())),
+                (SK.to_owned(), s(position.sk)),
                 (index_pk.to_owned(), s(pk.clone())),
-                (index_sk.to_owned(), s(cursor.index_sk.clone())),
+                (index_sk.to_owned(), s(position.index_sk)),
             ])
         });
         // a filter applies after the read: keep reading until the page is full or the index ends
@@ -270,12 +275,13 @@ impl Inventory for DynamoStore {
         }
         let more = found.len() > query.limit;
         found.truncate(query.limit);
-        let cursor = if more {
+        let next_cursor = if more {
             found.last().and_then(|item| {
-                Some(InventoryCursor {
+                let position = InventoryPosition {
                     sk: item.get(SK)?.as_s().ok()?.clone(),
                     index_sk: item.get(index_sk)?.as_s().ok()?.clone(),
-                })
+                };
+                Some(Cursor::seal(&scope, &serde_json::to_string(&position).ok()?))
             })
         } else {
             None
@@ -284,7 +290,7 @@ impl Inventory for DynamoStore {
             .into_iter()
             .map(|item| from_item::<ResourceItem>(item).map(ResourceItem::item))
             .collect::<StoreResult<Vec<_>>>()?;
-        Ok((items, cursor))
+        Ok(Page { items, next_cursor })
     }
 
     async fn get(&self, org: OrgId, resource: &str) -> StoreResult<Option<InventoryItem>> {
@@ -318,4 +324,11 @@ impl Inventory for DynamoStore {
         self.batch_write(requests).await?;
         Ok(items.len() as u64)
     }
+}
+
+/// Where a page of the inventory ended: the item's table key and index key, inside a cursor.
+#[derive(Serialize, Deserialize)]
+struct InventoryPosition {
+    sk: String,
+    index_sk: String,
 }

@@ -25,7 +25,7 @@ use aws_smithy_types::error::display::DisplayErrorContext;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use skyforge_app::ports::{Conflict, StoreError, StoreResult};
-use skyforge_domain::page::{Page, PageRequest, encode_cursor};
+use skyforge_domain::page::{Cursor, Page, PageRequest};
 
 use crate::table::{PK, SK};
 
@@ -108,8 +108,9 @@ impl DynamoStore {
         }
     }
 
-    /// One page of items under `pk` whose sort key starts with `prefix`, continuing after
-    /// `page.after`. Asks for one item more than the limit to know whether a next page exists.
+    /// One page of items under `pk` whose sort key starts with `prefix`, continuing where the
+    /// page's cursor stopped. Asks for one item more than the limit to know whether a next page
+    /// exists. A cursor sealed to another partition or prefix is refused.
     async fn query_page<T: DeserializeOwned>(
         &self,
         pk: String,
@@ -119,11 +120,10 @@ impl DynamoStore {
     ) -> StoreResult<Page<T>> {
         let wanted = page.limit + 1;
         let mut raw: Vec<Item> = Vec::with_capacity(wanted);
-        let mut start = page.after.as_ref().map(|after| {
-            HashMap::from([
-                (PK.to_owned(), AttributeValue::S(pk.clone())),
-                (SK.to_owned(), AttributeValue::S(after.clone())),
-            ])
+        let scope = page_scope(&pk, prefix);
+        let after = page.after(&scope).map_err(|_| StoreError::ForeignCursor)?;
+        let mut start = after.map(|after| {
+            HashMap::from([(PK.to_owned(), AttributeValue::S(pk.clone())), (SK.to_owned(), AttributeValue::S(after))])
         });
         loop {
             let output = self
@@ -151,13 +151,18 @@ impl DynamoStore {
         }
         let next_cursor = if raw.len() > page.limit {
             raw.truncate(page.limit);
-            raw.last().and_then(|item| item.get(SK)).and_then(|sk| sk.as_s().ok()).map(|sk| encode_cursor(sk))
+            raw.last().and_then(|item| item.get(SK)).and_then(|sk| sk.as_s().ok()).map(|sk| Cursor::seal(&scope, sk))
         } else {
             None
         };
         let items = raw.into_iter().map(from_item).collect::<StoreResult<Vec<T>>>()?;
         Ok(Page { items, next_cursor })
     }
+}
+
+/// The list a cursor belongs to: one partition, one kind of item.
+fn page_scope(pk: &str, prefix: &str) -> String {
+    format!("{pk}\n{prefix}")
 }
 
 /// Maps a failed condition, whichever it was, to `conflict`; other failures pass through.
@@ -183,6 +188,23 @@ where
     R: std::fmt::Debug + Send + Sync + 'static,
 {
     StoreError::Unavailable(DisplayErrorContext(error).to_string().into())
+}
+
+/// A conditional write's outcome, the one place that tells a failed condition from a failure:
+/// `Some(output)` when written, `None` when the condition did not hold, `Err` when DynamoDB did
+/// not answer.
+pub(crate) fn conditional<O, E, R>(result: Result<O, SdkError<E, R>>) -> StoreResult<Option<O>>
+where
+    E: aws_sdk_dynamodb::error::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    match result {
+        Ok(output) => Ok(Some(output)),
+        Err(error) if error.as_service_error().and_then(|e| e.code()) == Some("ConditionalCheckFailedException") => {
+            Ok(None)
+        }
+        Err(error) => Err(unavailable(error)),
+    }
 }
 
 pub(crate) fn s(value: impl Into<String>) -> AttributeValue {
@@ -305,21 +327,15 @@ impl DynamoStore {
 
     /// Puts `item` if `condition` holds; `conflict` when it does not.
     pub(crate) async fn put_if(&self, item: Item, condition: &str, conflict: Conflict) -> StoreResult<()> {
-        match self
+        let result = self
             .client
             .put_item()
             .table_name(&self.table)
             .set_item(Some(item))
             .condition_expression(condition)
             .send()
-            .await
-        {
-            Ok(_) => Ok(()),
-            Err(e) if e.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => {
-                Err(StoreError::Conflict(conflict))
-            }
-            Err(e) => Err(unavailable(e)),
-        }
+            .await;
+        conditional(result)?.map(|_| ()).ok_or(StoreError::Conflict(conflict))
     }
 
     /// Every item under `pk` whose sort key starts with `prefix` (all of them for `""`), all pages.

@@ -9,7 +9,7 @@ use skyforge_domain::auth::{DeviceToken, LoginFailures, LoginThrottle, SecretDig
 use skyforge_domain::ids::SessionId;
 
 use super::items::{DeviceItem, LoginFailuresItem, RefreshItem, SessionItem, ttl_after};
-use super::{DynamoStore, conflict_as, keys, n, s, to_item, tx, unavailable};
+use super::{DynamoStore, conditional, conflict_as, keys, n, s, to_item, tx, unavailable};
 
 #[async_trait]
 impl Sessions for DynamoStore {
@@ -69,7 +69,8 @@ impl Sessions for DynamoStore {
 
     async fn revoke(&self, session: SessionId) -> StoreResult<()> {
         let (pk, sk) = keys::session(session);
-        self.client
+        let result = self
+            .client
             .update_item()
             .table_name(&self.table)
             .key("pk", s(pk))
@@ -78,15 +79,10 @@ impl Sessions for DynamoStore {
             .condition_expression("attribute_exists(pk)")
             .expression_attribute_values(":yes", aws_sdk_dynamodb::types::AttributeValue::Bool(true))
             .send()
-            .await
-            .map(|_| ())
-            .or_else(|error| {
-                if error.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) {
-                    Ok(()) // already gone: nothing left to revoke
-                } else {
-                    Err(unavailable(error))
-                }
-            })
+            .await;
+        // already gone: nothing left to revoke
+        conditional(result)?;
+        Ok(())
     }
 }
 
@@ -121,9 +117,9 @@ impl LoginAttempts for DynamoStore {
             .return_values(aws_sdk_dynamodb::types::ReturnValue::AllNew)
             .send()
             .await;
-        let item: LoginFailuresItem = match counted {
-            Ok(output) => super::from_item(output.attributes.unwrap_or_default())?,
-            Err(error) if error.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => {
+        let item: LoginFailuresItem = match conditional(counted)? {
+            Some(output) => super::from_item(output.attributes.unwrap_or_default())?,
+            None => {
                 let fresh = LoginFailuresItem { failures: 1, window_start: now.timestamp() };
                 let mut item = to_item(&fresh)?;
                 item.insert("pk".into(), s(pk));
@@ -138,7 +134,6 @@ impl LoginAttempts for DynamoStore {
                     .map_err(unavailable)?;
                 fresh
             }
-            Err(error) => return Err(unavailable(error)),
         };
         let started = DateTime::from_timestamp(item.window_start, 0).unwrap_or(now);
         Ok(LoginFailures { count: item.failures, window_started_at: started })

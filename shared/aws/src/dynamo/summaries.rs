@@ -7,7 +7,7 @@ use skyforge_app::sync_ports::Summaries;
 use skyforge_domain::ids::{CredentialId, OrgId, SyncRunId};
 use skyforge_domain::sync::{CostSnapshot, CredentialSummary, OrgSummary, PendingSync, ProviderHealth};
 
-use super::{DynamoStore, from_item, keys, n, s, to_item, unavailable};
+use super::{DynamoStore, conditional, from_item, keys, n, s, to_item, unavailable};
 use crate::table::{PK, SK};
 
 #[derive(Serialize, Deserialize)]
@@ -90,12 +90,9 @@ impl Summaries for DynamoStore {
             .expression_attribute_values(":run", s(run.to_string()))
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(()),
-            // another sync is pending now (or none): it stays
-            Err(e) if e.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => Ok(()),
-            Err(e) => Err(unavailable(e)),
-        }
+        // another sync is pending now (or none): it stays
+        conditional(result)?;
+        Ok(())
     }
 
     async fn get(&self, org: OrgId) -> StoreResult<OrgSummary> {
@@ -154,11 +151,7 @@ impl Summaries for DynamoStore {
                 .condition_expression("#version = :version")
                 .expression_attribute_values(":version", n(version as i64))
         };
-        match request.send().await {
-            Ok(_) => Ok(true),
-            Err(e) if e.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => Ok(false),
-            Err(e) => Err(unavailable(e)),
-        }
+        Ok(conditional(request.send().await)?.is_some())
     }
 
     async fn put_health(&self, org: OrgId, health: &[ProviderHealth]) -> StoreResult<()> {

@@ -10,7 +10,7 @@ use skyforge_domain::ids::{CredentialId, OrgId, SyncRunId};
 use skyforge_domain::page::{Page, PageRequest};
 use skyforge_domain::sync::SyncRun;
 
-use super::{DynamoStore, keys, s, to_item, unavailable};
+use super::{DynamoStore, conditional, keys, s, to_item, unavailable};
 
 #[derive(Serialize, Deserialize)]
 struct RunItem {
@@ -70,11 +70,7 @@ impl SyncRuns for DynamoStore {
             .expression_attribute_values(":stale", AttributeValue::N(stale_before.timestamp_millis().to_string()))
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(true),
-            Err(e) if e.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => Ok(false),
-            Err(e) => Err(unavailable(e)),
-        }
+        Ok(conditional(result)?.is_some())
     }
 
     async fn finish(&self, run: &SyncRun) -> StoreResult<()> {

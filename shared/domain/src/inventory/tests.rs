@@ -124,44 +124,6 @@ fn tag_changes_are_listed_one_by_one() {
 }
 
 #[test]
-fn inventory_queries_are_validated() {
-    let params = InventoryParams {
-        provider: Some("aws".into()),
-        kind: Some("vm".into()),
-        tag: Some("env=prod".into()),
-        sort: Some("-name".into()),
-        q: Some("Web".into()),
-        ..Default::default()
-    };
-    let query = InventoryQuery::parse(&params).unwrap();
-    assert_eq!(
-        (query.provider, query.kind, query.sort, query.descending),
-        (Some(Provider::Aws), Some(ResourceType::Vm), InventorySort::Name, true)
-    );
-    assert_eq!(query.tag, Some(("env".into(), "prod".into())));
-    assert_eq!(query.text.as_deref(), Some("web"));
-
-    let bad = InventoryParams {
-        provider: Some("ibm".into()),
-        state: Some("on".into()),
-        sort: Some("size".into()),
-        limit: Some("1000".into()),
-        cursor: Some("garbage".into()),
-        credential: Some("usr_x".into()),
-        ..Default::default()
-    };
-    let mut fields: Vec<_> = InventoryQuery::parse(&bad).unwrap_err().0.into_iter().map(|e| e.field).collect();
-    fields.sort();
-    assert_eq!(fields, vec!["credential", "cursor", "limit", "provider", "sort", "state"]);
-
-    let cursor = encode_inventory_cursor(&InventoryCursor { sk: "RES#x".into(), index_sk: "vm#a".into() });
-    let params = InventoryParams { cursor: Some(cursor), ..Default::default() };
-    assert!(InventoryQuery::parse(&params).unwrap().after.is_some());
-    let foreign = encode_inventory_cursor(&InventoryCursor { sk: "MEMBER#x".into(), index_sk: String::new() });
-    assert!(InventoryQuery::parse(&InventoryParams { cursor: Some(foreign), ..Default::default() }).is_err());
-}
-
-#[test]
 fn resource_ids_are_stable_and_prefixed() {
     let cred = CredentialId::new();
     let r = vm("i-1", "eu-west-1", ResourceState::Running);
